@@ -1,0 +1,10 @@
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("", include("elections.urls")),
+    path("", include("integrations.platforms.urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+]

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class ChecksConfig(AppConfig):
+    name = "triage.checks"
+    label = "checks"
+    verbose_name = "Checks and verdicts"
+    default_auto_field = "django.db.models.BigAutoField"
