@@ -1,1 +1,265 @@
-from django.db import models  # noqa: F401
+"""The election calendar and the public-figure registry.
+
+Times: rules and elections are written in local wall-clock terms (what the law says); the
+windows they produce are materialized in UTC per election, phase and time zone, so the triage
+hot path asks one indexed question: "is there a window covering this country at this instant?".
+"""
+
+from django.conf import settings
+from django.db import models
+
+
+class Country(models.Model):
+    code = models.CharField("ISO 3166-1 alpha-2", max_length=2, primary_key=True)
+    name = models.CharField(max_length=100)
+    # IANA zone names; several where the country spans several (MX, ID, BR, RU, CA, AU …).
+    time_zones = models.JSONField(default=list)
+    # ISO 639-1 codes of official languages, most widely used first.
+    languages = models.JSONField(default=list)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name_plural = "countries"
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
+
+
+class SilenceScope(models.TextChoices):
+    FULL = "full", "Campaign silence"
+    ADVERTISING = "advertising", "Election advertising only"
+    BROADCAST = "broadcast", "Broadcast advertising only"
+
+
+class StartMode(models.TextChoices):
+    HOURS_BEFORE_POLLS_OPEN = "hours_before_polls_open", "N hours before polls open"
+    DAYS_BEFORE_AT_TIME = "days_before_at_time", "Local time of day, N days before the first voting day"
+
+
+class ClockSemantics(models.TextChoices):
+    # "48 hours" in a law may mean elapsed time (exactly 48 h even across a DST switch) or the
+    # same wall-clock time two days earlier (47 or 49 h of UTC time across a switch).
+    ELAPSED = "elapsed", "Elapsed hours"
+    WALL_CLOCK = "wall_clock", "Same wall-clock time"
+
+
+class EndMode(models.TextChoices):
+    POLLS_CLOSE = "polls_close", "When polls close on the last voting day"
+    LOCAL_TIME = "local_time", "A local time of day, relative to the last voting day"
+    NATIONAL_INSTANT = "national_instant", "One national instant (a time in one zone) on the last voting day"
+
+
+class OnlineCoverage(models.TextChoices):
+    YES = "yes", "Covers online media"
+    PARTIAL = "partial", "Partly (e.g. new posts or paid boosting only)"
+    NO = "no", "Does not cover online media"
+    UNCERTAIN = "uncertain", "Sources conflict"
+
+
+class SilenceRule(models.Model):
+    """How a country's silence period is derived from an election's voting days and hours.
+
+    A country without a rule has no silence period (the US, Hungary, Czech Republic): the
+    calendar says so plainly and the election period still escalates friction.
+    """
+
+    country = models.OneToOneField(Country, on_delete=models.CASCADE, related_name="silence_rule")
+    scope = models.CharField(max_length=16, choices=SilenceScope.choices, default=SilenceScope.FULL)
+    start_mode = models.CharField(max_length=32, choices=StartMode.choices)
+    start_hours = models.PositiveIntegerField(null=True, blank=True, help_text="for hours_before_polls_open")
+    start_clock = models.CharField(
+        max_length=16, choices=ClockSemantics.choices, default=ClockSemantics.ELAPSED
+    )
+    start_days = models.PositiveIntegerField(null=True, blank=True, help_text="for days_before_at_time")
+    start_time = models.TimeField(
+        null=True, blank=True, help_text="for days_before_at_time; 00:00 is midnight"
+    )
+    end_mode = models.CharField(max_length=32, choices=EndMode.choices, default=EndMode.POLLS_CLOSE)
+    end_time = models.TimeField(null=True, blank=True, help_text="for local_time and national_instant")
+    end_day_offset = models.IntegerField(
+        default=0, help_text="days after the last voting day (1 = midnight ending it)"
+    )
+    end_time_zone = models.CharField(max_length=64, blank=True, help_text="for national_instant")
+    covers_online = models.CharField(
+        max_length=16, choices=OnlineCoverage.choices, default=OnlineCoverage.YES
+    )
+    legal_basis = models.CharField(max_length=300, blank=True)
+    source_urls = models.JSONField(default=list)
+    notes = models.TextField(blank=True)
+    uncertain = models.BooleanField(default=False, help_text="sources conflict or the basis is unverified")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Silence rule for {self.country_id}"
+
+
+class ElectionKind(models.TextChoices):
+    PARLIAMENTARY = "parliamentary", "Parliamentary"
+    PRESIDENTIAL = "presidential", "Presidential"
+    LOCAL = "local", "Local"
+    REGIONAL = "regional", "Regional"
+    EUROPEAN = "european", "European Parliament"
+    REFERENDUM = "referendum", "Referendum"
+    PRIMARY = "primary", "Primary"
+    GENERAL = "general", "General"
+    SENATE = "senate", "Senate"
+
+
+class ElectionRound(models.TextChoices):
+    FIRST = "first", "First round"
+    RUNOFF = "runoff", "Run-off"
+    REPEAT = "repeat", "Repeat vote"
+
+
+class Election(models.Model):
+    country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="elections")
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=16, choices=ElectionKind.choices)
+    round = models.CharField(max_length=8, choices=ElectionRound.choices, default=ElectionRound.FIRST)
+    # ISO 3166-2 code when the election is held in one region only (a US state primary, a land election).
+    region = models.CharField(max_length=10, blank=True)
+    constituencies = models.JSONField(default=list, blank=True)
+    voting_days = models.JSONField(help_text="ISO dates, ascending")
+    polls_open = models.TimeField()
+    polls_close = models.TimeField()
+    # When polls keep one zone's hours everywhere (Brazil votes on Brasília time since 2022).
+    polls_time_zone = models.CharField(max_length=64, blank=True)
+    # Restrict windows to some of the country's zones (a regional election); empty means all.
+    time_zones = models.JSONField(default=list, blank=True)
+    source_urls = models.JSONField(default=list, blank=True)
+    notes = models.TextField(blank=True)
+    first_voting_day = models.DateField(editable=False, db_index=True)
+    last_voting_day = models.DateField(editable=False, db_index=True)
+
+    class Meta:
+        ordering = ["-first_voting_day", "country_id"]
+        indexes = [models.Index(fields=["country", "first_voting_day"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ElectionPhase(models.Model):
+    """One phase of a phased election (India): its own areas and voting days, its own windows."""
+
+    election = models.ForeignKey(Election, on_delete=models.CASCADE, related_name="phases")
+    number = models.PositiveSmallIntegerField()
+    voting_days = models.JSONField(help_text="ISO dates, ascending")
+    regions = models.JSONField(default=list, help_text="ISO 3166-2 codes voting in this phase")
+    constituencies = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["election", "number"]
+        constraints = [models.UniqueConstraint(fields=["election", "number"], name="unique_phase_number")]
+
+    def __str__(self) -> str:
+        return f"{self.election} — phase {self.number}"
+
+
+class SilenceWindow(models.Model):
+    """A materialized window in UTC: per election, per phase and per time zone.
+
+    `computed_*` is what the rule gives; `start`/`end` are in force (equal unless an operator
+    adjusted the window, which is recorded in WindowAdjustment).
+    """
+
+    election = models.ForeignKey(Election, on_delete=models.CASCADE, related_name="windows")
+    phase = models.ForeignKey(
+        ElectionPhase, on_delete=models.CASCADE, null=True, blank=True, related_name="windows"
+    )
+    country = models.ForeignKey(Country, on_delete=models.CASCADE, related_name="windows")
+    regions = models.JSONField(default=list, blank=True, help_text="empty: the whole country")
+    time_zone = models.CharField(max_length=64)
+    scope = models.CharField(max_length=16, choices=SilenceScope.choices)
+    covers_online = models.CharField(max_length=16, choices=OnlineCoverage.choices)
+    computed_start = models.DateTimeField()
+    computed_end = models.DateTimeField()
+    start = models.DateTimeField()
+    end = models.DateTimeField()
+
+    class Meta:
+        ordering = ["start"]
+        indexes = [models.Index(fields=["country", "start", "end"]), models.Index(fields=["start", "end"])]
+
+    def __str__(self) -> str:
+        return f"{self.election} [{self.time_zone}] {self.start:%Y-%m-%d %H:%M}–{self.end:%Y-%m-%d %H:%M} UTC"
+
+
+class WindowAdjustment(models.Model):
+    """An operator's extension or shortening of a live window, with its reason (append-only)."""
+
+    window = models.ForeignKey(SilenceWindow, on_delete=models.CASCADE, related_name="adjustments")
+    previous_end = models.DateTimeField()
+    new_end = models.DateTimeField()
+    reason = models.TextField()
+    made_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True)
+    made_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["made_at"]
+
+    def __str__(self) -> str:
+        return f"{self.window} end {self.previous_end:%H:%M} → {self.new_end:%H:%M} UTC"
+
+
+class Person(models.Model):
+    name = models.CharField(max_length=200)
+    # Names as people write them, in every script (e.g. "Michal Simecka", "عمران خان").
+    aliases = models.JSONField(default=list, blank=True)
+    country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="people")
+    party = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["name", "country"], name="unique_person_per_country")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RoleKind(models.TextChoices):
+    CANDIDATE = "candidate", "Candidate"
+    OFFICE_HOLDER = "office_holder", "Office holder"
+    PARTY_LEADER = "party_leader", "Party leader"
+    OFFICIAL = "official", "Election official"
+
+
+class PersonRole(models.Model):
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="roles")
+    kind = models.CharField(max_length=16, choices=RoleKind.choices)
+    title = models.CharField(max_length=200, blank=True)
+    party = models.CharField(max_length=200, blank=True)
+    valid_from = models.DateField(null=True, blank=True)
+    valid_to = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["person", "-valid_from"]
+
+    def __str__(self) -> str:
+        return f"{self.person}: {self.get_kind_display()}"
+
+
+class LikenessKind(models.TextChoices):
+    VOICE = "voice", "Voice"
+    IMAGE = "image", "Image"
+    VIDEO = "video", "Video"
+
+
+class AuthorizedLikeness(models.Model):
+    """A public declaration that a synthetic likeness of a person is authorized (consent)."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="authorized_likenesses")
+    kind = models.CharField(max_length=8, choices=LikenessKind.choices)
+    declared_by = models.CharField(max_length=200, help_text="the person, or the party that declared it")
+    declared_where = models.CharField(max_length=300, blank=True)
+    evidence_url = models.URLField(max_length=500)
+    valid_from = models.DateField()
+    valid_to = models.DateField(null=True, blank=True)
+    notes = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["person", "-valid_from"]
+        verbose_name_plural = "authorized likenesses"
+
+    def __str__(self) -> str:
+        return f"Authorized {self.kind} of {self.person}"
