@@ -149,6 +149,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = WEBHOOK_MAX_BODY_BYTES
 
 # Election calendar.
 ELECTION_PERIOD_DAYS = envint("ELECTION_PERIOD_DAYS", 30)
+# The /calendar/*.ics feeds hold public facts only; off: they need a logged-in staff user.
+CALENDAR_FEEDS_PUBLIC = envbool("CALENDAR_FEEDS_PUBLIC", True)
 
 # C2PA trust list: a PEM bundle of trust anchors; with none, valid signatures are "valid, untrusted".
 C2PA_TRUST_ANCHORS_FILE = envstr("C2PA_TRUST_ANCHORS_FILE")
