@@ -6,3 +6,6 @@ class ElectionsConfig(AppConfig):
     label = "elections"
     verbose_name = "Election calendar"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from . import signals  # noqa: F401 - connects the window recomputation handlers

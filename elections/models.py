@@ -6,7 +6,10 @@ hot path asks one indexed question: "is there a window covering this country at 
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
+
+from . import validation
 
 
 class Country(models.Model):
@@ -16,6 +19,8 @@ class Country(models.Model):
     time_zones = models.JSONField(default=list)
     # ISO 639-1 codes of official languages, most widely used first.
     languages = models.JSONField(default=list)
+    # Why the country has no silence rule (shown by the calendar and admin instead of a window).
+    no_silence_note = models.TextField(blank=True)
 
     class Meta:
         ordering = ["code"]
@@ -23,6 +28,13 @@ class Country(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.code})"
+
+    def clean(self) -> None:
+        errors = validation.country_errors(
+            code=self.code, time_zones=self.time_zones, languages=self.languages
+        )
+        if errors:
+            raise ValidationError(errors)
 
 
 class SilenceScope(models.TextChoices):
@@ -92,6 +104,22 @@ class SilenceRule(models.Model):
     def __str__(self) -> str:
         return f"Silence rule for {self.country_id}"
 
+    def clean(self) -> None:
+        errors = validation.rule_errors(
+            start_mode=self.start_mode,
+            start_hours=self.start_hours,
+            start_clock=self.start_clock,
+            start_days=self.start_days,
+            start_time=self.start_time,
+            end_mode=self.end_mode,
+            end_time=self.end_time,
+            end_day_offset=self.end_day_offset,
+            end_time_zone=self.end_time_zone,
+            source_urls=self.source_urls,
+        )
+        if errors:
+            raise ValidationError(errors)
+
 
 class ElectionKind(models.TextChoices):
     PARLIAMENTARY = "parliamentary", "Parliamentary"
@@ -120,8 +148,11 @@ class Election(models.Model):
     region = models.CharField(max_length=10, blank=True)
     constituencies = models.JSONField(default=list, blank=True)
     voting_days = models.JSONField(help_text="ISO dates, ascending")
-    polls_open = models.TimeField()
-    polls_close = models.TimeField()
+    polls_open = models.TimeField(help_text="local time polls open on the first voting day")
+    polls_close = models.TimeField(help_text="local time polls close on the last voting day")
+    polls_close_next_day = models.BooleanField(
+        default=False, help_text="polls close after midnight, on the day after the last voting day"
+    )
     # When polls keep one zone's hours everywhere (Brazil votes on Brasília time since 2022).
     polls_time_zone = models.CharField(max_length=64, blank=True)
     # Restrict windows to some of the country's zones (a regional election); empty means all.
@@ -130,13 +161,67 @@ class Election(models.Model):
     notes = models.TextField(blank=True)
     first_voting_day = models.DateField(editable=False, db_index=True)
     last_voting_day = models.DateField(editable=False, db_index=True)
+    # Materialized for the election-period query (one indexed range test on the hot path):
+    # local midnight starting the first voting day in the country's earliest zone, and the end of
+    # the election (the latest of voting's end and the silence windows' ends), both UTC.
+    first_day_start = models.DateTimeField(editable=False, null=True)
+    period_end = models.DateTimeField(editable=False, null=True)
 
     class Meta:
         ordering = ["-first_voting_day", "country_id"]
-        indexes = [models.Index(fields=["country", "first_voting_day"])]
+        indexes = [
+            models.Index(fields=["country", "first_voting_day"]),
+            models.Index(fields=["country", "period_end", "first_day_start"]),
+            models.Index(fields=["period_end", "first_day_start"]),
+        ]
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        from .windows import DERIVED_ELECTION_FIELDS, election_derived_fields
+
+        zones = self.country.time_zones if self.country_id else []
+        for field, value in election_derived_fields(election=self, country_zones=zones).items():
+            setattr(self, field, value)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, *DERIVED_ELECTION_FIELDS}
+        super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        """Check the election's fields and that it does not overlap another round of its kind."""
+        errors = validation.election_errors(
+            country_code=self.country_id,
+            region=self.region,
+            constituencies=self.constituencies,
+            voting_days=self.voting_days,
+            polls_open=self.polls_open,
+            polls_close=self.polls_close,
+            polls_close_next_day=self.polls_close_next_day,
+            polls_time_zone=self.polls_time_zone,
+            time_zones=self.time_zones,
+        )
+        if self.country_id and not errors.get("voting_days") and self.kind:
+            others = validation.overlapping_elections(
+                Election.objects.all(),
+                country_code=self.country_id,
+                kind=self.kind,
+                region=self.region,
+                constituencies=self.constituencies,
+                voting_days=self.voting_days,
+                exclude_pk=self.pk,
+            )
+            if others:
+                validation.add_error(
+                    errors,
+                    "voting_days",
+                    f"Overlaps {others[0].name} ({others[0].get_round_display()}, "
+                    f"{others[0].first_voting_day}–{others[0].last_voting_day}): "
+                    "rounds of the same kind in the same place need their own days.",
+                )
+        if errors:
+            raise ValidationError(errors)
 
 
 class ElectionPhase(models.Model):
@@ -155,6 +240,18 @@ class ElectionPhase(models.Model):
     def __str__(self) -> str:
         return f"{self.election} — phase {self.number}"
 
+    def clean(self) -> None:
+        election = self.election if self.election_id else None
+        errors = validation.phase_errors(
+            country_code=election.country_id if election else None,
+            election_days=election.voting_days if election else None,
+            number=self.number,
+            voting_days=self.voting_days,
+            regions=self.regions,
+        )
+        if errors:
+            raise ValidationError(errors)
+
 
 class SilenceWindow(models.Model):
     """A materialized window in UTC: per election, per phase and per time zone.
@@ -169,6 +266,9 @@ class SilenceWindow(models.Model):
     )
     country = models.ForeignKey(Country, on_delete=models.CASCADE, related_name="windows")
     regions = models.JSONField(default=list, blank=True, help_text="empty: the whole country")
+    # ",IN-TN,IN-KL," (or "" for the whole country): lets the selectors match a region with a
+    # plain substring test that works on PostgreSQL and on the embedded SQLite alike.
+    regions_key = models.CharField(max_length=2000, blank=True, editable=False)
     time_zone = models.CharField(max_length=64)
     scope = models.CharField(max_length=16, choices=SilenceScope.choices)
     covers_online = models.CharField(max_length=16, choices=OnlineCoverage.choices)
@@ -179,10 +279,44 @@ class SilenceWindow(models.Model):
 
     class Meta:
         ordering = ["start"]
-        indexes = [models.Index(fields=["country", "start", "end"]), models.Index(fields=["start", "end"])]
+        # "end > now" is the selective test (few windows lie in the future), so end leads.
+        indexes = [
+            models.Index(fields=["country", "end", "start"]),
+            models.Index(fields=["end", "start"]),
+            models.Index(fields=["country", "start"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end__gt=models.F("start")), name="window_end_after_start"
+            ),
+            # A window's identity is (election, phase, time zone); recomputation keeps it.
+            models.UniqueConstraint(
+                fields=["election", "phase", "time_zone"],
+                condition=models.Q(phase__isnull=False),
+                name="unique_window_per_phase_zone",
+            ),
+            models.UniqueConstraint(
+                fields=["election", "time_zone"],
+                condition=models.Q(phase__isnull=True),
+                name="unique_window_per_zone",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.election} [{self.time_zone}] {self.start:%Y-%m-%d %H:%M}–{self.end:%Y-%m-%d %H:%M} UTC"
+
+    def save(self, *args, **kwargs) -> None:
+        self.regions_key = regions_key(self.regions)
+        super().save(*args, **kwargs)
+
+    @property
+    def adjusted(self) -> bool:
+        return self.end != self.computed_end
+
+
+def regions_key(regions) -> str:
+    """Return the searchable form of a window's regions: ",IN-TN,IN-KL," or "" for everywhere."""
+    return f",{','.join(regions)}," if regions else ""
 
 
 class WindowAdjustment(models.Model):
