@@ -1,0 +1,17 @@
+"""Signals triage sends to the rest of Moratorium.
+
+`media_item_stored` is sent after a fetched media file is stored and attached to its case, from
+`transaction.on_commit` (so a receiver that enqueues work finds the rows committed). Keyword
+arguments:
+
+- `media_item_id` (int): the `triage.MediaItem` now stored;
+- `case_id` (int): the (live, unmerged) `triage.Case` it is attached to;
+- `created` (bool): True when this is the first time these bytes were stored.
+
+It is sent once per attachment, so a file re-uploaded 500 times sends it 500 times (with
+`created` False after the first): receivers must be idempotent per media item.
+"""
+
+from django.dispatch import Signal
+
+media_item_stored = Signal()
