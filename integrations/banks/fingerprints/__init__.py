@@ -1,0 +1,55 @@
+"""Perceptual fingerprints per media type, and the sniffing that picks one.
+
+Every decoder here runs on pip-installed libraries only (Pillow, PyAV with its bundled FFmpeg
+libraries, pdqhash, numpy) and gives up with `UnparseableMediaError` within bounded time and
+memory on malformed or hostile input.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import av
+from PIL import Image, UnidentifiedImageError
+
+# Caps that bound the work on hostile input; generous for real election media.
+MAX_IMAGE_PIXELS = 80_000_000
+MAX_DECODE_SECONDS = 60.0  # wall-clock budget for decoding one file
+MAX_AUDIO_SECONDS = 3 * 3600
+MAX_VIDEO_SECONDS = 3 * 3600
+
+
+class UnparseableMediaError(Exception):
+    """The file is not media we can fingerprint (corrupt, hostile, truncated or unknown)."""
+
+
+def sniff_media_type(path: Path) -> str:
+    """Return "image", "video" or "audio" for a file, or raise UnparseableMediaError."""
+    try:
+        with Image.open(path) as img:
+            # Animated GIF/WebP are still banked as images (their first frame): that is how
+            # platforms display them in a feed.
+            img.size  # noqa: B018 - touching size makes Pillow parse the header
+            return "image"
+    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
+        pass
+    try:
+        with av.open(str(path), metadata_errors="ignore") as container:
+            if any(_is_real_video(s) for s in container.streams.video):
+                return "video"
+            if container.streams.audio:
+                return "audio"
+    except (av.FFmpegError, OSError, ValueError, UnicodeDecodeError) as exc:
+        raise UnparseableMediaError(f"unparseable: not an image, audio or video file ({exc})") from exc
+    raise UnparseableMediaError("unparseable: no image, audio or video stream found")
+
+
+def _is_real_video(stream) -> bool:
+    # Cover art in an MP3/M4A shows up as a one-frame "video" stream marked attached_pic.
+    disposition = getattr(stream, "disposition", None)
+    try:
+        if disposition is not None and disposition & av.stream.Disposition.attached_pic:
+            return False
+    except (AttributeError, TypeError):
+        pass
+    return True

@@ -1,0 +1,177 @@
+"""Landmark (constellation) fingerprints for audio, after Wang 2003 ("Shazam").
+
+The recording is decoded to mono 8 kHz and analysed only between 300 and 3400 Hz, the telephone
+band, so a copy played down a phone line still matches. Peaks of the log spectrogram are paired
+into landmarks hashed as (f1, f2 - f1, dt); a copy matches when many of its landmarks agree on a
+single time offset against a banked recording. That vote over offsets is what survives trimming,
+embedding in a longer recording, added noise and volume changes (peaks are local maxima, so a
+gain change moves none of them). A speed change of a few percent moves peaks in frequency and
+time; the query is re-hashed with its peak coordinates scaled over a small grid of speeds instead
+(see `SPEED_VARIANTS`).
+
+Units: a landmark hash is a 20-bit integer; offsets are in spectrogram frames of HOP/SR seconds.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import av
+import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
+
+from . import MAX_AUDIO_SECONDS, MAX_DECODE_SECONDS, UnparseableMediaError
+
+SR = 8000
+N_FFT = 512
+HOP = 128  # 16 ms frames
+FRAME_SECONDS = HOP / SR
+LO_BIN = int(np.ceil(300 * N_FFT / SR))  # 300 Hz
+HI_BIN = int(3400 * N_FFT / SR)  # 3400 Hz
+PEAK_TIME_RADIUS = 6  # frames either side for a local maximum
+PEAK_FREQ_RADIUS = 10  # bins either side
+PEAKS_PER_SECOND = 30
+FAN_OUT = 8
+MAX_DT = 40  # frames (0.64 s) from anchor to target
+MAX_DF = 60  # bins
+F_QUANT = 2  # bins per hash step: tolerance to small frequency shifts
+# (frequency scale, time scale) applied to query peaks. asetrate-style speed s (pitch and tempo)
+# is undone by (1/s, s); atempo-style s (tempo only) by (1, s).
+SPEEDS = (0.97, 0.98, 0.99, 1.01, 1.02, 1.03, 0.96, 1.04)
+SPEED_VARIANTS = tuple([(1.0, 1.0)] + [(1 / s, s) for s in SPEEDS] + [(1.0, s) for s in SPEEDS])
+
+LANDMARK_DTYPE = np.dtype([("hash", "<u4"), ("offset", "<u4")])
+
+
+@dataclass(frozen=True)
+class Peaks:
+    """Spectral peaks: frame indices and frequency bins (relative to LO_BIN), in time order."""
+
+    times: np.ndarray
+    freqs: np.ndarray
+    duration_seconds: float
+
+
+def decode_audio(path: Path, *, max_seconds: float = MAX_AUDIO_SECONDS) -> np.ndarray:
+    """Decode any audio (or a video's first audio track) to mono float32 at 8 kHz."""
+    deadline = time.monotonic() + MAX_DECODE_SECONDS
+    max_samples = int(max_seconds * SR)
+    chunks: list[np.ndarray] = []
+    total = 0
+    try:
+        with av.open(str(path), metadata_errors="ignore") as container:
+            if not container.streams.audio:
+                raise UnparseableMediaError("unparseable: no audio stream")
+            stream = container.streams.audio[0]
+            resampler = av.AudioResampler(format="flt", layout="mono", rate=SR)
+            for frame in container.decode(stream):
+                for out in resampler.resample(frame):
+                    chunk = out.to_ndarray().reshape(-1)
+                    chunks.append(chunk)
+                    total += chunk.size
+                if total >= max_samples:
+                    break
+                if time.monotonic() > deadline:
+                    raise UnparseableMediaError("unparseable: audio took too long to decode")
+            for out in resampler.resample(None):
+                chunks.append(out.to_ndarray().reshape(-1))
+    except UnparseableMediaError:
+        raise
+    except (av.FFmpegError, OSError, ValueError, UnicodeDecodeError, IndexError) as exc:
+        raise UnparseableMediaError(f"unparseable: audio could not be decoded ({exc})") from exc
+    if not chunks:
+        raise UnparseableMediaError("unparseable: no audio samples")
+    samples = np.concatenate(chunks)[:max_samples].astype(np.float32)
+    if not np.isfinite(samples).all():
+        raise UnparseableMediaError("unparseable: audio samples are not finite")
+    return samples
+
+
+def spectral_peaks(samples: np.ndarray) -> Peaks:
+    """Return the strongest local maxima of the telephone-band log spectrogram."""
+    duration = samples.size / SR
+    if samples.size < N_FFT * 2:
+        return Peaks(np.zeros(0, np.int32), np.zeros(0, np.int32), duration)
+    frames = sliding_window_view(samples, N_FFT)[::HOP]
+    spectrum = np.abs(np.fft.rfft(frames * np.hanning(N_FFT).astype(np.float32), axis=1))
+    band = spectrum[:, LO_BIN : HI_BIN + 1]
+    # Log magnitude: a volume change only shifts every value by a constant.
+    logmag = np.log(band + 1e-6).astype(np.float32)
+    local_max = _max_filter(logmag, PEAK_TIME_RADIUS, PEAK_FREQ_RADIUS)
+    # A peak must stand out of silence: above the recording's median level by a margin.
+    floor = np.median(logmag) + 1.0
+    is_peak = (logmag == local_max) & (logmag > floor)
+    times, freqs = np.nonzero(is_peak)
+    strengths = logmag[times, freqs]
+    # Keep the strongest peaks per second so density does not depend on the material.
+    budget = max(1, int(PEAKS_PER_SECOND * duration))
+    if times.size > budget:
+        seconds = times // int(1 / FRAME_SECONDS)
+        order = np.lexsort((-strengths, seconds))
+        rank = np.empty_like(order)
+        sorted_seconds = seconds[order]
+        starts = np.searchsorted(sorted_seconds, sorted_seconds, side="left")
+        rank[order] = np.arange(order.size) - starts
+        keep = rank < PEAKS_PER_SECOND
+        times, freqs = times[keep], freqs[keep]
+    order = np.lexsort((freqs, times))
+    return Peaks(times[order].astype(np.int32), freqs[order].astype(np.int32), duration)
+
+
+def _max_filter(values: np.ndarray, time_radius: int, freq_radius: int) -> np.ndarray:
+    padded = np.pad(values, ((0, 0), (freq_radius, freq_radius)), constant_values=-np.inf)
+    out = sliding_window_view(padded, 2 * freq_radius + 1, axis=1).max(axis=-1)
+    padded = np.pad(out, ((time_radius, time_radius), (0, 0)), constant_values=-np.inf)
+    return sliding_window_view(padded, 2 * time_radius + 1, axis=0).max(axis=-1)
+
+
+def landmarks(peaks: Peaks, *, freq_scale: float = 1.0, time_scale: float = 1.0) -> np.ndarray:
+    """Pair peaks into landmark hashes; return a LANDMARK_DTYPE array of (hash, anchor offset)."""
+    t = peaks.times.astype(np.float64) * time_scale
+    # Scale absolute frequencies (a speed change multiplies them), then hash from the band's bottom.
+    f = np.rint((peaks.freqs + LO_BIN) * freq_scale).astype(np.int64) - LO_BIN
+    n = t.size
+    if n < 2:
+        return np.zeros(0, LANDMARK_DTYPE)
+    anchors: list[np.ndarray] = []
+    targets: list[np.ndarray] = []
+    idx = np.arange(n)
+    # Peaks are sorted by time, so the k-th following peak is the k-th nearest in time ahead.
+    for k in range(1, FAN_OUT * 2 + 1):
+        a, b = idx[:-k], idx[k:]
+        dt = np.rint(t[b] - t[a]).astype(np.int64)
+        ok = (dt >= 1) & (dt <= MAX_DT) & (np.abs(f[b] - f[a]) <= MAX_DF)
+        anchors.append(a[ok])
+        targets.append(b[ok])
+    a = np.concatenate(anchors)
+    b = np.concatenate(targets)
+    # Cap the fan-out per anchor at FAN_OUT, nearest targets first (the k loop ran in that order).
+    order = np.argsort(a, kind="stable")
+    a, b = a[order], b[order]
+    first = np.searchsorted(a, a, side="left")
+    keep = (np.arange(a.size) - first) < FAN_OUT
+    a, b = a[keep], b[keep]
+    f1 = f[a] // F_QUANT
+    df = (f[b] - f[a]) // F_QUANT + (MAX_DF // F_QUANT + 1)
+    dt = np.rint(t[b] - t[a]).astype(np.int64)
+    hashes = (np.clip(f1, 0, 127) << 13) | (np.clip(df, 0, 127) << 6) | np.clip(dt, 0, 63)
+    out = np.empty(a.size, LANDMARK_DTYPE)
+    out["hash"] = hashes.astype(np.uint32)
+    out["offset"] = np.rint(t[a]).astype(np.uint32)
+    return out
+
+
+def audio_fingerprint(path: Path) -> tuple[bytes, float]:
+    """Return (packed landmarks, duration in seconds) for an audio file."""
+    peaks = spectral_peaks(decode_audio(path))
+    marks = landmarks(peaks)
+    if marks.size == 0:
+        raise UnparseableMediaError("unparseable: no audible content to fingerprint")
+    return marks.tobytes(), peaks.duration_seconds
+
+
+def unpack_landmarks(blob: bytes) -> np.ndarray:
+    """Return the LANDMARK_DTYPE array stored in a BankedItem's fingerprint."""
+    return np.frombuffer(blob, dtype=LANDMARK_DTYPE)

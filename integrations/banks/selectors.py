@@ -1,0 +1,107 @@
+"""Reads for fingerprint banks, including the per-process match indexes built from them."""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+from django.db.models import Count, Max
+
+from .fingerprints import video as video_fp
+from .index import AudioIndex, HashIndex
+from .models import BankedItem, FingerprintBank
+
+
+def file_sha256(path: Path) -> str:
+    """Return the hex SHA-256 of a file, read in chunks."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def bank_list() -> list[FingerprintBank]:
+    """Return every bank with its item count as `item_count`."""
+    return list(FingerprintBank.objects.annotate(item_count=Count("items")).order_by("name"))
+
+
+def banked_item_find(*, bank: FingerprintBank, sha256: str) -> BankedItem | None:
+    """Return the item with these exact bytes in a bank, if banked already."""
+    return BankedItem.objects.filter(bank=bank, sha256=sha256).first()
+
+
+@dataclass(frozen=True)
+class ItemMeta:
+    """What a match needs to know about a banked item without another query."""
+
+    bank_id: int
+    sha256: str
+    original_name: str
+    media_item_id: int | None
+    size: int  # PDQ frames for video, landmarks for audio, 1 for an image
+
+
+@dataclass
+class MediaIndex:
+    """An index over every banked item of one media type, with the state it was built from."""
+
+    state: tuple
+    items: dict[int, ItemMeta] = field(default_factory=dict)
+    hashes: HashIndex | None = None
+    audio: AudioIndex | None = None
+
+
+_cache: dict[str, MediaIndex] = {}
+_lock = threading.Lock()
+
+
+def media_index(media_type: str) -> MediaIndex:
+    """Return the match index for a media type, rebuilt when its banked items changed.
+
+    The index lives in process memory and is keyed on (count, newest id) of the banked items:
+    adding or removing an item changes that key, so every worker picks up changes on its next
+    query without a message bus. Disabled banks stay in the index and are filtered at match time,
+    so enabling one is instant.
+    """
+    rows = BankedItem.objects.filter(media_type=media_type)
+    agg = rows.aggregate(n=Count("id"), newest=Max("id"))
+    state = (agg["n"], agg["newest"])
+    with _lock:
+        cached = _cache.get(media_type)
+        if cached is not None and cached.state == state:
+            return cached
+        built = _build(media_type, state, rows)
+        _cache[media_type] = built
+        return built
+
+
+def _build(media_type: str, state: tuple, rows) -> MediaIndex:
+    out = MediaIndex(state=state)
+    blobs: list[tuple[int, bytes]] = []
+    for pk, bank_id, sha256, name, media_item_id, blob in rows.values_list(
+        "id", "bank_id", "sha256", "original_name", "media_item_id", "fingerprint"
+    ).iterator(chunk_size=2000):
+        blob = bytes(blob)
+        if media_type == "video":
+            size = len(blob) // 32
+        elif media_type == "audio":
+            size = len(blob) // 8
+        else:
+            size = 1
+        out.items[pk] = ItemMeta(bank_id, sha256, name, media_item_id, size)
+        blobs.append((pk, blob))
+    if media_type == "audio":
+        out.audio = AudioIndex.from_fingerprints(blobs)
+    else:
+        if blobs:
+            frames = [video_fp.unpack(blob) for _, blob in blobs]
+            hashes = np.concatenate(frames)
+            owners = np.repeat(np.array([pk for pk, _ in blobs], np.int64), [f.shape[0] for f in frames])
+        else:
+            hashes, owners = np.zeros((0, 32), np.uint8), np.zeros(0, np.int64)
+        out.hashes = HashIndex(hashes, owners)
+    return out

@@ -1,0 +1,305 @@
+"""Bank writes and matching: the contract other apps use.
+
+`bank_match_file` and `bank_match_media_item` return `BankMatch` records. The unit of `distance`
+depends on the media type:
+
+- image: PDQ Hamming distance in bits (0-256); a match is <= the bank's image_max_distance.
+- video: mean PDQ Hamming distance in bits of the query keyframes that matched; `score` is the share
+  (0-1) of the shorter video's keyframes that matched, which must reach video_min_frame_fraction.
+- audio: 1 - aligned share, where the aligned share is the number of landmark hashes agreeing on
+  one time offset (`score`) over the landmarks of the shorter recording; a match needs `score` >=
+  the bank's audio_min_hashes. `offset_seconds` says where the banked recording starts inside the
+  query (negative: the query starts that far into the banked recording, e.g. a trimmed copy).
+"""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from django.db import transaction
+
+from triage.models import MediaItem
+
+from .fingerprints import UnparseableMediaError, sniff_media_type
+from .fingerprints import audio as audio_fp
+from .fingerprints import image as image_fp
+from .fingerprints import video as video_fp
+from .models import BankedItem, BankPurpose, FingerprintBank
+from .selectors import banked_item_find, file_sha256, media_index
+
+__all__ = [
+    "BankMatch",
+    "BankPurposeConflictError",
+    "UnparseableMediaError",
+    "bank_add_file",
+    "bank_add_media_item",
+    "bank_get_or_create",
+    "bank_match_file",
+    "bank_match_media_item",
+]
+
+
+class BankPurposeConflictError(ValueError):
+    """A bank of that name exists with another purpose."""
+
+
+@dataclass(frozen=True)
+class BankMatch:
+    """One banked item that a file matches."""
+
+    bank: str
+    purpose: str
+    distance: float | int
+    item: dict[str, str]  # {"sha256", "original_name"} of the banked media
+    media_type: str
+    score: float | int | None = None
+    banked_item_id: int | None = None
+    media_item_id: int | None = None
+    offset_seconds: float | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def as_json(self) -> dict[str, Any]:
+        """Return the shape bank_match --json and inspect_media print."""
+        out: dict[str, Any] = {
+            "bank": self.bank,
+            "purpose": self.purpose,
+            "distance": self.distance,
+            "item": {"sha256": self.item["sha256"], "original_name": self.item["original_name"]},
+            "media_type": self.media_type,
+            "score": self.score,
+            "banked_item_id": self.banked_item_id,
+            "media_item_id": self.media_item_id,
+        }
+        if self.offset_seconds is not None:
+            out["offset_seconds"] = self.offset_seconds
+        out.update(self.extra)
+        return out
+
+
+def bank_get_or_create(*, name: str, purpose: str | None = None) -> FingerprintBank:
+    """Return the bank called name, creating it with purpose if missing.
+
+    Raise BankPurposeConflictError if it exists with another purpose, ValueError if it must be
+    created and no valid purpose is given.
+    """
+    bank = FingerprintBank.objects.filter(name=name).first()
+    if bank is not None:
+        if purpose and bank.purpose != purpose:
+            raise BankPurposeConflictError(
+                f"bank {name!r} exists with purpose {bank.purpose!r}, not {purpose!r}"
+            )
+        return bank
+    if purpose not in BankPurpose.values:
+        raise ValueError(f"bank {name!r} does not exist; give a purpose ({', '.join(BankPurpose.values)})")
+    bank = FingerprintBank(name=name, purpose=purpose)
+    bank.full_clean()
+    bank.save()
+    return bank
+
+
+def _fingerprint(path: Path, media_type: str) -> tuple[bytes, float | None, dict[str, Any]]:
+    if media_type == "image":
+        digest, quality = image_fp.image_fingerprint(path)
+        return digest, None, {"pdq_quality": quality}
+    if media_type == "video":
+        hashes, duration = video_fp.video_keyframe_hashes(path)
+        return video_fp.pack(hashes), duration, {"keyframes": len(hashes)}
+    if media_type == "audio":
+        blob, duration = audio_fp.audio_fingerprint(path)
+        return blob, duration, {"landmarks": len(blob) // audio_fp.LANDMARK_DTYPE.itemsize}
+    raise ValueError(f"unknown media type {media_type!r}")
+
+
+def bank_add_file(
+    *,
+    bank: FingerprintBank | str,
+    path: Path,
+    original_name: str | None = None,
+    notes: str = "",
+    added_by=None,
+    media_item: MediaItem | None = None,
+    media_type: str | None = None,
+) -> BankedItem:
+    """Fingerprint a file and bank it; return the existing item if these bytes are banked already.
+
+    Raise UnparseableMediaError for files that are not media we can fingerprint.
+    """
+    if isinstance(bank, str):
+        bank = FingerprintBank.objects.get(name=bank)
+    path = Path(path)
+    sha256 = file_sha256(path)
+    existing = banked_item_find(bank=bank, sha256=sha256)
+    if existing is not None:
+        return existing
+    media_type = media_type or sniff_media_type(path)
+    # Decoding is slow: do it before the transaction, which then only writes.
+    blob, duration, metadata = _fingerprint(path, media_type)
+    return _banked_item_create(
+        bank=bank,
+        sha256=sha256,
+        media_type=media_type,
+        original_name=original_name if original_name is not None else path.name,
+        fingerprint=blob,
+        duration_seconds=duration,
+        metadata=metadata,
+        notes=notes,
+        added_by=added_by,
+        media_item=media_item,
+    )
+
+
+@transaction.atomic
+def _banked_item_create(*, bank: FingerprintBank, sha256: str, **fields: Any) -> BankedItem:
+    item, _ = BankedItem.objects.get_or_create(bank=bank, sha256=sha256, defaults=fields)
+    return item
+
+
+def bank_add_media_item(
+    *, bank: FingerprintBank | str, media_item_id: int, notes: str = "", added_by=None
+) -> BankedItem:
+    """Bank a stored MediaItem (what a moderator does from a case)."""
+    media = MediaItem.objects.get(pk=media_item_id)
+    with _local_copy(media) as path:
+        return bank_add_file(
+            bank=bank,
+            path=path,
+            original_name=media.original_name,
+            notes=notes,
+            added_by=added_by,
+            media_item=media,
+            media_type=media.media_type,
+        )
+
+
+def bank_match_file(*, path: Path, media_type: str | None = None) -> list[BankMatch]:
+    """Return the matches of a file against every enabled bank, closest first.
+
+    media_type is "image", "video" or "audio"; None sniffs it. Raise UnparseableMediaError for
+    files that cannot be decoded.
+    """
+    path = Path(path)
+    media_type = media_type or sniff_media_type(path)
+    banks = {b.pk: b for b in FingerprintBank.objects.filter(enabled=True)}
+    if not banks:
+        return []
+    if media_type == "image":
+        digest, _ = image_fp.image_fingerprint(path)
+        matches = _match_image(digest, banks)
+    elif media_type == "video":
+        hashes, _ = video_fp.video_keyframe_hashes(path)
+        matches = _match_video(hashes, banks)
+    elif media_type == "audio":
+        matches = _match_audio(audio_fp.spectral_peaks(audio_fp.decode_audio(path)), banks)
+    else:
+        raise ValueError(f"unknown media type {media_type!r}")
+    return sorted(matches, key=lambda m: (m.distance, m.bank, m.item["sha256"]))
+
+
+def bank_match_media_item(*, media_item_id: int) -> list[BankMatch]:
+    """Return the bank matches of a stored MediaItem."""
+    media = MediaItem.objects.get(pk=media_item_id)
+    with _local_copy(media) as path:
+        return bank_match_file(path=path, media_type=media.media_type)
+
+
+class _local_copy:  # noqa: N801 - used as a context manager like a function
+    """Give a filesystem path for a MediaItem's file, copying it out of remote storage if needed."""
+
+    def __init__(self, media: MediaItem) -> None:
+        self.media = media
+        self.tmp: tempfile._TemporaryFileWrapper | None = None
+
+    def __enter__(self) -> Path:
+        try:
+            return Path(self.media.file.path)
+        except NotImplementedError:  # remote storage (S3) has no local path
+            self.tmp = tempfile.NamedTemporaryFile(suffix=Path(self.media.file.name).suffix)  # noqa: SIM115
+            with self.media.file.open("rb") as src:
+                for chunk in iter(lambda: src.read(1 << 20), b""):
+                    self.tmp.write(chunk)
+            self.tmp.flush()
+            return Path(self.tmp.name)
+
+    def __exit__(self, *exc: object) -> None:
+        if self.tmp is not None:
+            self.tmp.close()
+
+
+def _match(bank: FingerprintBank, item_id: int, meta, media_type: str, distance, **extra) -> BankMatch:
+    return BankMatch(
+        bank=bank.name,
+        purpose=bank.purpose,
+        distance=distance,
+        item={"sha256": meta.sha256, "original_name": meta.original_name},
+        media_type=media_type,
+        banked_item_id=item_id,
+        media_item_id=meta.media_item_id,
+        **extra,
+    )
+
+
+def _match_image(digest: bytes, banks: dict[int, FingerprintBank]) -> list[BankMatch]:
+    index = media_index("image")
+    radius = max(b.image_max_distance for b in banks.values())
+    owners, distances = index.hashes.search(np.frombuffer(digest, np.uint8)[None, :], radius)[0]
+    out = []
+    for owner, distance in zip(owners.tolist(), distances.tolist(), strict=True):
+        meta = index.items[owner]
+        bank = banks.get(meta.bank_id)
+        if bank is not None and distance <= bank.image_max_distance:
+            out.append(_match(bank, owner, meta, "image", int(distance), score=int(distance)))
+    return out
+
+
+def _match_video(hashes: list[bytes], banks: dict[int, FingerprintBank]) -> list[BankMatch]:
+    index = media_index("video")
+    radius = max(b.video_max_distance for b in banks.values())
+    query = np.frombuffer(b"".join(hashes), np.uint8).reshape(-1, 32)
+    # Per banked video: the closest distance of each query keyframe that has a twin in it.
+    best: dict[int, dict[int, int]] = {}
+    for qi, (owners, distances) in enumerate(index.hashes.search(query, radius)):
+        for owner, distance in zip(owners.tolist(), distances.tolist(), strict=True):
+            per = best.setdefault(owner, {})
+            per[qi] = min(per.get(qi, 256), distance)
+    out = []
+    for owner, per_frame in best.items():
+        meta = index.items[owner]
+        bank = banks.get(meta.bank_id)
+        if bank is None:
+            continue
+        close = [d for d in per_frame.values() if d <= bank.video_max_distance]
+        fraction = len(close) / min(len(hashes), meta.size)
+        if close and fraction >= bank.video_min_frame_fraction:
+            distance = round(float(np.mean(close)), 2)
+            out.append(_match(bank, owner, meta, "video", distance, score=round(min(fraction, 1.0), 3)))
+    return out
+
+
+def _match_audio(peaks: audio_fp.Peaks, banks: dict[int, FingerprintBank]) -> list[BankMatch]:
+    index = media_index("audio")
+    min_aligned = min(b.audio_min_hashes for b in banks.values())
+    query_size = max(1, audio_fp.landmarks(peaks).size)
+    out = []
+    for hit in index.audio.search(peaks, min_aligned):
+        meta = index.items[hit.owner]
+        bank = banks.get(meta.bank_id)
+        if bank is None or hit.aligned < bank.audio_min_hashes:
+            continue
+        share = min(1.0, hit.aligned / min(query_size, meta.size))
+        out.append(
+            _match(
+                bank,
+                hit.owner,
+                meta,
+                "audio",
+                round(1.0 - share, 4),
+                score=hit.aligned,
+                offset_seconds=round(-hit.offset_frames * audio_fp.FRAME_SECONDS, 2),
+                extra={"speed": round(1.0 / hit.speed[1], 3)},
+            )
+        )
+    return out
