@@ -4,6 +4,7 @@ MediaItem is the contract other apps build on: one row per distinct media file (
 stored once in content-addressed storage. Cases, submissions and their history live beside it.
 """
 
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 
 
@@ -28,3 +29,213 @@ class MediaItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.media_type} {self.sha256[:12]}"
+
+
+class CaseStatus(models.TextChoices):
+    NEW = "new", "New"
+    CHECKING = "checking", "Checking"
+    AWAITING_REVIEW = "awaiting_review", "Awaiting review"
+    DECIDED = "decided", "Decided"
+    # A provisional case whose media turned out to belong to an existing case: see merged_into.
+    MERGED = "merged", "Merged"
+
+
+class Case(models.Model):
+    """Everything reported about one media item for one audience, from every platform.
+
+    A case is created per reported media entry at ingest, before anything is fetched (the
+    webhook answers with its id). Once the media is stored, the case either becomes *the* case
+    of that media item and audience, or, if one exists, hands its submissions over and is marked
+    merged with a pointer, so every case id a platform was given keeps resolving.
+    """
+
+    media_item = models.ForeignKey(
+        MediaItem, null=True, blank=True, on_delete=models.PROTECT, related_name="cases"
+    )
+    audience_countries = models.JSONField(default=list, blank=True)  # ISO 3166-1 alpha-2, sorted
+    audience_regions = models.JSONField(default=list, blank=True)
+    # The sorted countries joined by commas: one live case per (media item, audience_key).
+    audience_key = models.CharField(max_length=400, blank=True)
+    status = models.CharField(max_length=20, choices=CaseStatus.choices, default=CaseStatus.NEW)
+    priority = models.IntegerField(default=0, help_text="higher first; set by the policy")
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_cases"
+    )
+    # Sums over the case's submissions of the latest reach each reported; ReachSample keeps history.
+    total_views = models.BigIntegerField(default=0)
+    total_shares = models.BigIntegerField(default=0)
+    submission_count = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-priority", "-updated_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["media_item", "audience_key"],
+                condition=models.Q(merged_into__isnull=True, media_item__isnull=False),
+                name="one_live_case_per_media_and_audience",
+            )
+        ]
+        indexes = [models.Index(fields=["status", "-priority"])]
+
+    def __str__(self) -> str:
+        return f"case {self.pk} ({', '.join(self.audience_countries) or 'no audience'})"
+
+
+class ReportSource(models.TextChoices):
+    USER_REPORT = "user_report", "User report"
+    TRUSTED_FLAGGER = "trusted_flagger", "Trusted flagger"
+    PLATFORM_CLASSIFIER = "platform_classifier", "Platform classifier"
+    FACT_CHECKER = "fact_checker", "Fact checker"
+    AUTHORITY = "authority", "Authority"
+
+
+class ReportReason(models.TextChoices):
+    SYNTHETIC_MEDIA = "synthetic_media", "Synthetic media"
+    IMPERSONATION = "impersonation", "Impersonation"
+    VOTER_SUPPRESSION = "voter_suppression", "Voter suppression"
+    ELECTION_MISINFORMATION = "election_misinformation", "Election misinformation"
+    OTHER = "other", "Other"
+
+
+class SubmissionState(models.TextChoices):
+    PENDING = "pending", "Waiting to be processed"
+    PROCESSING = "processing", "Processing"
+    PROCESSED = "processed", "Processed"
+    FAILED = "failed", "Failed (no media could be stored)"
+
+
+class Submission(models.Model):
+    """One platform's report about one piece of its content (platform, content id).
+
+    Later events about the same content update it (reach, text) and are kept as
+    SubmissionEvents. `state` is the "to process" outbox flag: it is committed with the row, the
+    task is enqueued on commit, and the sweeper re-enqueues whatever stays pending.
+    """
+
+    platform = models.ForeignKey("platforms.Platform", on_delete=models.PROTECT, related_name="submissions")
+    content_id = models.CharField(max_length=200)
+    content_url = models.URLField(max_length=2000, blank=True)
+    posted_at = models.DateTimeField(null=True, blank=True)
+    text = models.TextField(blank=True)
+    language = models.CharField(max_length=35, blank=True)
+    subjects = models.JSONField(default=list, blank=True)
+    creator_disclosure = models.JSONField(null=True, blank=True)
+    report_source = models.CharField(max_length=24, choices=ReportSource.choices)
+    report_reason = models.CharField(max_length=32, choices=ReportReason.choices)
+    report_note = models.TextField(blank=True)
+    audience_countries = models.JSONField(default=list, blank=True)
+    audience_regions = models.JSONField(default=list, blank=True)
+    views = models.BigIntegerField(default=0)
+    shares = models.BigIntegerField(default=0)
+    reach_window_minutes = models.PositiveIntegerField(null=True, blank=True)
+    # The case of the first media entry: the case_id the webhook answered with (may be merged
+    # later; follow Case.merged_into).
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="primary_submissions")
+    state = models.CharField(max_length=12, choices=SubmissionState.choices, default=SubmissionState.PENDING)
+    # When a task is due to pick the submission up (now at ingest, later when a retry is
+    # scheduled); the sweeper re-enqueues pending submissions that stay overdue.
+    due_at = models.DateTimeField(null=True, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    processed_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True, help_text="why media could not be fetched, for moderators")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["platform", "content_id"], name="one_submission_per_platform_content"
+            )
+        ]
+        indexes = [models.Index(fields=["state", "due_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.platform_id}:{self.content_id}"
+
+
+class SubmissionEventKind(models.TextChoices):
+    CREATED = "created", "Created the submission"
+    UPDATED = "updated", "Updated the submission"
+
+
+class SubmissionEvent(models.Model):
+    """One webhook event as received: the idempotency key (platform, event_id) and the history."""
+
+    platform = models.ForeignKey("platforms.Platform", on_delete=models.PROTECT, related_name="events")
+    event_id = models.CharField(max_length=200)
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=8, choices=SubmissionEventKind.choices)
+    payload = models.JSONField(encoder=DjangoJSONEncoder, help_text="the validated event")
+    received_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["received_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["platform", "event_id"], name="one_event_per_platform_event_id")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event_id} ({self.kind})"
+
+
+class MediaFetchState(models.TextChoices):
+    PENDING = "pending", "Pending"
+    STORED = "stored", "Stored"
+    FAILED = "failed", "Failed"
+
+
+class SubmissionMedia(models.Model):
+    """One media entry of a submission: where to get it, and what became of it."""
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="media")
+    position = models.PositiveSmallIntegerField()
+    url = models.URLField(max_length=2000, blank=True)
+    # Inline (multipart) uploads are staged in storage under this name until processed.
+    staged_name = models.CharField(max_length=200, blank=True)
+    original_name = models.CharField(max_length=255, blank=True)
+    declared_media_type = models.CharField(max_length=8, choices=MediaType.choices, blank=True)
+    declared_content_type = models.CharField(max_length=100, blank=True)
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="submission_media")
+    state = models.CharField(max_length=8, choices=MediaFetchState.choices, default=MediaFetchState.PENDING)
+    media_item = models.ForeignKey(
+        MediaItem, null=True, blank=True, on_delete=models.PROTECT, related_name="submission_media"
+    )
+    # The sniffed type wins; a declared type or Content-Type that disagrees is recorded here.
+    type_mismatch = models.CharField(max_length=200, blank=True)
+    error = models.TextField(blank=True)
+    fetched_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["submission", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["submission", "position"], name="one_media_per_position")
+        ]
+        verbose_name_plural = "submission media"
+
+    def __str__(self) -> str:
+        return f"{self.submission_id}#{self.position}"
+
+
+class ReachSample(models.Model):
+    """A point in a case's reach time series, taken whenever a report changes it (for velocity)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="reach_samples")
+    submission = models.ForeignKey(Submission, null=True, blank=True, on_delete=models.SET_NULL)
+    at = models.DateTimeField()
+    # The submission's report at this instant and the case totals it led to.
+    views = models.BigIntegerField()
+    shares = models.BigIntegerField()
+    window_minutes = models.PositiveIntegerField(null=True, blank=True)
+    case_views = models.BigIntegerField()
+    case_shares = models.BigIntegerField()
+
+    class Meta:
+        ordering = ["case", "at"]
+        indexes = [models.Index(fields=["case", "at"])]
+
+    def __str__(self) -> str:
+        return f"case {self.case_id} at {self.at:%Y-%m-%d %H:%M}: {self.case_views} views"

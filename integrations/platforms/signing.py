@@ -1,0 +1,95 @@
+"""Webhook signatures and the platform secrets behind them.
+
+A request is signed as Stripe and Slack do: `X-Moratorium-Timestamp: <unix seconds>` and
+`X-Moratorium-Signature: v1=<hex HMAC-SHA256 of "<timestamp>.<raw body>">`. Either of the
+platform's two active secrets verifies (so a secret can be rotated without downtime), the
+comparison is constant-time, and a timestamp more than five minutes off is refused (a captured
+request cannot be replayed later; within the window, event_id idempotency makes a replay harmless).
+
+Secrets are HMAC keys, so they cannot be stored hashed. They are encrypted at rest (Fernet, with a
+key derived from SECRET_KEY; SECRET_KEY_FALLBACKS still decrypt after a SECRET_KEY change) so a
+leaked database dump or backup does not hand out the power to forge a platform's reports.
+"""
+
+from __future__ import annotations
+
+import base64
+import functools
+import hashlib
+import hmac
+import secrets
+import time
+
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from django.conf import settings
+
+TIMESTAMP_HEADER = "X-Moratorium-Timestamp"
+SIGNATURE_HEADER = "X-Moratorium-Signature"
+TOLERANCE_SECONDS = 5 * 60
+SCHEME = "v1"
+
+
+def secret_generate() -> str:
+    """Return a new signing secret (256 bits, URL-safe text)."""
+    return "whsec_" + secrets.token_urlsafe(32)
+
+
+def signature_compute(*, secret: str, timestamp: str, body: bytes) -> str:
+    """Return the header value that signs `body` at `timestamp` with `secret`."""
+    mac = hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256)
+    return f"{SCHEME}={mac.hexdigest()}"
+
+
+def signature_valid(*, secrets_: list[str], timestamp: str | None, signature: str | None, body: bytes,
+                    now: float | None = None) -> bool:  # fmt: skip
+    """Check a request's timestamp and signature against every active secret."""
+    if (
+        not timestamp
+        or not signature
+        or not timestamp.isascii()
+        or not timestamp.isdigit()
+        or len(timestamp) > 12
+    ):
+        return False
+    if abs((time.time() if now is None else now) - int(timestamp)) > TOLERANCE_SECONDS:
+        return False
+    # Several "v1=" values may be sent (e.g. one per secret during a rotation); any may match.
+    offered = [part.strip() for part in signature.split(",") if part.strip().startswith(f"{SCHEME}=")]
+    matched = False
+    for secret in secrets_:
+        expected = signature_compute(secret=secret, timestamp=timestamp, body=body).encode()
+        for value in offered:
+            # Compare every pair without stopping early: timing reveals nothing about which matched.
+            matched |= hmac.compare_digest(expected, value.encode("utf-8", "replace"))
+    return matched
+
+
+@functools.lru_cache(maxsize=4)
+def _fernet(keys: tuple[str, ...]) -> MultiFernet:
+    def derive(key: str) -> Fernet:
+        # SECRET_KEY is already high-entropy: a keyed hash derives the key; no stretching needed.
+        raw = hmac.new(b"moratorium.platform-secrets", key.encode(), hashlib.sha256).digest()
+        return Fernet(base64.urlsafe_b64encode(raw))
+
+    return MultiFernet([derive(key) for key in keys])
+
+
+def _keys() -> tuple[str, ...]:
+    return (settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", []))
+
+
+def secret_encrypt(secret: str) -> str:
+    return _fernet(_keys()).encrypt(secret.encode()).decode()
+
+
+def secret_decrypt(token: str) -> str:
+    """Decrypt a stored secret; an empty field stays empty."""
+    if not token:
+        return ""
+    try:
+        return _fernet(_keys()).decrypt(token.encode()).decode()
+    except InvalidToken as exc:
+        raise RuntimeError(
+            "a platform signing secret cannot be decrypted: SECRET_KEY changed without the old key "
+            "in SECRET_KEY_FALLBACKS; rotate the platform's secret"
+        ) from exc
