@@ -1,0 +1,143 @@
+"""Render a label, or the spoken disclosure for audio, in the content's language.
+
+Texts come from the Django translation catalogs (locale/<lang>/LC_MESSAGES/django.mo). A language
+without a catalog, or a catalog missing the text, falls back to English with `fallback=True`,
+which moderators see flagged; nothing fails because a language is missing.
+"""
+
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass, field
+
+from django.utils import translation
+
+from .kinds import AUDIO_SCRIPTS, LABEL_TEXTS, SUBJECTS_AUDIO_TEXT, SUBJECTS_LABEL_TEXT, LabelKind
+from .languages import SOURCE_LANGUAGE, label_language_get
+from .resolve import creator_disclosure_mismatch, language_tag_normalize
+
+MAX_SUBJECTS = 5
+# First-strong isolate / pop directional isolate: keeps a Latin-script name from scrambling the
+# order of the words around it in right-to-left text.
+_FSI, _PDI = "\u2068", "\u2069"
+
+
+@dataclass(frozen=True)
+class RenderedLabel:
+    kind: str
+    language: str  # the language the text is actually in
+    requested_language: str | None  # the normalised language asked for (None if none was usable)
+    text: str
+    fallback: bool  # English was used because the requested language has no text
+    needs_native_review: bool  # the text is a draft translation no native speaker has checked
+    rtl: bool
+    notes: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def _kind_checked(kind: str) -> LabelKind:
+    try:
+        return LabelKind(kind)
+    except ValueError:
+        allowed = ", ".join(LabelKind.values)
+        raise ValueError(f"Unknown label kind {kind!r}; expected one of: {allowed}.") from None
+
+
+def _subjects_cleaned(subjects: Iterable[str] | None) -> list[str]:
+    if not subjects:
+        return []
+    if isinstance(subjects, str):
+        subjects = [subjects]
+    names: list[str] = []
+    for name in subjects:
+        name = " ".join(str(name).split())
+        if name and name not in names:
+            names.append(name)
+    return names[:MAX_SUBJECTS]
+
+
+def _render(
+    *, table: Mapping, subjects_text, kind: str, language: str | None, subjects: Iterable[str] | None
+) -> RenderedLabel:
+    label_kind = _kind_checked(kind)
+    requested = language_tag_normalize(language)
+    shipped = label_language_get(requested) if requested else None
+
+    with translation.override(SOURCE_LANGUAGE):
+        source_text = str(table[label_kind])
+        source_subjects = str(subjects_text)
+    text, subjects_line, used = source_text, source_subjects, SOURCE_LANGUAGE
+    if shipped and shipped.code != SOURCE_LANGUAGE:
+        with translation.override(shipped.code):
+            translated, translated_subjects = str(table[label_kind]), str(subjects_text)
+        # A catalog that lacks the text returns the English msgid: that is a fallback too.
+        if translated != source_text:
+            text, used = translated, shipped.code
+            subjects_line = translated_subjects if translated_subjects != source_subjects else ""
+    language_used = label_language_get(used)
+
+    names = _subjects_cleaned(subjects)
+    if names and subjects_line:
+        if language_used.rtl:
+            names = [f"{_FSI}{name}{_PDI}" for name in names]
+        text = f"{text} {subjects_line % {'names': ', '.join(names)}}"
+
+    return RenderedLabel(
+        kind=label_kind.value,
+        language=used,
+        requested_language=requested,
+        text=text,
+        fallback=used != requested,
+        needs_native_review=language_used.needs_native_review,
+        rtl=language_used.rtl,
+    )
+
+
+def label_render(
+    *,
+    kind: str,
+    language: str | None,
+    subjects: Iterable[str] | None = None,
+    disclosure: Mapping | None = None,
+) -> RenderedLabel:
+    """Render the label of `kind` in `language` (a BCP 47 tag or ISO 639-1 code).
+
+    `subjects`: names of the people the content presents (registered public figures), added as a
+    neutral "Presented as: …" line. `disclosure`: the creator's own disclosure,
+    {"language": "en", "text": "…"}; when its language differs from the label's requested language
+    the result carries the note "creator disclosure in en, content in ur". The label itself is
+    always in the content's language, never the disclosure's.
+    """
+    rendered = _render(
+        table=LABEL_TEXTS, subjects_text=SUBJECTS_LABEL_TEXT, kind=kind, language=language, subjects=subjects
+    )
+    if disclosure:
+        note = creator_disclosure_mismatch(
+            disclosure_language=disclosure.get("language"), content_language=language
+        )
+        if note:
+            rendered.notes.append(note)
+    if rendered.fallback:
+        if rendered.requested_language:
+            rendered.notes.append(f"label shown in English: no {rendered.requested_language} translation")
+        else:
+            rendered.notes.append("label shown in English: content language unknown")
+    return rendered
+
+
+def audio_disclosure_render(
+    *, kind: str, language: str | None, subjects: Iterable[str] | None = None
+) -> RenderedLabel:
+    """Render the spoken disclosure for `kind`, with the same fallback rules as labels."""
+    return _render(
+        table=AUDIO_SCRIPTS,
+        subjects_text=SUBJECTS_AUDIO_TEXT,
+        kind=kind,
+        language=language,
+        subjects=subjects,
+    )
+
+
+def audio_disclosure_script(*, kind: str, language: str | None, subjects: Iterable[str] | None = None) -> str:
+    """Return a short script to speak before or over audio, in `language` (English fallback)."""
+    return audio_disclosure_render(kind=kind, language=language, subjects=subjects).text
