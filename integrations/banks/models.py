@@ -52,7 +52,7 @@ class BankedItem(models.Model):
     sha256 = models.CharField(max_length=64)
     media_type = models.CharField(max_length=8, choices=MediaType.choices)
     original_name = models.CharField(max_length=255, blank=True)
-    # Compact binary: 32 bytes of PDQ for an image, 32 bytes per keyframe for a video, packed
+    # Compact binary: 32-byte PDQ hashes (an image and its centre crops; a video's keyframes), packed
     # landmark (hash, offset) pairs for audio (see fingerprints/*.py for the layouts).
     fingerprint = models.BinaryField()
     fingerprint_version = models.PositiveSmallIntegerField(default=1)

@@ -42,7 +42,7 @@ class ItemMeta:
     sha256: str
     original_name: str
     media_item_id: int | None
-    size: int  # PDQ frames for video, landmarks for audio, 1 for an image
+    size: int  # PDQ hashes for images and video, landmarks for audio
 
 
 @dataclass
@@ -86,12 +86,8 @@ def _build(media_type: str, state: tuple, rows) -> MediaIndex:
         "id", "bank_id", "sha256", "original_name", "media_item_id", "fingerprint"
     ).iterator(chunk_size=2000):
         blob = bytes(blob)
-        if media_type == "video":
-            size = len(blob) // 32
-        elif media_type == "audio":
-            size = len(blob) // 8
-        else:
-            size = 1
+        # PDQ frames for video, PDQ hashes (image and crops) for images, landmarks for audio.
+        size = len(blob) // 8 if media_type == "audio" else len(blob) // 32
         out.items[pk] = ItemMeta(bank_id, sha256, name, media_item_id, size)
         blobs.append((pk, blob))
     if media_type == "audio":

@@ -3,7 +3,8 @@
 `bank_match_file` and `bank_match_media_item` return `BankMatch` records. The unit of `distance`
 depends on the media type:
 
-- image: PDQ Hamming distance in bits (0-256); a match is <= the bank's image_max_distance.
+- image: PDQ Hamming distance in bits (0-256) to the nearest of the banked image's hashes (the image
+  and two centre crops); a match is <= the bank's image_max_distance.
 - video: mean PDQ Hamming distance in bits of the query keyframes that matched; `score` is the share
   (0-1) of the shorter video's keyframes that matched, which must reach video_min_frame_fraction.
 - audio: 1 - aligned share, where the aligned share is the number of landmark hashes agreeing on
@@ -103,8 +104,12 @@ def bank_get_or_create(*, name: str, purpose: str | None = None) -> FingerprintB
 
 def _fingerprint(path: Path, media_type: str) -> tuple[bytes, float | None, dict[str, Any]]:
     if media_type == "image":
-        digest, quality = image_fp.image_fingerprint(path)
-        return digest, None, {"pdq_quality": quality}
+        hashes, quality = image_fp.image_bank_hashes(path)
+        return (
+            b"".join(hashes),
+            None,
+            {"pdq_quality": quality, "crop_variants": list(image_fp.BANK_CROP_FRACTIONS)},
+        )
     if media_type == "video":
         hashes, duration = video_fp.video_keyframe_hashes(path)
         return video_fp.pack(hashes), duration, {"keyframes": len(hashes)}
@@ -246,8 +251,11 @@ def _match_image(digest: bytes, banks: dict[int, FingerprintBank]) -> list[BankM
     index = media_index("image")
     radius = max(b.image_max_distance for b in banks.values())
     owners, distances = index.hashes.search(np.frombuffer(digest, np.uint8)[None, :], radius)[0]
-    out = []
+    closest: dict[int, int] = {}  # an item stores several hashes (its crops): keep the nearest
     for owner, distance in zip(owners.tolist(), distances.tolist(), strict=True):
+        closest[owner] = min(distance, closest.get(owner, 256))
+    out = []
+    for owner, distance in closest.items():
         meta = index.items[owner]
         bank = banks.get(meta.bank_id)
         if bank is not None and distance <= bank.image_max_distance:

@@ -15,6 +15,9 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from . import MAX_IMAGE_PIXELS, UnparseableMediaError
 
 PDQ_BYTES = 32
+# PDQ alone tolerates only ~1-2% of cropping. A banked image also stores the hashes of centre crops
+# of these fractions per edge, so a copy cropped by up to ~8% per edge lands near one of them.
+BANK_CROP_FRACTIONS = (0.03, 0.06)
 # PDQ's own quality score (0-100): below this the image is too flat to hash meaningfully.
 MIN_QUALITY = 20
 
@@ -37,6 +40,14 @@ def pdq_from_pil(img: Image.Image) -> tuple[bytes, int]:
 
 def image_fingerprint(path: Path) -> tuple[bytes, int]:
     """Return (PDQ hash, quality) of an image file, or raise UnparseableMediaError."""
+    hashes, quality = image_bank_hashes(path, crops=())
+    return hashes[0], quality
+
+
+def image_bank_hashes(
+    path: Path, *, crops: tuple[float, ...] = BANK_CROP_FRACTIONS
+) -> tuple[list[bytes], int]:
+    """Return (PDQ of the image then of each centre crop, quality), or raise UnparseableMediaError."""
     try:
         with Image.open(path) as img:
             width, height = img.size
@@ -44,7 +55,13 @@ def image_fingerprint(path: Path) -> tuple[bytes, int]:
                 raise UnparseableMediaError(f"unparseable: image too large ({width}x{height} pixels)")
             img.draft("RGB", (1024, 1024))  # JPEG: decode at reduced scale, much faster
             img.load()
-            return pdq_from_pil(img)
+            img = ImageOps.exif_transpose(img)
+            digest, quality = pdq_from_pil(img)
+            hashes = [digest]
+            for fraction in crops:
+                dx, dy = round(img.width * fraction), round(img.height * fraction)
+                hashes.append(pdq_from_pil(img.crop((dx, dy, img.width - dx, img.height - dy)))[0])
+            return hashes, quality
     except UnparseableMediaError:
         raise
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError, Image.DecompressionBombError) as exc:
