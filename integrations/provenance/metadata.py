@@ -1,0 +1,214 @@
+"""Pull generator metadata out of media containers, with bounded, hand-written walkers.
+
+Covered: XMP in JPEG (APP1), PNG (iTXt "XML:com.adobe.xmp"), WebP ("XMP " chunk), WAV ("_PMX"
+chunk) and MP4/MOV/M4A (the XMP uuid box, and moov/udta/XMP_); PNG tEXt/zTXt/iTXt text chunks;
+EXIF Software in JPEG (APP1), PNG (eXIf) and WebP (EXIF). Not covered: ID3 frames in MP3, XMP in
+TIFF/HEIC/AVIF, Vorbis comments.
+
+Nothing here decodes pixels or parses XML: XMP is searched with regular expressions, so an
+entity-expansion "billion laughs" packet is just text. Every loop has a count limit and every
+decompression a size limit, so a hostile file costs at most a few megabytes and milliseconds.
+"""
+
+from __future__ import annotations
+
+import re
+import struct
+import zlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+MAX_FILE_READ = 64 * 1024 * 1024  # we read metadata, not media: no container needs more before its metadata
+MAX_SEGMENTS = 4096
+MAX_TEXT_BYTES = 1024 * 1024  # per inflated PNG text chunk
+MAX_XMP_BYTES = 4 * 1024 * 1024
+
+XMP_JPEG_HEADER = b"http://ns.adobe.com/xap/1.0/\x00"
+XMP_UUID = bytes.fromhex("BE7ACFCB97A942E89C71999491E3AFAC")
+
+_DST_RE = re.compile(
+    rb"DigitalSourceType\s*(?:=\s*[\"']([^\"']*)[\"']|>\s*([^<]*?)\s*<|\s+rdf:resource\s*=\s*[\"']([^\"']*)[\"'])"
+)
+_TOOL_RE = re.compile(rb"CreatorTool\s*(?:=\s*[\"']([^\"']*)[\"']|>\s*([^<]*?)\s*<)")
+
+
+@dataclass
+class ExtractedMetadata:
+    xmp_packets: list[bytes] = field(default_factory=list)
+    text_chunks: dict[str, str] = field(default_factory=dict)
+    exif_software: str | None = None
+    container: str = "unknown"
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def xmp_digital_source_types(self) -> list[str]:
+        found: list[str] = []
+        for packet in self.xmp_packets:
+            for match in _DST_RE.finditer(packet):
+                value = next((g for g in match.groups() if g), b"").decode("utf-8", "replace").strip()
+                short = value.rsplit("/", 1)[-1]
+                if short and short not in found:
+                    found.append(short)
+        return found
+
+    @property
+    def xmp_creator_tools(self) -> list[str]:
+        tools: list[str] = []
+        for packet in self.xmp_packets:
+            for match in _TOOL_RE.finditer(packet):
+                value = next((g for g in match.groups() if g), b"").decode("utf-8", "replace").strip()
+                if value and value not in tools:
+                    tools.append(value)
+        return tools
+
+
+def extract_metadata(path: str | Path, mime_type: str) -> ExtractedMetadata:
+    """Read the metadata blocks of a file whose container is named by its sniffed mime type."""
+    with open(path, "rb") as fh:
+        data = fh.read(MAX_FILE_READ)
+    found = ExtractedMetadata()
+    walker = {
+        "image/jpeg": _walk_jpeg,
+        "image/png": _walk_png,
+        "image/webp": _walk_riff,
+        "audio/wav": _walk_riff,
+        "video/mp4": _walk_bmff,
+        "video/quicktime": _walk_bmff,
+        "audio/mp4": _walk_bmff,
+    }.get(mime_type)
+    if walker is None:
+        found.container = "not covered"
+        return found
+    found.container = mime_type
+    try:
+        walker(data, found)
+    except (struct.error, IndexError, ValueError, zlib.error) as exc:
+        # A truncated or malformed container: keep what was read before the damage.
+        found.errors.append(f"malformed {mime_type} structure: {exc}")
+    return found
+
+
+def _walk_jpeg(data: bytes, found: ExtractedMetadata) -> None:
+    pos = 2
+    for _ in range(MAX_SEGMENTS):
+        if pos + 4 > len(data) or data[pos] != 0xFF:
+            return
+        marker = data[pos + 1]
+        if marker in (0xD9, 0xDA):  # end of image / start of scan: metadata is over
+            return
+        if marker == 0xFF or 0xD0 <= marker <= 0xD7 or marker == 0x01:
+            pos += 1 if marker == 0xFF else 2
+            continue
+        (length,) = struct.unpack(">H", data[pos + 2 : pos + 4])
+        body = data[pos + 4 : pos + 2 + length]
+        if marker == 0xE1:
+            if body.startswith(XMP_JPEG_HEADER):
+                found.xmp_packets.append(body[len(XMP_JPEG_HEADER) :][:MAX_XMP_BYTES])
+            elif body.startswith(b"Exif\x00\x00"):
+                found.exif_software = found.exif_software or _tiff_software(body[6:])
+        pos += 2 + length
+
+
+def _inflate(blob: bytes) -> bytes:
+    inflater = zlib.decompressobj()
+    return inflater.decompress(blob, MAX_TEXT_BYTES)
+
+
+def _walk_png(data: bytes, found: ExtractedMetadata) -> None:
+    pos = 8
+    for _ in range(MAX_SEGMENTS * 4):
+        if pos + 8 > len(data):
+            return
+        length, ctype = struct.unpack(">I4s", data[pos : pos + 8])
+        body = data[pos + 8 : pos + 8 + length]
+        if ctype == b"tEXt":
+            key, _, value = body.partition(b"\x00")
+            _add_text(found, key.decode("latin-1"), value[:MAX_TEXT_BYTES].decode("latin-1"))
+        elif ctype == b"zTXt":
+            key, _, rest = body.partition(b"\x00")
+            _add_text(found, key.decode("latin-1"), _inflate(rest[1:]).decode("latin-1"))
+        elif ctype == b"iTXt":
+            key, _, rest = body.partition(b"\x00")
+            compressed, rest = rest[0], rest[2:]
+            _lang, _, rest = rest.partition(b"\x00")
+            _translated, _, text = rest.partition(b"\x00")
+            raw = _inflate(text) if compressed else text[:MAX_TEXT_BYTES]
+            name = key.decode("latin-1")
+            if name == "XML:com.adobe.xmp":
+                found.xmp_packets.append(raw[:MAX_XMP_BYTES])
+            else:
+                _add_text(found, name, raw.decode("utf-8", "replace"))
+        elif ctype == b"eXIf":
+            found.exif_software = found.exif_software or _tiff_software(body)
+        elif ctype == b"IEND":
+            return
+        pos += 12 + length
+
+
+def _add_text(found: ExtractedMetadata, key: str, value: str) -> None:
+    if len(found.text_chunks) < 256:
+        found.text_chunks[key[:79]] = value
+
+
+def _walk_riff(data: bytes, found: ExtractedMetadata) -> None:
+    pos = 12
+    for _ in range(MAX_SEGMENTS):
+        if pos + 8 > len(data):
+            return
+        ctype, length = struct.unpack("<4sI", data[pos : pos + 8])
+        body = data[pos + 8 : pos + 8 + length]
+        if ctype in (b"XMP ", b"_PMX"):
+            found.xmp_packets.append(body[:MAX_XMP_BYTES])
+        elif ctype == b"EXIF":
+            exif = body[6:] if body.startswith(b"Exif\x00\x00") else body
+            found.exif_software = found.exif_software or _tiff_software(exif)
+        pos += 8 + length + (length & 1)
+
+
+def _walk_bmff(
+    data: bytes, found: ExtractedMetadata, start: int = 0, end: int | None = None, depth: int = 0
+) -> None:
+    end = len(data) if end is None else end
+    pos = start
+    for _ in range(MAX_SEGMENTS):
+        if pos + 8 > end or depth > 4:
+            return
+        size, btype = struct.unpack(">I4s", data[pos : pos + 8])
+        header = 8
+        if size == 1:
+            (size,) = struct.unpack(">Q", data[pos + 8 : pos + 16])
+            header = 16
+        elif size == 0:
+            size = end - pos
+        if size < header:
+            return
+        body_start, box_end = pos + header, min(pos + size, end)
+        if btype == b"uuid" and data[body_start : body_start + 16] == XMP_UUID:
+            found.xmp_packets.append(data[body_start + 16 : box_end][:MAX_XMP_BYTES])
+        elif btype == b"XMP_":
+            found.xmp_packets.append(data[body_start:box_end][:MAX_XMP_BYTES])
+        elif btype in (b"moov", b"udta", b"trak"):
+            _walk_bmff(data, found, body_start, box_end, depth + 1)
+        pos += size
+
+
+def _tiff_software(tiff: bytes) -> str | None:
+    """Return IFD0's Software (0x0131) string from a TIFF/EXIF block, or None."""
+    if len(tiff) < 8:
+        return None
+    order = {b"II": "<", b"MM": ">"}.get(tiff[:2])
+    if order is None:
+        return None
+    (ifd,) = struct.unpack(order + "I", tiff[4:8])
+    (count,) = struct.unpack(order + "H", tiff[ifd : ifd + 2])
+    for i in range(min(count, 512)):
+        entry = tiff[ifd + 2 + 12 * i : ifd + 14 + 12 * i]
+        tag, typ, n = struct.unpack(order + "HHI", entry[:8])
+        if tag == 0x0131 and typ == 2:
+            if n <= 4:
+                raw = entry[8 : 8 + n]
+            else:
+                (offset,) = struct.unpack(order + "I", entry[8:12])
+                raw = tiff[offset : offset + min(n, 1024)]
+            return raw.rstrip(b"\x00").decode("utf-8", "replace").strip() or None
+    return None

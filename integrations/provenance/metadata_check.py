@@ -1,0 +1,116 @@
+"""The "metadata" check: IPTC DigitalSourceType in XMP, generator text chunks, EXIF Software."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from triage.checks.base import Check, CheckResult, MediaFile
+
+from .metadata import extract_metadata
+
+# IPTC digital source types that declare generation or editing by AI / algorithms.
+AI_SOURCE_TYPES = frozenset(
+    {
+        "trainedAlgorithmicMedia",
+        "compositeWithTrainedAlgorithmicMedia",
+        "algorithmicMedia",
+        "compositeSynthetic",
+    }
+)
+# ... and those that declare a capture of the real world.
+CAPTURE_SOURCE_TYPES = frozenset({"digitalCapture", "computationalCapture", "negativeFilm", "positiveFilm"})
+# Text chunk values are only searched under these keys: a caption that mentions a generator is not a marker.
+VALUE_KEYS = ("Software", "Source")
+MAX_VALUE_SHOWN = 300
+
+
+@dataclass(frozen=True)
+class Signature:
+    field: str
+    pattern: str
+    generator: str
+    declares_ai: bool = True
+
+
+def load_signatures() -> list[Signature]:
+    from triage.checks.models import GeneratorSignature
+
+    return [
+        Signature(s.field, s.pattern, s.generator, s.declares_ai)
+        for s in GeneratorSignature.objects.filter(enabled=True)
+    ]
+
+
+def find_markers(meta, signatures: list[Signature]) -> list[dict]:
+    """Match extracted metadata against the signature list; XMP source types are always markers."""
+    markers: list[dict] = []
+    for dst in meta.xmp_digital_source_types:
+        markers.append(
+            {
+                "source": "xmp",
+                "key": "Iptc4xmpExt:DigitalSourceType",
+                "value": dst,
+                "generator": ", ".join(meta.xmp_creator_tools) or None,
+                "declares_ai": dst in AI_SOURCE_TYPES,
+                "declares_capture": dst in CAPTURE_SOURCE_TYPES,
+            }
+        )
+    lowered_keys = {key.lower(): key for key in meta.text_chunks}
+    for sig in signatures:
+        pattern = sig.pattern.lower()
+        hits: list[tuple[str, str, str]] = []
+        if sig.field == "png_text_key" and pattern in lowered_keys:
+            key = lowered_keys[pattern]
+            hits.append(("png_text", key, meta.text_chunks[key]))
+        elif sig.field == "png_text_value":
+            for key in VALUE_KEYS:
+                value = meta.text_chunks.get(key)
+                if value and pattern in value[:4096].lower():
+                    hits.append(("png_text", key, value))
+        elif sig.field == "exif_software" and meta.exif_software and pattern in meta.exif_software.lower():
+            hits.append(("exif_software", "Software", meta.exif_software))
+        elif sig.field == "xmp_tool":
+            hits += [("xmp", "xmp:CreatorTool", t) for t in meta.xmp_creator_tools if pattern in t.lower()]
+        for source, key, value in hits:
+            if any(m["source"] == source and m["key"] == key for m in markers):
+                continue  # one marker per place, whichever signature matched it first
+            markers.append(
+                {
+                    "source": source,
+                    "key": key,
+                    "value": value[:MAX_VALUE_SHOWN],
+                    "generator": sig.generator,
+                    "declares_ai": sig.declares_ai,
+                    "declares_capture": False,
+                }
+            )
+    return markers
+
+
+class MetadataCheck(Check):
+    kind = "metadata"
+    version = "1"
+
+    def __init__(self, *, signatures: list[Signature] | None = None):
+        self.signatures = signatures
+
+    def _run(self, media: MediaFile) -> CheckResult:
+        meta = extract_metadata(media.path, media.mime_type)
+        signatures = self.signatures if self.signatures is not None else load_signatures()
+        markers = find_markers(meta, signatures)
+        if any(m["declares_ai"] for m in markers):
+            label = "ai_declared"
+        elif any(m["declares_capture"] for m in markers):
+            label = "capture_declared"
+        elif markers:
+            label = "markers"
+        else:
+            label = "none"
+        return self.result(
+            label,
+            markers=markers,
+            container=meta.container,
+            text_chunk_keys=sorted(meta.text_chunks)[:50],
+            exif_software=meta.exif_software,
+            errors=meta.errors,
+        )

@@ -1,0 +1,45 @@
+from django.contrib import admin
+
+from .models import CheckResult, CheckRun, DetectorConfig, GeneratorSignature, Verdict
+
+
+@admin.register(GeneratorSignature)
+class GeneratorSignatureAdmin(admin.ModelAdmin):
+    list_display = ["field", "pattern", "generator", "declares_ai", "enabled"]
+    list_filter = ["field", "declares_ai", "enabled"]
+    search_fields = ["pattern", "generator"]
+
+
+@admin.register(DetectorConfig)
+class DetectorConfigAdmin(admin.ModelAdmin):
+    list_display = [
+        "name",
+        "adapter",
+        "base_url",
+        "threshold",
+        "weight",
+        "trusted",
+        "enabled",
+        "circuit_open_until",
+    ]
+    list_filter = ["adapter", "enabled", "trusted"]
+    readonly_fields = ["consecutive_failures", "circuit_open_until", "last_error"]
+
+
+@admin.register(CheckResult)
+class CheckResultAdmin(admin.ModelAdmin):
+    list_display = ["media_item", "kind", "version", "state", "label", "score", "duration_ms", "attempts"]
+    list_filter = ["kind", "state"]
+    readonly_fields = [f.name for f in CheckResult._meta.fields]
+
+
+@admin.register(Verdict)
+class VerdictAdmin(admin.ModelAdmin):
+    list_display = ["media_item", "label", "confidence", "tampered_provenance", "created_at"]
+    list_filter = ["label", "tampered_provenance"]
+    readonly_fields = [f.name for f in Verdict._meta.fields]
+
+
+@admin.register(CheckRun)
+class CheckRunAdmin(admin.ModelAdmin):
+    list_display = ["media_item", "created_at", "fused_at"]

@@ -1,0 +1,15 @@
+"""Start the checks when ingestion stores a media item."""
+
+from __future__ import annotations
+
+from django.dispatch import receiver
+
+from triage.signals import media_item_stored
+
+from .services import media_checks_enqueue
+
+
+@receiver(media_item_stored, dispatch_uid="checks.enqueue_on_media_item_stored")
+def enqueue_checks_on_media_item_stored(sender, *, media_item_id: int, **kwargs) -> None:
+    # Sent on commit once per attachment; media_checks_enqueue is idempotent per media item.
+    media_checks_enqueue(media_item_id=media_item_id)
