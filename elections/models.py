@@ -45,6 +45,8 @@ class SilenceScope(models.TextChoices):
 
 class StartMode(models.TextChoices):
     HOURS_BEFORE_POLLS_OPEN = "hours_before_polls_open", "N hours before polls open"
+    # India (RPA 1951 s.126): "the 48 hours ending with the hour fixed for the conclusion of the poll".
+    HOURS_BEFORE_POLLS_CLOSE = "hours_before_polls_close", "N hours before polls close on the last voting day"
     DAYS_BEFORE_AT_TIME = "days_before_at_time", "Local time of day, N days before the first voting day"
 
 
@@ -78,7 +80,9 @@ class SilenceRule(models.Model):
     country = models.OneToOneField(Country, on_delete=models.CASCADE, related_name="silence_rule")
     scope = models.CharField(max_length=16, choices=SilenceScope.choices, default=SilenceScope.FULL)
     start_mode = models.CharField(max_length=32, choices=StartMode.choices)
-    start_hours = models.PositiveIntegerField(null=True, blank=True, help_text="for hours_before_polls_open")
+    start_hours = models.PositiveIntegerField(
+        null=True, blank=True, help_text="for hours_before_polls_open and hours_before_polls_close"
+    )
     start_clock = models.CharField(
         max_length=16, choices=ClockSemantics.choices, default=ClockSemantics.ELAPSED
     )

@@ -261,15 +261,21 @@ def rule_errors(
 ) -> Errors:
     """Check that a silence rule says everything its start and end modes need."""
     errors: Errors = {}
-    if start_mode == "hours_before_polls_open":
+    if start_mode in ("hours_before_polls_open", "hours_before_polls_close"):
         if not start_hours:
-            add_error(errors, "start_hours", "Enter how many hours before polls open the silence starts.")
+            add_error(
+                errors, "start_hours", "Enter how many hours before the polls' opening or close it starts."
+            )
         elif start_hours > 24 * 14:
             add_error(errors, "start_hours", "A silence longer than two weeks is not a silence period.")
         if start_clock not in ("elapsed", "wall_clock"):
             add_error(errors, "start_clock", "Choose elapsed hours or the same wall-clock time.")
         if start_days is not None or start_time is not None:
             add_error(errors, "start_mode", "Days and a time of day are for the days_before_at_time mode.")
+        if start_mode == "hours_before_polls_close" and end_mode != "polls_close":
+            add_error(
+                errors, "end_mode", "A silence counted back from the polls' close ends when they close."
+            )
     elif start_mode == "days_before_at_time":
         if start_days is None:
             add_error(
@@ -282,7 +288,7 @@ def rule_errors(
                 errors, "start_time", "Enter the local time of day the silence starts (00:00 = midnight)."
             )
         if start_hours is not None:
-            add_error(errors, "start_hours", "Hours are for the hours_before_polls_open mode.")
+            add_error(errors, "start_hours", "Hours are for the hours_before_polls_* modes.")
     else:
         add_error(errors, "start_mode", f"Unknown start mode {start_mode!r}.")
 

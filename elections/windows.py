@@ -105,14 +105,19 @@ def window_bounds(
         polls_time_zone=polls_time_zone,
     )
 
-    if rule.start_mode == "hours_before_polls_open":
+    if rule.start_mode in ("hours_before_polls_open", "hours_before_polls_close"):
         hours = timedelta(hours=rule.start_hours)
+        if rule.start_mode == "hours_before_polls_open":
+            anchor, anchor_local = opens, datetime.combine(first_day, polls_open)
+        else:
+            close_day = last_day + timedelta(days=1 if polls_close_next_day else 0)
+            anchor, anchor_local = closes, datetime.combine(close_day, polls_close)
         if rule.start_clock == "wall_clock":
             # The same wall-clock time N hours earlier on the polls' clock: 47 or 49 UTC hours
             # when a DST switch falls inside the window.
-            start = resolve_local(datetime.combine(first_day, polls_open) - hours, polls_zone, edge="start")
+            start = resolve_local(anchor_local - hours, polls_zone, edge="start")
         else:
-            start = opens - hours
+            start = anchor - hours
     elif rule.start_mode == "days_before_at_time":
         start = local_instant(
             first_day - timedelta(days=rule.start_days), rule.start_time, zone, edge="start"
