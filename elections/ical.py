@@ -77,7 +77,9 @@ def _election_description(election: Election) -> str:
         f"{election.get_kind_display()} election, {election.get_round_display().lower()}",
         f"Country: {election.country.name} ({election.country_id})",
         "Voting days: " + ", ".join(election.voting_days),
-        f"Polls: {election.polls_open:%H:%M}–{election.polls_close:%H:%M} local time"
+        f"Polls: {election.polls_open:%H:%M}–{election.polls_close:%H:%M}"
+        + (" (the next day)" if election.polls_close_next_day else "")
+        + " local time"
         + (f" ({election.polls_time_zone})" if election.polls_time_zone else ""),
     ]
     if election.region:
@@ -143,7 +145,8 @@ def _election_event(election: Election, stamp: dt.datetime) -> icalendar.Event:
     event.add("x-moratorium-round", election.round)
     event.add("x-moratorium-voting-days", ";".join(election.voting_days))
     event.add("x-moratorium-polls-open", f"{election.polls_open:%H:%M}")
-    event.add("x-moratorium-polls-close", f"{election.polls_close:%H:%M}")
+    next_day = "+1" if election.polls_close_next_day else ""
+    event.add("x-moratorium-polls-close", f"{election.polls_close:%H:%M}{next_day}")
     if election.region:
         event.add("x-moratorium-region", election.region)
     return event
@@ -320,7 +323,11 @@ def _timed_event_fields(start: dt.datetime, end, fields: dict, errors: dict[str,
     if not fields["polls_close"]:
         if not isinstance(end, dt.datetime):
             errors["polls_close"] = "missing DTEND (or X-MORATORIUM-POLLS-CLOSE)"
-        elif end.date() != start.date():
-            errors["polls_close"] = "DTEND is not on the same day as DTSTART"
-        else:
+        elif end.date() == start.date():
             fields["polls_close"] = f"{end:%H:%M}"
+        elif end.date() == start.date() + dt.timedelta(days=1) and end.time() < start.time():
+            fields["polls_close"] = f"{end:%H:%M}+1"  # polls close after midnight
+        else:
+            errors["polls_close"] = (
+                "DTEND is not within 24 hours of DTSTART: one timed event is one voting day"
+            )

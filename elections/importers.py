@@ -2,9 +2,9 @@
 
 Every import is all or nothing. Each row is checked and written inside its own savepoint, so a
 bad row does not hide the errors of the rows after it; if any row fails, the whole import is
-rolled back and every error is reported as "line N, field: message". Elections go through
-`services.election_create` (and `election_update`), so the admin and the import agree on what
-a valid election is.
+rolled back and every error is reported as "line N, field: message". New elections go through
+`services.election_create`, and updates through the model's own checks (as the admin's form
+does), so the admin and the import agree on what a valid election is.
 """
 
 from __future__ import annotations
@@ -278,9 +278,10 @@ def elections_import(*, rows: Iterable[tuple[int | None, dict]]) -> ImportResult
     """Create or update one election per row; all or nothing.
 
     A row whose (country, name, round) matches an election already in the calendar updates it
-    (so re-importing a file is idempotent); an identical row leaves it unchanged.
+    in place (keeping its id, its windows' ids and any operator adjustment), so re-importing a
+    file is idempotent; an identical row leaves it unchanged.
     """
-    from .services import election_create, election_update
+    from .services import election_create
 
     countries = {country.code: country for country in Country.objects.all()}
 
@@ -302,12 +303,18 @@ def elections_import(*, rows: Iterable[tuple[int | None, dict]]) -> ImportResult
                 if day is None:
                     break
                 days.append(day)
-        polls_open = (
-            _parse_time(row["polls_open"], errors, "polls_open") if "polls_open" not in errors else None
-        )
-        polls_close = (
-            _parse_time(row["polls_close"], errors, "polls_close") if "polls_close" not in errors else None
-        )
+        polls_open = polls_close = None
+        if "polls_open" not in errors:
+            polls_open = _parse_time(row["polls_open"], errors, "polls_open")
+        close_text = row["polls_close"].strip()
+        next_day = close_text.endswith("+1")
+        if "polls_close" not in errors:
+            polls_close = _parse_time(close_text.removesuffix("+1").strip(), errors, "polls_close")
+        if polls_open and polls_close and len(days) == 1 and not next_day and polls_close <= polls_open:
+            errors["polls_close"] = (
+                f"polls close ({polls_close:%H:%M}) before they open ({polls_open:%H:%M}); "
+                f"if they close after midnight, write {polls_close:%H:%M}+1"
+            )
         if errors:
             raise _FieldErrors(errors)
         fields = {
@@ -315,31 +322,36 @@ def elections_import(*, rows: Iterable[tuple[int | None, dict]]) -> ImportResult
             "voting_days": days,
             "polls_open": polls_open,
             "polls_close": polls_close,
+            "polls_close_next_day": next_day,
             "region": row["region"].strip().upper(),
         }
         if row.get("source_urls"):
             fields["source_urls"] = row["source_urls"]
-        existing = Election.objects.filter(country=country, name=name, round=round_).first()
+        existing = (
+            Election.objects.select_for_update().filter(country=country, name=name, round=round_).first()
+        )
         if existing is None:
             election_create(country=country.code, name=name, round=round_, **fields)
             return "created"
-        if _election_matches(existing, fields):
+        fields["voting_days"] = [day.isoformat() for day in days]
+        if all(getattr(existing, key) == value for key, value in fields.items()):
             return "unchanged"
-        election_update(election=existing, **fields)
+        _election_update(existing, fields)
         return "updated"
 
     return _run_rows(rows, handle)
 
 
-def _election_matches(election: Election, fields: dict) -> bool:
-    return (
-        election.kind == fields["kind"]
-        and election.voting_days == [day.isoformat() for day in fields["voting_days"]]
-        and election.polls_open == fields["polls_open"]
-        and election.polls_close == fields["polls_close"]
-        and election.region == fields["region"]
-        and ("source_urls" not in fields or election.source_urls == fields["source_urls"])
-    )
+def _election_update(election: Election, fields: dict) -> None:
+    """Update an election the way the admin does: the model's checks, then save.
+
+    Saving recomputes the election's windows (elections.signals), in place: their ids and any
+    operator adjustment carry over. A rule that gives no usable window raises ValidationError.
+    """
+    for key, value in fields.items():
+        setattr(election, key, value)
+    election.full_clean(exclude=["first_voting_day", "last_voting_day"])
+    election.save()
 
 
 # --- Public figures -----------------------------------------------------------------------

@@ -69,11 +69,6 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         at = parse_instant(options["at"]) if options["at"] else dt.datetime.now(dt.UTC)
-        active = countries_in_silence(at=at)
-        by_country: dict[str, list[SilenceWindow]] = {}
-        for window in active:
-            by_country.setdefault(window.country_id, []).append(window)
-
         if options["country"]:
             code = options["country"].strip().upper()
             if not Country.objects.filter(code=code).exists():
@@ -84,28 +79,28 @@ class Command(BaseCommand):
         else:
             # What an operator asks at a glance: who is silent now, and who is in the run-up
             # where friction already rises. Quiet countries only with --all or --country.
-            codes = sorted(
-                set(by_country)
-                | {
-                    code
-                    for code in Country.objects.values_list("code", flat=True)
-                    if election_period_active(country=code, at=at) is not None
-                }
-            )
+            silent = {window.country_id for window in countries_in_silence(at=at)}
+            in_period = {
+                code
+                for code in Country.objects.values_list("code", flat=True)
+                if election_period_active(country=code, at=at) is not None
+            }
+            codes = sorted(silent | in_period)
 
         statuses = []
         for code in codes:
             window = silence_window_active(country=code, at=at)
-            windows = by_country.get(code, [])
-            if window is None and windows:
-                window = windows[0]  # only a regional window is in force (a phase, a land election)
-            if window is not None and window.pk not in {w.pk for w in windows}:
-                windows = [window, *windows]
+            # Every window in force, for the table: a country spanning zones has one per zone.
+            windows = list(
+                SilenceWindow.objects.filter(country_id=code, start__lte=at, end__gt=at)
+                .select_related("election", "phase")
+                .order_by("start", "time_zone")
+            )
             statuses.append(
                 {
                     "code": code,
                     "window": window,
-                    "windows": windows or ([window] if window else []),
+                    "windows": windows,
                     "in_election_period": election_period_active(country=code, at=at) is not None,
                 }
             )
