@@ -145,6 +145,10 @@ OUTBOUND_READ_TIMEOUT = float(envint("OUTBOUND_READ_TIMEOUT_MS", 30000)) / 1000
 OUTBOUND_MAX_REDIRECTS = envint("OUTBOUND_MAX_REDIRECTS", 5)
 MEDIA_MAX_BYTES = envint("MEDIA_MAX_BYTES", 200 * 1024 * 1024)
 WEBHOOK_MAX_BODY_BYTES = envint("WEBHOOK_MAX_BODY_BYTES", 25 * 1024 * 1024)
+# Submissions still pending this long past their due time are re-enqueued by the sweeper; a claim
+# older than the lease (a worker that died mid-fetch) is taken over.
+SUBMISSION_SWEEP_AFTER_SECONDS = envint("SUBMISSION_SWEEP_AFTER_SECONDS", 60)
+SUBMISSION_CLAIM_LEASE_SECONDS = envint("SUBMISSION_CLAIM_LEASE_SECONDS", 1800)
 DATA_UPLOAD_MAX_MEMORY_SIZE = WEBHOOK_MAX_BODY_BYTES
 
 # Election calendar.

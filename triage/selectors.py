@@ -1,0 +1,57 @@
+"""Reads on cases and submissions."""
+
+from __future__ import annotations
+
+from .models import Case, Submission, SubmissionEvent
+
+
+def case_resolve(*, case_id: int) -> Case | None:
+    """Return the live case a (possibly merged) case id now stands for."""
+    case = Case.objects.filter(pk=case_id).first()
+    seen = set()
+    while case is not None and case.merged_into_id is not None and case.pk not in seen:
+        seen.add(case.pk)
+        case = Case.objects.filter(pk=case.merged_into_id).first()
+    return case
+
+
+def submission_for_event(*, platform_id: int, event_id: str) -> Submission | None:
+    event = (
+        SubmissionEvent.objects.select_related("submission")
+        .filter(platform_id=platform_id, event_id=event_id)
+        .first()
+    )
+    return event.submission if event else None
+
+
+def case_decision(*, case: Case) -> dict | None:
+    """Return the case's current decision for platforms, or None while undecided.
+
+    Decisions arrive with the policy issue; until then every case is undecided.
+    """
+    return None
+
+
+def submission_status(*, submission: Submission) -> dict:
+    """Describe a submission's processing for the platform that sent it."""
+    case = case_resolve(case_id=submission.case_id)
+    return {
+        "submission_id": submission.pk,
+        "content_id": submission.content_id,
+        "case_id": case.pk if case else submission.case_id,
+        "state": submission.state,
+        "error": submission.error or None,
+        "media": [
+            {
+                "position": m.position,
+                "url": m.url or None,
+                "file": m.original_name or None if not m.url else None,
+                "state": m.state,
+                "media_type": m.media_item.media_type if m.media_item else None,
+                "sha256": m.media_item.sha256 if m.media_item else None,
+                "error": m.error or None,
+            }
+            for m in submission.media.select_related("media_item")
+        ],
+        "decision": case_decision(case=case) if case else None,
+    }

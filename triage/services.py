@@ -1,0 +1,460 @@
+"""Writes on submissions, cases and media items: ingest, process (fetch and store), sweep.
+
+The flow: `submission_ingest` records a webhook event, its submission, one provisional case per
+media entry and the "to process" state in one transaction, and enqueues `process_submission` on
+commit. The task calls `submission_process`, which fetches or unstages each media entry, stores
+it by SHA-256, and attaches it to the case for (media item, audience): the provisional case
+becomes that case, or merges into the one that already exists. `submissions_sweep` re-enqueues
+whatever a lost message or a dead worker left behind.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import tempfile
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any, BinaryIO
+
+from django.conf import settings
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.db.models import Count, F, Sum
+from django.utils import timezone
+
+from integrations.http import OutboundError, ResponseTooLarge, outbound_download
+
+from .models import (
+    Case,
+    CaseStatus,
+    MediaFetchState,
+    MediaItem,
+    ReachSample,
+    Submission,
+    SubmissionEvent,
+    SubmissionEventKind,
+    SubmissionMedia,
+    SubmissionState,
+)
+from .signals import media_item_stored
+from .sniffing import sniff_file
+from .storage import media_store, staged_delete, staged_save
+
+logger = logging.getLogger(__name__)
+
+
+class MediaRejected(Exception):
+    """The bytes arrived but are not media triage can check: a permanent failure."""
+
+
+class RetryLater(Exception):
+    """Some media hit a transient failure; the submission is pending again and should be retried."""
+
+    def __init__(self, message: str, *, countdown: int):
+        super().__init__(message)
+        self.countdown = countdown
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    submission: Submission
+    case_id: int
+    created: bool  # a new submission
+    updated: bool  # a new event about content we already had
+    duplicate: bool  # an event_id we had already received: nothing changed
+
+
+def _audience_key(countries: list[str]) -> str:
+    return ",".join(countries)
+
+
+def _case_recount(*, case: Case, at, submission: Submission | None) -> None:
+    """Recompute a case's reach totals from its submissions and add a point to the time series.
+
+    Call while holding the case's row lock, so concurrent reports add up instead of overwriting.
+    """
+    submission_ids = SubmissionMedia.objects.filter(case=case).values("submission_id")
+    totals = Submission.objects.filter(pk__in=submission_ids).aggregate(
+        views=Sum("views"), shares=Sum("shares"), n=Count("id")
+    )
+    case.total_views = totals["views"] or 0
+    case.total_shares = totals["shares"] or 0
+    case.submission_count = totals["n"]
+    case.save(update_fields=["total_views", "total_shares", "submission_count", "updated_at"])
+    if submission is not None:
+        ReachSample.objects.create(
+            case=case,
+            submission=submission,
+            at=at,
+            views=submission.views,
+            shares=submission.shares,
+            window_minutes=submission.reach_window_minutes,
+            case_views=case.total_views,
+            case_shares=case.total_shares,
+        )
+
+
+def _locked_cases(case_ids) -> list[Case]:
+    # Always lock in id order: two transactions touching the same cases cannot deadlock.
+    return list(Case.objects.select_for_update().filter(pk__in=set(case_ids)).order_by("pk"))
+
+
+def submission_enqueue_on_commit(*, submission_id: int) -> None:
+    """Enqueue processing once the submission is committed; a broker failure is left to the sweeper."""
+
+    def enqueue() -> None:
+        from .tasks import process_submission
+
+        try:
+            # No publish retries: the request must answer fast, and the row is safe either way.
+            process_submission.apply_async(kwargs={"submission_id": submission_id}, retry=False)
+        except Exception:  # noqa: BLE001 - any broker error: the sweeper re-enqueues the pending row
+            logger.warning("could not enqueue submission %s; the sweeper will retry", submission_id)
+
+    transaction.on_commit(enqueue)
+
+
+def _apply_content(submission: Submission, content: dict[str, Any], event: dict[str, Any]) -> None:
+    """Copy the fields an event may set or update onto the submission."""
+    for attr, value in (
+        ("content_url", content.get("url")),
+        ("posted_at", content.get("posted_at")),
+        ("text", content.get("text")),
+        ("language", content.get("language")),
+        ("subjects", content.get("subjects")),
+        ("creator_disclosure", content.get("creator_disclosure")),
+        ("report_note", event.get("report", {}).get("note")),
+    ):
+        if value is not None:
+            setattr(submission, attr, value)
+    report = event.get("report") or {}
+    if report.get("source"):
+        submission.report_source = report["source"]
+    if report.get("reason"):
+        submission.report_reason = report["reason"]
+    reach = event.get("reach")
+    if reach:
+        submission.views = reach.get("views", submission.views)
+        submission.shares = reach.get("shares", submission.shares)
+        submission.reach_window_minutes = reach.get("window_minutes", submission.reach_window_minutes)
+
+
+@transaction.atomic
+def _ingest_once(*, platform, event: dict[str, Any], inline_files: dict[str, UploadedFile]) -> IngestResult:
+    now = timezone.now()
+    event_id = event["event_id"]
+    known = SubmissionEvent.objects.select_related("submission").filter(platform=platform, event_id=event_id)
+    if known:
+        submission = known[0].submission
+        return IngestResult(submission, submission.case_id, created=False, updated=False, duplicate=True)
+
+    content = event["content"]
+    submission = (
+        Submission.objects.select_for_update().filter(platform=platform, content_id=content["id"]).first()
+    )
+    if submission is not None:
+        # A new event about content we have: update it, keep the event as history. Its media and
+        # audience stay as first reported (they decide the case); the event records any change.
+        _apply_content(submission, content, event)
+        submission.save()
+        SubmissionEvent.objects.create(
+            platform=platform, event_id=event_id, submission=submission,
+            kind=SubmissionEventKind.UPDATED, payload=event,
+        )  # fmt: skip
+        if event.get("reach"):
+            case_ids = submission.media.values_list("case_id", flat=True)
+            for case in _locked_cases(case_ids):
+                _case_recount(case=case, at=now, submission=submission)
+        return IngestResult(submission, submission.case_id, created=False, updated=True, duplicate=False)
+
+    audience = event.get("audience") or {}
+    countries = sorted({c.upper() for c in (audience.get("countries") or platform.default_countries or [])})
+    regions = sorted(set(audience.get("regions") or []))
+    cases = [
+        Case.objects.create(
+            audience_countries=countries, audience_regions=regions, audience_key=_audience_key(countries)
+        )
+        for _ in content["media"]
+    ]
+    report = event["report"]
+    submission = Submission(
+        platform=platform,
+        content_id=content["id"],
+        report_source=report["source"],
+        report_reason=report["reason"],
+        audience_countries=countries,
+        audience_regions=regions,
+        case=cases[0],
+        state=SubmissionState.PENDING,
+        due_at=now,
+    )
+    _apply_content(submission, content, event)
+    submission.save()
+    for position, (entry, case) in enumerate(zip(content["media"], cases, strict=True)):
+        staged_name = ""
+        original_name = ""
+        if entry.get("file"):
+            upload = inline_files[entry["file"]]
+            staged_name = staged_save(fileobj=upload)
+            original_name = (upload.name or "")[:255]
+        SubmissionMedia.objects.create(
+            submission=submission,
+            position=position,
+            url=entry.get("url") or "",
+            staged_name=staged_name,
+            original_name=original_name,
+            declared_media_type=entry.get("media_type") or "",
+            case=case,
+        )
+    SubmissionEvent.objects.create(
+        platform=platform, event_id=event_id, submission=submission,
+        kind=SubmissionEventKind.CREATED, payload=event,
+    )  # fmt: skip
+    for case in cases:
+        _case_recount(case=case, at=now, submission=submission)
+    submission_enqueue_on_commit(submission_id=submission.pk)
+    return IngestResult(submission, cases[0].pk, created=True, updated=False, duplicate=False)
+
+
+def submission_ingest(
+    *, platform, event: dict[str, Any], inline_files: dict[str, UploadedFile] | None = None
+) -> IngestResult:
+    """Record a validated webhook event: create, update or recognise a replay of a submission.
+
+    Two deliveries of the same event (or two first events about the same content) may race;
+    the loser hits a unique constraint and, on the second try, finds the winner's rows.
+    """
+    for attempt in range(3):
+        try:
+            return _ingest_once(platform=platform, event=event, inline_files=inline_files or {})
+        except IntegrityError:
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
+
+
+# Processing ------------------------------------------------------------------------------------
+
+
+def _copy_hashing(src: BinaryIO, dest: BinaryIO, *, max_bytes: int) -> tuple[str, int]:
+    digest = hashlib.sha256()
+    size = 0
+    while chunk := src.read(64 * 1024):
+        size += len(chunk)
+        if size > max_bytes:
+            raise ResponseTooLarge(f"the file is over the {max_bytes}-byte cap")
+        digest.update(chunk)
+        dest.write(chunk)
+    dest.flush()
+    return digest.hexdigest(), size
+
+
+def _type_mismatch(
+    *, declared_media_type: str, declared_content_type: str, sniffed_mime: str, sniffed_type: str
+):
+    notes = []
+    if declared_media_type and declared_media_type != sniffed_type:
+        notes.append(f"declared {declared_media_type}, is {sniffed_type}")
+    declared_ct = declared_content_type.split(";")[0].strip().lower()
+    generic = {"", "application/octet-stream", "binary/octet-stream"}
+    if declared_ct not in generic and declared_ct.split("/")[0] != sniffed_type:
+        notes.append(f"served as {declared_ct}, is {sniffed_mime}")
+    return "; ".join(notes)[:200]
+
+
+def _media_fetch(*, submission_media: SubmissionMedia, allow_private: bool, dest: BinaryIO) -> dict[str, Any]:
+    """Fill `dest` with the entry's bytes; return what we learned about them."""
+    max_bytes = settings.MEDIA_MAX_BYTES
+    if submission_media.staged_name:
+        with default_storage.open(submission_media.staged_name, "rb") as staged:
+            sha256, size = _copy_hashing(staged, dest, max_bytes=max_bytes)
+        declared_content_type = ""
+    else:
+        result = outbound_download(
+            submission_media.url, dest_file=dest, allow_private=allow_private, max_bytes=max_bytes
+        )
+        sha256, size, declared_content_type = result.sha256, result.size_bytes, result.declared_content_type
+    sniffed = sniff_file(dest)
+    if sniffed is None:
+        served = f" (served as {declared_content_type})" if declared_content_type else ""
+        raise MediaRejected(f"not a recognised audio, image or video format{served}")
+    return {
+        "sha256": sha256,
+        "size": size,
+        "mime_type": sniffed.mime_type,
+        "media_type": sniffed.media_type,
+        "declared_content_type": declared_content_type,
+    }
+
+
+@transaction.atomic
+def _media_attach(
+    *, submission_media_id: int, media_item: MediaItem, created: bool, info: dict[str, Any]
+) -> None:
+    """Attach stored media to the case for (media item, audience), merging a provisional case."""
+    now = timezone.now()
+    # Holding the media item's row lock serialises case formation for the same bytes: two
+    # re-uploads processed at once cannot both found a case.
+    MediaItem.objects.select_for_update().get(pk=media_item.pk)
+    sm = SubmissionMedia.objects.select_for_update().select_related("submission").get(pk=submission_media_id)
+    provisional = sm.case
+    target = (
+        Case.objects.filter(
+            media_item=media_item, audience_key=provisional.audience_key, merged_into__isnull=True
+        )
+        .exclude(pk=provisional.pk)
+        .first()
+    )
+    if target is None:
+        if provisional.media_item_id not in (None, media_item.pk):
+            raise AssertionError(f"case {provisional.pk} already holds another media item")
+        _locked_cases([provisional.pk])
+        provisional.media_item = media_item
+        provisional.save(update_fields=["media_item", "updated_at"])
+        target = provisional
+    else:
+        locked = {c.pk: c for c in _locked_cases([provisional.pk, target.pk])}
+        provisional, target = locked[provisional.pk], locked[target.pk]
+        sm.case = target
+        if not SubmissionMedia.objects.filter(case=provisional).exclude(pk=sm.pk).exists():
+            provisional.merged_into = target
+            provisional.status = CaseStatus.MERGED
+            provisional.save(update_fields=["merged_into", "status", "updated_at"])
+        Submission.objects.filter(case=provisional, pk=sm.submission_id).update(case=target)
+    sm.state = MediaFetchState.STORED
+    sm.media_item = media_item
+    sm.fetched_at = now
+    sm.error = ""
+    sm.declared_content_type = info["declared_content_type"][:100]
+    sm.type_mismatch = _type_mismatch(
+        declared_media_type=sm.declared_media_type,
+        declared_content_type=info["declared_content_type"],
+        sniffed_mime=info["mime_type"],
+        sniffed_type=info["media_type"],
+    )
+    sm.save()
+    _case_recount(case=target, at=now, submission=sm.submission)
+    if provisional.pk != target.pk:
+        _case_recount(case=provisional, at=now, submission=None)
+    media_item_id, case_id = media_item.pk, target.pk
+    transaction.on_commit(
+        lambda: media_item_stored.send(
+            sender=MediaItem, media_item_id=media_item_id, case_id=case_id, created=created
+        )
+    )
+
+
+def _media_store(*, submission_media: SubmissionMedia, allow_private: bool) -> None:
+    with tempfile.TemporaryFile() as tmp:
+        info = _media_fetch(submission_media=submission_media, allow_private=allow_private, dest=tmp)
+        name = media_store(fileobj=tmp, sha256=info["sha256"])
+    media_item, created = MediaItem.objects.get_or_create(
+        sha256=info["sha256"],
+        defaults={
+            "media_type": info["media_type"],
+            "mime_type": info["mime_type"],
+            "size_bytes": info["size"],
+            "file": name,
+            "original_name": submission_media.original_name,
+        },
+    )
+    _media_attach(submission_media_id=submission_media.pk, media_item=media_item, created=created, info=info)
+    staged_delete(submission_media.staged_name)
+
+
+def _media_fail(*, submission_media: SubmissionMedia, reason: str) -> None:
+    SubmissionMedia.objects.filter(pk=submission_media.pk).update(
+        state=MediaFetchState.FAILED, error=reason[:2000]
+    )
+    staged_delete(submission_media.staged_name)
+
+
+def _retry_countdown(attempt: int) -> int:
+    return min(5 * 2 ** max(attempt - 1, 0), 600)
+
+
+def submission_claim(*, submission_id: int) -> bool:
+    """Take the submission for processing; False if another worker has it or it is done."""
+    lease = timedelta(seconds=getattr(settings, "SUBMISSION_CLAIM_LEASE_SECONDS", 1800))
+    now = timezone.now()
+    claimed = Submission.objects.filter(pk=submission_id, state=SubmissionState.PENDING).update(
+        state=SubmissionState.PROCESSING, claimed_at=now, attempts=F("attempts") + 1
+    )
+    if not claimed:
+        # A worker that died mid-way leaves its claim behind; past the lease, take it over.
+        claimed = Submission.objects.filter(
+            pk=submission_id, state=SubmissionState.PROCESSING, claimed_at__lt=now - lease
+        ).update(state=SubmissionState.PROCESSING, claimed_at=now, attempts=F("attempts") + 1)
+    return bool(claimed)
+
+
+def submission_process(*, submission_id: int, final_attempt: bool = False) -> None:
+    """Fetch and store every pending media entry of a submission.
+
+    A permanent failure (blocked address, too large, 4xx, not media) is recorded on the entry
+    with its reason. A transient one (timeout, 5xx, connection refused) puts the submission back
+    to pending and raises RetryLater, unless this is the final attempt, when it is recorded too.
+    """
+    if not submission_claim(submission_id=submission_id):
+        return
+    submission = Submission.objects.select_related("platform").get(pk=submission_id)
+    transient: list[str] = []
+    for sm in submission.media.filter(state=MediaFetchState.PENDING).order_by("position"):
+        try:
+            _media_store(submission_media=sm, allow_private=submission.platform.allow_private_fetch)
+        except OutboundError as exc:
+            if exc.permanent or final_attempt:
+                _media_fail(submission_media=sm, reason=exc.message)
+            else:
+                SubmissionMedia.objects.filter(pk=sm.pk).update(error=f"will retry: {exc.message}")
+                transient.append(exc.message)
+        except MediaRejected as exc:
+            _media_fail(submission_media=sm, reason=str(exc))
+    now = timezone.now()
+    if transient:
+        countdown = _retry_countdown(submission.attempts)
+        Submission.objects.filter(pk=submission_id).update(
+            state=SubmissionState.PENDING,
+            due_at=now + timedelta(seconds=countdown),
+            error=f"will retry: {'; '.join(transient)}"[:2000],
+        )
+        raise RetryLater("; ".join(transient), countdown=countdown)
+    media = list(submission.media.order_by("position"))
+    errors = [f"media {m.position + 1}: {m.error}" for m in media if m.state == MediaFetchState.FAILED]
+    stored = any(m.state == MediaFetchState.STORED for m in media)
+    Submission.objects.filter(pk=submission_id).update(
+        state=SubmissionState.PROCESSED if stored else SubmissionState.FAILED,
+        processed_at=now,
+        error="; ".join(errors)[:2000],
+    )
+
+
+def submissions_sweep(*, overdue_seconds: int | None = None) -> int:
+    """Re-enqueue submissions left pending past their due time (e.g. the broker was down).
+
+    Returns how many were enqueued. Submissions whose worker died are taken back after the
+    claim lease by `submission_claim`, so they are swept too.
+    """
+    from .tasks import process_submission
+
+    if overdue_seconds is None:
+        overdue_seconds = getattr(settings, "SUBMISSION_SWEEP_AFTER_SECONDS", 60)
+    lease = getattr(settings, "SUBMISSION_CLAIM_LEASE_SECONDS", 1800)
+    now = timezone.now()
+    pending = Submission.objects.filter(
+        state=SubmissionState.PENDING, due_at__lte=now - timedelta(seconds=overdue_seconds)
+    ).values_list("pk", flat=True)
+    stale = Submission.objects.filter(
+        state=SubmissionState.PROCESSING, claimed_at__lt=now - timedelta(seconds=lease)
+    ).values_list("pk", flat=True)
+    count = 0
+    for submission_id in [*pending[:1000], *stale[:1000]]:
+        # Push the due time on first, so the next sweep does not enqueue it again meanwhile.
+        Submission.objects.filter(pk=submission_id).update(due_at=now)
+        process_submission.apply_async(kwargs={"submission_id": submission_id})
+        count += 1
+    if count:
+        logger.info("sweeper re-enqueued %s submissions", count)
+    return count
