@@ -9,6 +9,7 @@ from django.conf import settings
 from triage.checks.base import Check, CheckError, CheckResult, MediaFile
 
 from .c2pa_reader import read_c2pa
+from .metadata import container_problem
 
 # Containers c2pa-python reads (Reader.get_supported_mime_types()), by the mime types we sniff.
 SUPPORTED_MIME_TYPES = frozenset(
@@ -61,5 +62,11 @@ class C2paCheck(Check):
             report = read_c2pa(
                 media.path, mime_type=media.mime_type, trust_anchors_file=anchors, timeout=timeout
             )
+            if report["validation_state"] == "absent":
+                # c2pa-rs reports "no manifest" for some garbage that merely starts like a JPEG;
+                # a file that is not a well-formed container is unparseable, not "without provenance".
+                problem = container_problem(media.path, media.mime_type)
+                if problem:
+                    report.update(validation_state="unparseable", error=problem)
         report["trust_list_configured"] = bool(anchors)
         return self.result(report["validation_state"], **report)

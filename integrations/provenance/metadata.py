@@ -212,3 +212,53 @@ def _tiff_software(tiff: bytes) -> str | None:
                 raw = tiff[offset : offset + min(n, 1024)]
             return raw.rstrip(b"\x00").decode("utf-8", "replace").strip() or None
     return None
+
+
+def container_problem(path: str | Path, mime_type: str) -> str | None:
+    """Return why the file is not a well-formed container of its sniffed type, or None.
+
+    Cheap structural checks (no pixel decoding): a JPEG's segments must chain up to the start of
+    scan, a PNG must open with a correct IHDR, a RIFF file's chunks must chain. Formats not listed
+    are not second-guessed.
+    """
+    with open(path, "rb") as fh:
+        data = fh.read(MAX_FILE_READ)
+    if mime_type == "image/jpeg":
+        pos = 2
+        for _ in range(MAX_SEGMENTS * 16):
+            if pos + 4 > len(data):
+                return "the JPEG ends before its image data"
+            if data[pos] != 0xFF:
+                return f"the JPEG's segment chain is broken at byte {pos}"
+            marker = data[pos + 1]
+            if marker == 0xDA:
+                return None
+            if marker == 0xFF or 0xD0 <= marker <= 0xD7 or marker == 0x01:
+                pos += 1 if marker == 0xFF else 2
+                continue
+            if marker == 0xD9:
+                return "the JPEG ends before its image data"
+            (length,) = struct.unpack(">H", data[pos + 2 : pos + 4])
+            if length < 2:
+                return f"the JPEG has an impossible segment length at byte {pos}"
+            pos += 2 + length
+        return "the JPEG has too many segments"
+    if mime_type == "image/png":
+        if len(data) < 33 or data[12:16] != b"IHDR":
+            return "the PNG does not start with an IHDR chunk"
+        if struct.unpack(">I", data[29:33])[0] != zlib.crc32(data[12:29]) & 0xFFFFFFFF:
+            return "the PNG's IHDR checksum is wrong"
+        return None
+    if mime_type in ("audio/wav", "image/webp"):
+        pos = 12
+        for _ in range(MAX_SEGMENTS):
+            if pos == len(data) or pos + 1 == len(data):
+                return None
+            if pos + 8 > len(data):
+                return "the RIFF chunk chain is cut short"
+            (length,) = struct.unpack("<I", data[pos + 4 : pos + 8])
+            if pos + 8 + length > len(data):
+                return "a RIFF chunk runs past the end of the file"
+            pos += 8 + length + (length & 1)
+        return "the RIFF file has too many chunks"
+    return None

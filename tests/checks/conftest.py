@@ -1,0 +1,29 @@
+import pytest
+
+from triage.checks.base import MediaFile
+
+from . import media
+
+
+@pytest.fixture(scope="session")
+def newsroom_ca() -> media.TestCA:
+    """The CA a newsroom's cameras chain to: operators put its root on the trust list."""
+    return media.make_ca(signer_name="Newsroom Camera Signer", organization="Test Newsroom")
+
+
+@pytest.fixture(scope="session")
+def generator_ca() -> media.TestCA:
+    """The CA of an AI image service that discloses its output."""
+    return media.make_ca(signer_name="ImageGen Signer", organization="ImageGen Inc")
+
+
+@pytest.fixture
+def media_file(tmp_path):
+    """Write bytes to a file and describe it as a MediaFile."""
+
+    def make(data: bytes, name: str) -> MediaFile:
+        path = tmp_path / name
+        path.write_bytes(data)
+        return MediaFile.from_path(path)
+
+    return make
