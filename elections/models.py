@@ -21,6 +21,7 @@ class Country(models.Model):
     languages = models.JSONField(default=list)
     # Why the country has no silence rule (shown by the calendar and admin instead of a window).
     no_silence_note = models.TextField(blank=True)
+    no_silence_sources = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["code"]

@@ -155,6 +155,7 @@ def _load_countries(path: Path, Country: Any, SilenceRule: Any) -> tuple[int, in
                 "time_zones": list(item["time_zones"]),
                 "languages": list(item.get("languages") or []),
                 "no_silence_note": "" if rule_fields else str(item.get("no_silence_note") or "").strip(),
+                "no_silence_sources": [] if rule_fields else list(item.get("no_silence_sources") or []),
             },
         )
         if rule_fields is None:

@@ -15,6 +15,6 @@ def load(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("elections", "0003_start_mode_polls_close")]
+    dependencies = [("elections", "0004_country_no_silence_sources")]
 
     operations = [migrations.RunPython(load, migrations.RunPython.noop, elidable=False)]
