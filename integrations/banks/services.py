@@ -188,19 +188,20 @@ def bank_match_file(*, path: Path, media_type: str | None = None) -> list[BankMa
     """
     path = Path(path)
     media_type = media_type or sniff_media_type(path)
+    # Fingerprint before looking at banks, so a hostile file is reported even with no bank yet.
+    if media_type == "image":
+        query: Any = image_fp.image_fingerprint(path)[0]
+    elif media_type == "video":
+        query = video_fp.video_keyframe_hashes(path)[0]
+    elif media_type == "audio":
+        query = audio_fp.spectral_peaks(audio_fp.decode_audio(path))
+    else:
+        raise ValueError(f"unknown media type {media_type!r}")
     banks = {b.pk: b for b in FingerprintBank.objects.filter(enabled=True)}
     if not banks:
         return []
-    if media_type == "image":
-        digest, _ = image_fp.image_fingerprint(path)
-        matches = _match_image(digest, banks)
-    elif media_type == "video":
-        hashes, _ = video_fp.video_keyframe_hashes(path)
-        matches = _match_video(hashes, banks)
-    elif media_type == "audio":
-        matches = _match_audio(audio_fp.spectral_peaks(audio_fp.decode_audio(path)), banks)
-    else:
-        raise ValueError(f"unknown media type {media_type!r}")
+    matcher = {"image": _match_image, "video": _match_video, "audio": _match_audio}[media_type]
+    matches = matcher(query, banks)
     return sorted(matches, key=lambda m: (m.distance, m.bank, m.item["sha256"]))
 
 

@@ -245,7 +245,7 @@ def video_from_images(out: Path, images: list[Path], *, seconds_each: float = 2.
     """Make an H.264 slideshow with slow zoom so frames differ over time."""
     args = ["ffmpeg", "-y", "-loglevel", "error"]
     for img in images:
-        args += ["-loop", "1", "-t", str(seconds_each), "-i", str(img)]
+        args += ["-loop", "1", "-framerate", str(fps), "-t", str(seconds_each), "-i", str(img)]
     filt = "".join(
         f"[{i}:v]scale=640:480,zoompan=z='1+0.002*on':d=1:s=640x480:fps={fps},setsar=1[v{i}];"
         for i in range(len(images))

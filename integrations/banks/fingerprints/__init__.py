@@ -17,6 +17,7 @@ MAX_IMAGE_PIXELS = 80_000_000
 MAX_DECODE_SECONDS = 60.0  # wall-clock budget for decoding one file
 MAX_AUDIO_SECONDS = 3 * 3600
 MAX_VIDEO_SECONDS = 3 * 3600
+MAX_VIDEO_PIXELS = 8192 * 8192
 
 
 class UnparseableMediaError(Exception):
@@ -31,7 +32,10 @@ def sniff_media_type(path: Path) -> str:
             # platforms display them in a feed.
             img.size  # noqa: B018 - touching size makes Pillow parse the header
             return "image"
-    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
+    except Image.DecompressionBombError as exc:
+        # Pillow knows the format but the pixel count is absurd: do not hand it to FFmpeg instead.
+        raise UnparseableMediaError(f"unparseable: image too large ({exc})") from exc
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError):
         pass
     try:
         with av.open(str(path), metadata_errors="ignore") as container:

@@ -13,7 +13,7 @@ from pathlib import Path
 import av
 import numpy as np
 
-from . import MAX_DECODE_SECONDS, MAX_VIDEO_SECONDS, UnparseableMediaError
+from . import MAX_DECODE_SECONDS, MAX_VIDEO_PIXELS, MAX_VIDEO_SECONDS, UnparseableMediaError
 from .image import MIN_QUALITY, PDQ_BYTES, hamming, pdq_from_pil
 
 SAMPLE_EVERY_SECONDS = 1.0
@@ -32,6 +32,9 @@ def video_keyframe_hashes(path: Path) -> tuple[list[bytes], float]:
             if not container.streams.video:
                 raise UnparseableMediaError("unparseable: no video stream")
             stream = container.streams.video[0]
+            width, height = stream.codec_context.width or 0, stream.codec_context.height or 0
+            if width * height > MAX_VIDEO_PIXELS:
+                raise UnparseableMediaError(f"unparseable: video frames too large ({width}x{height})")
             stream.thread_type = "AUTO"
             for frame in container.decode(stream):
                 if time.monotonic() > deadline:
@@ -43,6 +46,8 @@ def video_keyframe_hashes(path: Path) -> tuple[list[bytes], float]:
                 if t + 1e-6 < next_sample:
                     continue
                 next_sample = t + SAMPLE_EVERY_SECONDS
+                if frame.width * frame.height > MAX_VIDEO_PIXELS:
+                    raise UnparseableMediaError("unparseable: video frames too large")
                 digest, quality = pdq_from_pil(frame.to_image())
                 if quality < MIN_QUALITY:
                     continue

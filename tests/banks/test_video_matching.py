@@ -1,0 +1,58 @@
+"""Videos match by their keyframes after re-encoding and resizing."""
+
+import pytest
+
+from integrations.banks.fingerprints.video import video_keyframe_hashes
+from integrations.banks.services import bank_add_file, bank_match_file
+
+from . import media
+
+
+@pytest.fixture(scope="session")
+def banked_video(image_dir, banked_photos):
+    return media.video_from_images(image_dir / "speech-video.mp4", banked_photos)
+
+
+@pytest.fixture(scope="session")
+def unrelated_video(image_dir, unrelated_photos):
+    return media.video_from_images(image_dir / "other-video.mp4", unrelated_photos[:4])
+
+
+@pytest.fixture
+def video_bank(debunked_bank, banked_video):
+    bank_add_file(bank=debunked_bank, path=banked_video)
+    return debunked_bank
+
+
+def test_keyframes_are_sampled_about_once_a_second_and_deduplicated(banked_video):
+    hashes, duration = video_keyframe_hashes(banked_video)
+
+    assert duration == pytest.approx(8, abs=0.5)
+    # Four two-second shots with a slow zoom: near-identical seconds collapse into one keyframe.
+    assert 4 <= len(hashes) <= 9
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("-c:v", "libx264", "-crf", "35"),
+        ("-vf", "scale=320:240", "-c:v", "libx264"),
+        ("-c:v", "mpeg4", "-q:v", "8", "-r", "25"),
+    ],
+    ids=["crf35", "downscaled", "mpeg4-25fps"],
+)
+def test_a_reencoded_video_matches(video_bank, banked_video, tmp_path, args):
+    copy = media.ffmpeg(banked_video, tmp_path / "copy.mp4", *args)
+
+    [match] = bank_match_file(path=copy, media_type="video")
+
+    assert match.item["original_name"] == banked_video.name
+    assert match.media_type == "video"
+    assert match.score >= 0.5
+    assert match.distance <= 31
+
+
+@pytest.mark.django_db
+def test_an_unrelated_video_matches_nothing(video_bank, unrelated_video):
+    assert bank_match_file(path=unrelated_video, media_type="video") == []
