@@ -159,3 +159,13 @@ def test_a_file_that_is_not_icalendar_is_unparseable(tmp_path):
 
     with pytest.raises(CommandError, match="file: unparseable iCalendar"):
         run("import_elections", str(path))
+
+
+def test_an_oversized_file_is_refused_before_parsing(tmp_path, monkeypatch):
+    from elections import importers
+
+    monkeypatch.setattr(importers, "MAX_IMPORT_BYTES", 1024)
+    path = ics(tmp_path, *[SK_EVENT] * 20)
+
+    with pytest.raises(CommandError, match="file: larger than 1024 bytes"):
+        run("import_elections", str(path))

@@ -12,7 +12,8 @@ from elections.services import election_create, window_adjust
 from .calendar_io import run
 
 SK_2023 = "2023 Slovak parliamentary election"
-# Slovakia 2023: 48 hours before polls opened at 07:00 CEST on Saturday 30 September, until 22:00.
+# A 48-hours-before-polls-open rule (the research notes' first reading of Slovakia's law) for a
+# Saturday 07:00-22:00 CEST vote: from Thursday 07:00 CEST until Saturday 22:00 CEST.
 WINDOW_START = "2023-09-28T05:00:00Z"
 WINDOW_END = "2023-09-30T20:00:00Z"
 

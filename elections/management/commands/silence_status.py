@@ -144,8 +144,10 @@ class Command(BaseCommand):
                 name = window.election.name
                 if window.phase_id:
                     name += f", phase {window.phase.number}"
-                if window.regions:
-                    name += f" [{', '.join(window.regions)}]"
+                if window.regions:  # an Indian phase lists dozens: keep the table readable
+                    shown = ", ".join(window.regions[:4])
+                    more = len(window.regions) - 4
+                    name += f" [{shown}{f' +{more} more' if more > 0 else ''}]"
                 rows.append(
                     (
                         status["code"],
