@@ -200,9 +200,7 @@ def _facts(d: SorDecision, verdict_label: str, reason_codes: list[str], restrict
     if phase_text:
         where = f" in {d.phase_country.upper()}" if d.phase_country and d.phase != "normal" else ""
         parts.append(f"The decision was taken {phase_text}{where}.")
-    parts.append(
-        "Measures: " + ", ".join(r.removeprefix("DECISION_VISIBILITY_").lower() for r in restrictions) + "."
-    )
+    parts.append("Measures: " + "; ".join(MEASURE_TEXT[r] for r in restrictions) + ".")
     parts.append(
         "Decided automatically by policy." if d.decided_by == "policy" else "Decided by a human moderator."
     )
@@ -248,7 +246,7 @@ def statement_of_reasons_build(*, decision: SorDecision | Mapping) -> dict:
         elif kind not in NON_RESTRICTING_ACTIONS:
             allowed = ", ".join([*ACTION_VISIBILITY, *sorted(NON_RESTRICTING_ACTIONS)])
             errors.setdefault(f"actions[{index}].type", []).append(f"{kind!r} is not one of: {allowed}.")
-    if not visibility and "actions" not in errors:
+    if not visibility and not any(name.startswith("actions") for name in errors):
         errors.setdefault("actions", []).append(
             "The decision restricts nothing (no remove, removal_hold, reduce_distribution or label): "
             "no statement of reasons is due."

@@ -182,6 +182,6 @@ def statement_of_reasons_validate(sor) -> dict[str, list[str]]:
     if check_required("puid"):
         check_length("puid")
         puid = sor.get("puid")
-        if isinstance(puid, str) and not _PUID_RE.match(puid):
+        if isinstance(puid, str) and not _PUID_RE.fullmatch(puid):
             add("puid", "The puid may only contain letters, digits, hyphens and underscores.")
     return errors
