@@ -24,7 +24,7 @@ class Route:
     location: str = ""
     hang: bool = False  # send headers and a first byte, then stall until the test ends
     fail_first: int = 0  # answer 503 this many times before serving normally
-    declared_length: int | None = None
+    declared_length: int | None = None  # None: the true length; -1: none sent
 
 
 class MediaServer:
@@ -52,7 +52,8 @@ class MediaServer:
                     self.send_header("Location", route.location)
                 self.send_header("Content-Type", route.content_type)
                 length = route.declared_length if route.declared_length is not None else len(route.body)
-                self.send_header("Content-Length", str(length))
+                if length >= 0:  # -1: no Content-Length, the body runs until the connection closes
+                    self.send_header("Content-Length", str(length))
                 self.end_headers()
                 if route.hang:
                     self.wfile.write(route.body[:1])
