@@ -25,7 +25,12 @@ def _source_messages() -> set[tuple[str, str]]:
 
 
 def _entries(catalog) -> dict[tuple[str, str], str]:
-    return {(entry.msgctxt, entry.msgid): entry.msgstr for entry in catalog if entry.msgid}
+    """Translated, non-fuzzy entries: what msgfmt compiles into the .mo file."""
+    return {
+        (entry.msgctxt, entry.msgid): entry.msgstr
+        for entry in catalog
+        if entry.msgid and entry.msgstr and "fuzzy" not in getattr(entry, "flags", [])
+    }
 
 
 def test_the_catalog_directories_are_the_shipped_languages():
@@ -38,9 +43,9 @@ def test_each_po_translates_every_source_text(language):
     po = polib.pofile(str(LOCALE / language / "LC_MESSAGES" / "django.po"))
     entries = _entries(po)
 
-    assert set(entries) == _source_messages()
-    assert all(text.strip() for text in entries.values())
-    assert not [entry for entry in po if "fuzzy" in entry.flags]
+    # Other apps' strings may join the catalog (makemessages) untranslated; the labels may not.
+    missing = sorted(message for message in _source_messages() if not entries.get(message, "").strip())
+    assert missing == []
 
 
 @pytest.mark.parametrize("language", TRANSLATED)
