@@ -279,7 +279,8 @@ def elections_import(*, rows: Iterable[tuple[int | None, dict]]) -> ImportResult
 
     A row whose (country, name, round) matches an election already in the calendar updates it
     in place (keeping its id, its windows' ids and any operator adjustment), so re-importing a
-    file is idempotent; an identical row leaves it unchanged.
+    file is idempotent; an identical row leaves it unchanged. Source URLs (from .ics URL) are
+    added to the election's, never removed; fields the file has no column for stay as they are.
     """
     from .services import election_create
 
@@ -325,15 +326,18 @@ def elections_import(*, rows: Iterable[tuple[int | None, dict]]) -> ImportResult
             "polls_close_next_day": next_day,
             "region": row["region"].strip().upper(),
         }
-        if row.get("source_urls"):
-            fields["source_urls"] = row["source_urls"]
+        sources = list(row.get("source_urls") or [])
         existing = (
             Election.objects.select_for_update().filter(country=country, name=name, round=round_).first()
         )
         if existing is None:
-            election_create(country=country.code, name=name, round=round_, **fields)
+            election_create(country=country.code, name=name, round=round_, source_urls=sources, **fields)
             return "created"
         fields["voting_days"] = [day.isoformat() for day in days]
+        # Sources are evidence: a file adds to them and never drops the ones already recorded.
+        fields["source_urls"] = existing.source_urls + [
+            url for url in sources if url not in existing.source_urls
+        ]
         if all(getattr(existing, key) == value for key, value in fields.items()):
             return "unchanged"
         _election_update(existing, fields)

@@ -38,7 +38,7 @@ def test_imports_elections_and_computes_their_silence_windows():
     # The test's rule: 48 hours before polls open at 07:00 CEST on Saturday, until they close at 22:00.
     assert window.start == dt.datetime(2023, 9, 28, 5, 0, tzinfo=UTC)
     assert window.end == dt.datetime(2023, 9, 30, 20, 0, tzinfo=UTC)
-    runoff = Election.objects.get(name="2024 Slovak presidential election", round="runoff")
+    runoff = Election.objects.get(name="2024 Slovak presidential election, second round")
     assert runoff.windows.get().start == dt.datetime(2024, 4, 4, 5, 0, tzinfo=UTC)
     czech = Election.objects.get(country="CZ")
     assert czech.voting_days == ["2025-10-03", "2025-10-04"]

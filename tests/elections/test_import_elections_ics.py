@@ -169,3 +169,21 @@ def test_an_oversized_file_is_refused_before_parsing(tmp_path, monkeypatch):
 
     with pytest.raises(CommandError, match="file: larger than 1024 bytes"):
         run("import_elections", str(path))
+
+
+def test_a_url_is_added_to_the_sources_already_recorded(tmp_path):
+    run("import_elections", str(FIXTURES / "elections.ics"))
+    election = Election.objects.get(name="2023 Slovak parliamentary election")
+    election.source_urls = ["https://example.org/first-source", *election.source_urls]
+    election.save()
+
+    path = ics(tmp_path, SK_EVENT + "URL:https://example.org/second-source")
+    output = run("import_elections", str(path))
+
+    assert "1 updated" in output
+    election.refresh_from_db()
+    assert election.source_urls == [
+        "https://example.org/first-source",
+        "https://volby.statistics.sk/nrsr/nrsr2023/en/",
+        "https://example.org/second-source",
+    ]
