@@ -27,3 +27,15 @@ def media_file(tmp_path):
         return MediaFile.from_path(path)
 
     return make
+
+
+@pytest.fixture
+def default_signatures(db):
+    """The signatures the data migration loads (transactional tests flush them away)."""
+    from integrations.provenance.signatures import DEFAULT_SIGNATURES
+    from triage.checks.models import GeneratorSignature
+
+    for row in DEFAULT_SIGNATURES:
+        GeneratorSignature.objects.get_or_create(
+            field=row["field"], pattern=row["pattern"], defaults={"generator": row["generator"]}
+        )

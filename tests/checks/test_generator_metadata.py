@@ -7,7 +7,7 @@ from triage.checks.models import GeneratorSignature
 
 from . import media
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("default_signatures")]
 
 
 def _markers(result, source):

@@ -1,0 +1,141 @@
+"""Running one check: claim before work, failures recorded, transient errors retried, stale claims swept."""
+
+import hashlib
+from datetime import timedelta
+
+import pytest
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import IntegrityError
+from django.utils import timezone
+
+from triage.checks import registry
+from triage.checks.base import Check, CheckError
+from triage.checks.models import CheckResult, CheckRun, CheckState, Verdict
+from triage.checks.services import (
+    MAX_ATTEMPTS,
+    check_result_claim,
+    check_result_execute,
+    check_run_fuse,
+    checks_expire_stale,
+)
+from triage.models import MediaItem
+
+from . import media
+
+pytestmark = pytest.mark.django_db
+
+
+class ExplodingCheck(Check):
+    kind = "explodes"
+
+    def _run(self, media):
+        raise ZeroDivisionError("a bug in a check")
+
+
+class FlakyCheck(Check):
+    kind = "flaky"
+
+    def _run(self, media):
+        raise CheckError("vendor HTTP 503", transient=True)
+
+
+@pytest.fixture
+def registered(monkeypatch):
+    monkeypatch.setitem(registry.CHECKS, "explodes", ("Explodes", f"{__name__}.ExplodingCheck"))
+    monkeypatch.setitem(registry.CHECKS, "flaky", ("Flaky", f"{__name__}.FlakyCheck"))
+
+
+@pytest.fixture
+def photo_item():
+    data = media.jpeg_bytes(seed=21)
+    sha = hashlib.sha256(data).hexdigest()
+    stored = default_storage.save(f"media/{sha[:2]}/{sha}", ContentFile(data))
+    return MediaItem.objects.create(
+        sha256=sha, media_type="image", mime_type="image/jpeg", size_bytes=len(data), file=stored
+    )
+
+
+def test_a_result_is_claimed_once(photo_item):
+    result = CheckResult.objects.create(media_item=photo_item, kind="c2pa", version="1")
+
+    assert check_result_claim(check_result_id=result.pk) is True
+    assert check_result_claim(check_result_id=result.pk) is False
+
+
+def test_one_result_per_media_kind_and_version(photo_item):
+    CheckResult.objects.create(media_item=photo_item, kind="c2pa", version="1")
+
+    with pytest.raises(IntegrityError):
+        CheckResult.objects.create(media_item=photo_item, kind="c2pa", version="1")
+
+
+def test_a_finished_result_is_not_run_again(photo_item):
+    result = CheckResult.objects.create(media_item=photo_item, kind="c2pa", version="1")
+    assert check_result_execute(check_result_id=result.pk).state == CheckState.DONE
+    before = CheckResult.objects.get(pk=result.pk)
+
+    assert check_result_execute(check_result_id=result.pk).state == CheckState.DONE
+    assert CheckResult.objects.get(pk=result.pk).attempts == before.attempts == 1
+
+
+def test_a_check_that_raises_is_recorded_failed(photo_item, registered):
+    result = CheckResult.objects.create(media_item=photo_item, kind="explodes", version="1")
+
+    outcome = check_result_execute(check_result_id=result.pk)
+
+    result.refresh_from_db()
+    assert outcome.state == result.state == CheckState.FAILED
+    assert result.error == "ZeroDivisionError: a bug in a check"
+    assert result.finished_at is not None
+
+
+def test_a_transient_error_releases_the_claim_with_backoff_then_fails_after_the_last_attempt(
+    photo_item, registered
+):
+    result = CheckResult.objects.create(media_item=photo_item, kind="flaky", version="1")
+    delays = []
+    for _ in range(MAX_ATTEMPTS - 1):
+        outcome = check_result_execute(check_result_id=result.pk)
+        assert outcome.state == CheckState.PENDING
+        delays.append(outcome.retry_in)
+
+    final = check_result_execute(check_result_id=result.pk)
+
+    assert delays == sorted(delays) and delays[0] < delays[-1]
+    assert final.state == CheckState.FAILED
+    assert CheckResult.objects.get(pk=result.pk).error == "vendor HTTP 503"
+
+
+def test_a_claim_whose_worker_vanished_is_swept_as_timed_out_and_the_verdict_goes_on(photo_item):
+    stuck = CheckResult.objects.create(
+        media_item=photo_item,
+        kind="detector:hive",
+        version="1",
+        state=CheckState.RUNNING,
+        started_at=timezone.now() - timedelta(hours=1),
+    )
+    done = CheckResult.objects.create(media_item=photo_item, kind="c2pa", version="1")
+    check_result_execute(check_result_id=done.pk)
+    run = CheckRun.objects.create(media_item=photo_item)
+    run.results.set([stuck, done])
+    assert check_run_fuse(run_id=run.pk) is None  # still waiting on the stuck check
+
+    assert checks_expire_stale() == 1
+
+    verdict = Verdict.objects.get(run=run)
+    assert verdict.failed_checks == ["detector:hive"]
+    assert CheckResult.objects.get(pk=stuck.pk).error.startswith("timed out")
+
+
+def test_fusion_happens_once(photo_item):
+    result = CheckResult.objects.create(media_item=photo_item, kind="c2pa", version="1")
+    check_result_execute(check_result_id=result.pk)
+    run = CheckRun.objects.create(media_item=photo_item)
+    run.results.set([result])
+
+    first = check_run_fuse(run_id=run.pk)
+    second = check_run_fuse(run_id=run.pk)
+
+    assert first.pk == second.pk
+    assert Verdict.objects.filter(media_item=photo_item).count() == 1
