@@ -232,9 +232,17 @@ def statement_of_reasons_build(*, decision: SorDecision | Mapping) -> dict:
     if not puid:
         errors.setdefault("decision_id", []).append("Needs at least one letter or digit.")
 
+    for name in ("actions", "reasons", "audience_countries"):
+        if not isinstance(getattr(d, name), list | tuple):
+            errors.setdefault(name, []).append("Must be a list.")
+    if d.verdict is not None and not isinstance(d.verdict, Mapping):
+        errors.setdefault("verdict", []).append('Must be a mapping such as {"label": "likely_synthetic"}.')
+    if errors:
+        raise SorInputError(errors)
+
     visibility: list[str] = []
     review_deadlines: list[date] = []
-    for index, action in enumerate(d.actions or []):
+    for index, action in enumerate(d.actions):
         kind = action.get("type") if isinstance(action, Mapping) else None
         if kind in ACTION_VISIBILITY:
             if ACTION_VISIBILITY[kind] not in visibility:
@@ -308,7 +316,8 @@ def statement_of_reasons_build(*, decision: SorDecision | Mapping) -> dict:
         sor["decision_ground_reference_url"] = d.terms_url
     if keywords:
         sor["category_specification"] = keywords
-    scope = sorted({c.upper() for c in d.audience_countries or []} & set(schema.EUROPEAN_COUNTRY_CODES))
+    countries = {c.upper() for c in d.audience_countries if isinstance(c, str)}
+    scope = sorted(countries & set(schema.EUROPEAN_COUNTRY_CODES))
     if scope:
         sor["territorial_scope"] = scope
     if d.content_language:

@@ -172,3 +172,8 @@ def test_a_rendered_label_serialises_to_plain_data():
         "rtl",
         "notes",
     }
+
+
+def test_a_disclosure_that_is_not_a_mapping_is_a_clear_error():
+    with pytest.raises(ValueError, match="disclosure must be a mapping"):
+        label_render(kind=LabelKind.AI_GENERATED_DISCLOSED, language="ur", disclosure="en")

@@ -224,3 +224,17 @@ def test_missing_required_inputs_are_named():
         "decision_id": ["This field is required."],
         "reporter_kind": ["This field is required."],
     }
+
+
+def test_wrongly_shaped_inputs_are_field_errors_not_crashes():
+    with pytest.raises(SorInputError) as raised:
+        statement_of_reasons_build(
+            decision=slovakia(actions="removal_hold", reasons="impersonation", verdict="likely_synthetic")
+        )
+    assert set(raised.value.errors) == {"actions", "reasons", "verdict"}
+
+
+def test_a_mapping_is_required():
+    with pytest.raises(SorInputError) as raised:
+        statement_of_reasons_build(decision=["dec-1"])
+    assert raised.value.errors == {"decision": ["Give a SorDecision or a mapping of its fields."]}

@@ -111,6 +111,8 @@ def label_render(
     rendered = _render(
         table=LABEL_TEXTS, subjects_text=SUBJECTS_LABEL_TEXT, kind=kind, language=language, subjects=subjects
     )
+    if disclosure is not None and not isinstance(disclosure, Mapping):
+        raise ValueError('disclosure must be a mapping such as {"language": "en", "text": "…"}.')
     if disclosure:
         note = creator_disclosure_mismatch(
             disclosure_language=disclosure.get("language"), content_language=language
