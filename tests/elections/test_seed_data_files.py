@@ -8,9 +8,12 @@ import json
 import re
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
-from zoneinfo import available_timezones
+from zoneinfo import ZoneInfo, available_timezones
 
 import pytest
+
+from elections.models import Election
+from elections.seed import seed_calendar
 
 DATA = Path(__file__).resolve().parents[2] / "elections" / "data"
 COUNTRIES = json.loads((DATA / "countries.json").read_text(encoding="utf-8"))
@@ -210,3 +213,29 @@ def test_runoffs_multi_day_and_phased_votes_are_represented():
     assert any(len(e["voting_days"]) > 1 and e["country"] == "IT" for e in ELECTIONS)
     india = [e for e in ELECTIONS if e["country"] == "IN" and len(e["phases"]) >= 2]
     assert india
+
+
+def local_window(window) -> dict:
+    zone = ZoneInfo(window.time_zone)
+    return {
+        "time_zone": window.time_zone,
+        "start": window.computed_start.astimezone(zone).strftime("%Y-%m-%dT%H:%M"),
+        "end": window.computed_end.astimezone(zone).strftime("%Y-%m-%dT%H:%M"),
+    }
+
+
+@pytest.mark.django_db
+def test_every_seeded_rule_gives_the_window_its_sources_describe():
+    seed_calendar()
+    wrong = []
+    for item in ELECTIONS:
+        expected = item["expected_silence"]
+        election = Election.objects.get(country_id=item["country"], name=item["name"], round=item["round"])
+        computed = [local_window(window) for window in election.windows.all()]
+        if expected is None:
+            continue
+        if expected not in computed:
+            wrong.append(
+                (item["name"], expected, [w for w in computed if w["time_zone"] == expected["time_zone"]])
+            )
+    assert not wrong
