@@ -86,6 +86,9 @@ def _election_description(election: Election) -> str:
         lines.append(f"Region: {election.region}")
     if election.constituencies:
         lines.append("Constituencies: " + ", ".join(map(str, election.constituencies)))
+    if getattr(election.country, "silence_rule", None) is None:
+        # Calendar clients rarely show the calendar's own description: say it on the event.
+        lines.append(f"No election-silence period in {election.country.name}; the election period applies.")
     if election.source_urls:
         lines.append("Sources: " + " ".join(election.source_urls))
     if election.notes:
@@ -201,10 +204,15 @@ def calendar_description(country: Country | None) -> str:
         return "Elections and election-silence windows of every country in this Moratorium's calendar."
     rule = getattr(country, "silence_rule", None)
     if rule is None:
-        return (
+        text = (
             f"Elections in {country.name}. {country.name} has no election-silence period in this "
             "calendar: the election period still applies."
         )
+        if country.no_silence_note:
+            text += f" Why: {country.no_silence_note}"
+        if country.no_silence_sources:
+            text += " Sources: " + " ".join(country.no_silence_sources)
+        return text
     return f"Elections and election-silence windows in {country.name}. Silence rule: {rule_describe(rule)}"
 
 

@@ -68,6 +68,7 @@ def united_states(db):
         name="United States",
         time_zones=["America/New_York", "America/Los_Angeles"],
         languages=["en"],
+        no_silence_note="Burson v. Freeman (1992): only small zones around polling places.",
     )
     election_create(
         country="US",
@@ -153,7 +154,18 @@ def test_a_country_without_silence_says_so_and_lists_only_elections(client, unit
     calendar, events = feed(client, country_url("US"))
 
     assert "no election-silence period" in str(calendar["X-WR-CALDESC"])
+    assert "Burson v. Freeman" in str(calendar["X-WR-CALDESC"])
     assert list(events) == ["2028 United States presidential election"]
+    assert "No election-silence period in United States" in str(
+        events["2028 United States presidential election"]["DESCRIPTION"]
+    )
+
+
+def test_the_all_feed_takes_a_bounded_number_of_queries(
+    client, slovakia, mexico, united_states, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(4):
+        feed(client, reverse("calendar-all") + "?since=2023-01-01")
 
 
 def test_the_all_feed_holds_every_country(client, slovakia, mexico, united_states):
