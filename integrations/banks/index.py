@@ -75,10 +75,10 @@ class AudioIndex:
     """Inverted index of landmark hashes: sorted arrays, looked up with binary search."""
 
     def __init__(self, hashes: np.ndarray, owners: np.ndarray, offsets: np.ndarray) -> None:
-        """Build from parallel arrays (landmark hash, owner id, offset in frames)."""
+        """Build from parallel arrays (landmark hash, owner id < 2**31, offset in frames)."""
         order = np.argsort(hashes, kind="stable")
         self.hashes = np.ascontiguousarray(hashes[order], dtype=np.uint32)
-        self.owners = np.ascontiguousarray(owners[order], dtype=np.int64)
+        self.owners = np.ascontiguousarray(owners[order], dtype=np.int32)
         self.offsets = np.ascontiguousarray(offsets[order], dtype=np.int32)
 
     @classmethod
@@ -86,9 +86,9 @@ class AudioIndex:
         """Build from (owner id, packed landmarks) pairs."""
         arrays = [audio_fp.unpack_landmarks(blob) for _, blob in items]
         if not arrays:
-            return cls(np.zeros(0, np.uint32), np.zeros(0, np.int64), np.zeros(0, np.int32))
+            return cls(np.zeros(0, np.uint32), np.zeros(0, np.int32), np.zeros(0, np.int32))
         marks = np.concatenate(arrays)
-        owners = np.repeat(np.array([owner for owner, _ in items], np.int64), [a.size for a in arrays])
+        owners = np.repeat(np.array([owner for owner, _ in items], np.int32), [a.size for a in arrays])
         return cls(marks["hash"], owners, marks["offset"].astype(np.int32))
 
     def __len__(self) -> int:
@@ -108,10 +108,18 @@ class AudioIndex:
         starts = np.repeat(left - np.concatenate(([0], np.cumsum(counts)[:-1])), counts)
         positions = starts + np.arange(total)
         owners = self.owners[positions]
-        diffs = self.offsets[positions] - np.repeat(query["offset"].astype(np.int64), counts)
+        query_offsets = np.repeat(query["offset"].astype(np.int64), counts)
+        # Only owners with enough hashes in common at all can have enough on one offset: dropping
+        # the rest first keeps the sort below small when the index is large.
+        per_owner = np.bincount(owners, minlength=0)
+        keep = per_owner[owners] >= min_aligned
+        if not keep.any():
+            return {}
+        positions, owners, query_offsets = positions[keep], owners[keep], query_offsets[keep]
+        diffs = self.offsets[positions].astype(np.int64) - query_offsets
         bins = np.floor_divide(diffs, OFFSET_BIN_FRAMES)
         # One key per (owner, offset bin); count votes per key.
-        key = owners * (1 << 24) + (bins + (1 << 23))
+        key = owners.astype(np.int64) * (1 << 24) + (bins + (1 << 23))
         uniq, votes = np.unique(key, return_counts=True)
         # Add the next bin's votes so an alignment straddling a bin edge is counted whole.
         nxt = np.searchsorted(uniq, uniq + 1)

@@ -53,6 +53,8 @@ class MediaIndex:
     items: dict[int, ItemMeta] = field(default_factory=dict)
     hashes: HashIndex | None = None
     audio: AudioIndex | None = None
+    # The audio index numbers items densely (int32 owners); this maps them back to primary keys.
+    audio_pks: list[int] = field(default_factory=list)
 
 
 _cache: dict[str, MediaIndex] = {}
@@ -91,7 +93,8 @@ def _build(media_type: str, state: tuple, rows) -> MediaIndex:
         out.items[pk] = ItemMeta(bank_id, sha256, name, media_item_id, size)
         blobs.append((pk, blob))
     if media_type == "audio":
-        out.audio = AudioIndex.from_fingerprints(blobs)
+        out.audio_pks = [pk for pk, _ in blobs]
+        out.audio = AudioIndex.from_fingerprints([(n, blob) for n, (_, blob) in enumerate(blobs)])
     else:
         if blobs:
             frames = [video_fp.unpack(blob) for _, blob in blobs]

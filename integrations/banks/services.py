@@ -294,7 +294,8 @@ def _match_audio(peaks: audio_fp.Peaks, banks: dict[int, FingerprintBank]) -> li
     query_size = max(1, audio_fp.landmarks(peaks).size)
     out = []
     for hit in index.audio.search(peaks, min_aligned):
-        meta = index.items[hit.owner]
+        pk = index.audio_pks[hit.owner]
+        meta = index.items[pk]
         bank = banks.get(meta.bank_id)
         if bank is None or hit.aligned < bank.audio_min_hashes:
             continue
@@ -302,7 +303,7 @@ def _match_audio(peaks: audio_fp.Peaks, banks: dict[int, FingerprintBank]) -> li
         out.append(
             _match(
                 bank,
-                hit.owner,
+                pk,
                 meta,
                 "audio",
                 round(1.0 - share, 4),

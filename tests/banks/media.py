@@ -253,3 +253,48 @@ def video_from_images(out: Path, images: list[Path], *, seconds_each: float = 2.
     filt += "".join(f"[v{i}]" for i in range(len(images))) + f"concat=n={len(images)}:v=1:a=0[out]"
     run(*args, "-filter_complex", filt, "-map", "[out]", "-c:v", "libx264", "-pix_fmt", "yuv420p", str(out))
     return out
+
+
+# More distinct sentences for the benchmark's larger corpus (one sentence per clip there).
+MORE_SENTENCES = [
+    "The harbour authority reported that three cargo ships arrived late because of the storm.",
+    "A new study suggests that children who read every evening sleep better at night.",
+    "The orchestra will perform a free concert in the central park on Saturday afternoon.",
+    "Police closed the main road after a lorry lost its load of apples near the roundabout.",
+    "The university is looking for volunteers to test a new language learning application.",
+    "Tickets for the museum exhibition sold out within an hour of going on sale.",
+    "Engineers say the old railway tunnel needs urgent repairs before the winter season.",
+    "The village bakery has won a national prize for its rye bread for the second time.",
+    "Residents complained about noise from the construction site during the night shifts.",
+    "The airline cancelled twelve flights this morning because of a strike by ground staff.",
+    "Scientists discovered a rare species of frog in the mountains close to the border.",
+    "The city council voted to plant ten thousand trees along the main avenues by next year.",
+    "A fire in an empty warehouse was brought under control after three hours.",
+    "The national team lost the final match after a penalty in the last minute.",
+    "Water will be cut off in the western districts on Thursday for maintenance work.",
+    "The festival attracted more visitors than ever, despite the cold and windy weather.",
+    "Doctors recommend that older people get vaccinated against the flu before December.",
+    "The chess champion defended her title in a long game that lasted almost seven hours.",
+    "Fishermen say that catches have fallen sharply since the water became warmer.",
+    "The government plans to connect every rural school to fast internet within two years.",
+    "An elderly man found a wallet full of cash and handed it in at the police station.",
+    "The zoo welcomed a baby elephant, the first born there in more than a decade.",
+    "Shop owners in the old quarter are asking for more parking spaces for their customers.",
+    "The bridge will be closed to traffic every night next week for safety inspections.",
+    "A local startup has built a robot that sorts plastic waste faster than people can.",
+    "Snow is expected in the hills tonight, and some schools may open later tomorrow.",
+    "The library extended its opening hours during the exam period for students.",
+    "Pensioners will receive their payments two days early because of the public holiday.",
+    "Hundreds of cyclists took part in a charity ride from the coast to the capital.",
+    "The theatre is staging a new version of a classic comedy with a young cast.",
+    "A power cut left thousands of homes without electricity for most of the evening.",
+    "The farmers market now accepts card payments at every stall, organisers said.",
+    "Archaeologists uncovered the remains of a Roman villa under a car park.",
+    "The hospital opened a new children's ward with brightly painted walls and a garden.",
+    "Commuters faced long delays after a signal failure outside the central station.",
+    "The cooking competition was won by a retired teacher with a recipe from her mother.",
+    "Volunteers cleaned the beach and collected more than two tonnes of rubbish.",
+    "The ministry warned citizens about fake text messages asking for bank details.",
+    "A famous painter donated twenty works to the regional gallery this week.",
+    "The ferry service to the islands will run every hour during the summer months.",
+]

@@ -1,0 +1,176 @@
+"""Bank query latency, build time and memory at scale.
+
+Run from the repository root: `python -m bench.banks.index_latency [--images 1000000] [--clips 100000]`.
+
+- Images: N random 256-bit PDQ hashes plus planted near-duplicates (an original in the index,
+  queried with 8-24 of its bits flipped), in the same `HashIndex` the service uses
+  (FAISS IndexBinaryMultiHash above 50k hashes). One query at a time, radius 31 bits.
+- Audio: N synthetic banked clips of 5-30 s whose landmark hashes are drawn from the marginal
+  distributions (f1, f2-f1, dt) measured on real espeak-ng speech, at the real landmark rate, plus
+  real banked speech clips. Queries are real 30-second recordings: a banked clip embedded in other
+  speech and re-encoded to MP3 (a match), and 30 s of unrelated speech (no match, so the whole
+  speed grid runs: the worst case).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+from integrations.banks.fingerprints import audio as audio_fp
+from integrations.banks.index import AudioIndex, HashIndex
+from tests.banks import media
+
+
+def rss_mb() -> float:
+    """Return the current resident set size in MB."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def stats(samples: list[float]) -> dict:
+    ms = np.array(samples) * 1000
+    return {"median_ms": round(float(np.median(ms)), 3), "p95_ms": round(float(np.percentile(ms, 95)), 3)}
+
+
+def image_bench(n: int, queries: int, rng: np.random.Generator) -> dict:
+    hashes = rng.integers(0, 256, size=(n, 32), dtype=np.uint8)
+    planted = rng.choice(n, size=queries, replace=False)
+    before = rss_mb()
+    started = time.perf_counter()
+    index = HashIndex(hashes, np.arange(n))
+    build = time.perf_counter() - started
+    memory = rss_mb() - before
+    near, far, found = [], [], 0
+    for row in planted:
+        bits = np.unpackbits(hashes[row])
+        flip = rng.choice(256, size=int(rng.integers(8, 25)), replace=False)
+        bits[flip] ^= 1
+        q = np.packbits(bits)[None, :]
+        t = time.perf_counter()
+        owners, _ = index.search(q, 31)[0]
+        near.append(time.perf_counter() - t)
+        found += int(row in owners.tolist())
+    false = 0
+    for _ in range(queries):
+        q = rng.integers(0, 256, size=(1, 32), dtype=np.uint8)
+        t = time.perf_counter()
+        owners, _ = index.search(q, 31)[0]
+        far.append(time.perf_counter() - t)
+        false += owners.size
+    return {
+        "hashes": n,
+        "index": type(index.index).__name__,
+        "build_seconds": round(build, 2),
+        "index_rss_mb": round(memory, 1),
+        "near_duplicate_query": stats(near),
+        "recall_planted": found / queries,
+        "random_query": stats(far),
+        "false_matches_random": false,
+    }
+
+
+def real_speech(work: Path, count: int) -> list[Path]:
+    sentences = media.SENTENCES + media.MORE_SENTENCES
+    out = []
+    for i in range(count):
+        out.append(
+            media.speech(work / f"r{i}.wav", text=sentences[i], voice=media.VOICES[i % len(media.VOICES)])
+        )
+    return out
+
+
+def audio_bench(n: int, queries: int, rng: np.random.Generator, work: Path) -> dict:
+    clips = real_speech(work, 2 * queries + 16)
+    banked, spare = clips[:queries], clips[queries:]
+    real = [audio_fp.audio_fingerprint(p) for p in banked]
+    sample = np.concatenate([audio_fp.unpack_landmarks(blob) for blob, _ in real])
+    rate = sample.size / sum(d for _, d in real)  # landmarks per second of speech
+    f1 = (sample["hash"] >> 13) & 127
+    df = (sample["hash"] >> 6) & 127
+    dt = sample["hash"] & 63
+    lengths = rng.uniform(5, 30, size=n)
+    sizes = (lengths * rate).astype(np.int64)
+    total = int(sizes.sum())
+    before = rss_mb()
+    started = time.perf_counter()
+    # Independent draws from the three marginals: realistic posting-list lengths, no real content.
+    hashes = (
+        (rng.choice(f1, total).astype(np.uint32) << 13)
+        | (rng.choice(df, total).astype(np.uint32) << 6)
+        | rng.choice(dt, total).astype(np.uint32)
+    )
+    owners = np.repeat(np.arange(len(banked), len(banked) + n, dtype=np.int32), sizes)
+    frames = (lengths / audio_fp.FRAME_SECONDS).astype(np.int64)
+    offsets = (rng.random(total) * np.repeat(frames, sizes)).astype(np.int32)
+    for i, (blob, _) in enumerate(real):
+        marks = audio_fp.unpack_landmarks(blob)
+        hashes = np.concatenate([hashes, marks["hash"]])
+        owners = np.concatenate([owners, np.full(marks.size, i, np.int32)])
+        offsets = np.concatenate([offsets, marks["offset"].astype(np.int32)])
+    generated = time.perf_counter() - started
+    started = time.perf_counter()
+    index = AudioIndex(hashes, owners, offsets)
+    del hashes, owners, offsets
+    build = time.perf_counter() - started
+    memory = rss_mb() - before
+    matching, unrelated, found, false = [], [], 0, 0
+    for i, src in enumerate(banked):
+        # 30 s: two other sentences, the banked clip, more other speech; then MP3 at 32 kbps.
+        other_speech = [spare[(i * 8 + k) % len(spare)] for k in range(8)]
+        longer = media.concat(work / f"q{i}.wav", [*other_speech[:2], src, *other_speech[2:]])
+        query = media.ffmpeg(longer, work / f"q{i}.mp3", "-t", "30", "-b:a", "32k")
+        peaks = audio_fp.spectral_peaks(audio_fp.decode_audio(query))
+        t = time.perf_counter()
+        hits = index.search(peaks, 20)
+        matching.append(time.perf_counter() - t)
+        found += bool(hits) and hits[0].owner == i
+        other = media.concat(work / f"u{i}.wav", [spare[(i * 8 + k + 3) % len(spare)] for k in range(8)])
+        other = media.ffmpeg(other, work / f"u{i}.mp3", "-t", "30", "-b:a", "32k")
+        peaks = audio_fp.spectral_peaks(audio_fp.decode_audio(other))
+        t = time.perf_counter()
+        hits = index.search(peaks, 20)
+        unrelated.append(time.perf_counter() - t)
+        false += len(hits)  # nothing in this query is banked
+    return {
+        "clips": n + len(banked),
+        "landmarks": len(index),
+        "landmarks_per_second_of_speech": round(rate, 1),
+        "generate_seconds": round(generated, 1),
+        "build_seconds": round(build, 1),
+        "index_rss_mb": round(memory, 1),
+        "query_30s_matching": stats(matching),
+        "recall_30s_embedded_mp3": found / len(banked),
+        "query_30s_unrelated_full_speed_grid": stats(unrelated),
+        "false_matches_unrelated": false,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--images", type=int, default=1_000_000)
+    parser.add_argument("--clips", type=int, default=100_000)
+    parser.add_argument("--queries", type=int, default=12)
+    parser.add_argument("--out", type=Path, default=Path("var/bench-banks-index.json"))
+    args = parser.parse_args()
+    rng = np.random.default_rng(42)
+    result = {"image": image_bench(args.images, 1000, rng)}
+    print(json.dumps(result, indent=2), flush=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        result["audio"] = audio_bench(args.clips, args.queries, rng, Path(tmp))
+    result["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(result, indent=2))
+    print(json.dumps(result, indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,160 @@
+"""Robustness table: recall per transformation at zero false matches against unrelated media.
+
+Run from the repository root: `python -m bench.banks.robustness [--clips 40] [--photos 200]`.
+Needs espeak-ng and ffmpeg (benchmark only). Uses the same fingerprint and index code as the
+service, without the database: the matching decision is exactly the service's default threshold
+(PDQ distance <= 31 bits; audio >= 20 aligned landmark hashes; video >= 50% of keyframes).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+from integrations.banks.fingerprints import audio as audio_fp
+from integrations.banks.fingerprints import image as image_fp
+from integrations.banks.index import AudioIndex, HashIndex
+from tests.banks import media
+
+AUDIO_MIN_HASHES = 20
+IMAGE_MAX_DISTANCE = 31
+
+
+def speech_corpus(work: Path, n: int, rng: random.Random) -> list[Path]:
+    """One sentence per clip, each with its own voice, pitch and rate."""
+    sentences = media.SENTENCES + media.MORE_SENTENCES
+    assert n <= len(sentences), f"at most {len(sentences)} distinct clips"
+    clips = []
+    for i, text in enumerate(sentences[:n]):
+        wav = work / f"s{i}.wav"
+        media.run(
+            "espeak-ng",
+            "-v",
+            rng.choice(media.VOICES),
+            "-p",
+            str(rng.randint(30, 70)),
+            "-s",
+            str(rng.randint(140, 180)),
+            "-w",
+            str(wav),
+            text,
+        )
+        clips.append(media.ffmpeg(wav, work / f"clip{i}.wav", "-ar", "16000", "-ac", "1"))
+    return clips
+
+
+def audio_table(work: Path, n_clips: int) -> dict:
+    rng = random.Random(7)
+    clips = speech_corpus(work, n_clips, rng)
+    n_banked = (n_clips * 3) // 5
+    banked, unrelated = clips[:n_banked], clips[n_banked:]
+    index = AudioIndex.from_fingerprints(
+        [(i, audio_fp.audio_fingerprint(p)[0]) for i, p in enumerate(banked)]
+    )
+
+    def query(path: Path) -> list:
+        return index.search(audio_fp.spectral_peaks(audio_fp.decode_audio(path)), AUDIO_MIN_HASHES)
+
+    transforms = dict(media.AUDIO_TRANSFORMS)
+    transforms["identity"] = lambda src, w: src
+
+    def embed(src: Path, w: Path) -> Path:
+        others = [u for u in unrelated if u != src]
+        return media.embedded(src, w, before=rng.choice(others), after=rng.choice(others))
+
+    transforms["embedded_in_other_speech"] = embed
+    rows = {}
+    for name, fn in transforms.items():
+        hits = wrong = false = 0
+        max_unrelated = 0
+        for i, src in enumerate(banked):
+            result = query(fn(src, work))
+            hits += bool(result) and result[0].owner == i
+            wrong += sum(1 for h in result if h.owner != i)
+        for src in unrelated:
+            result = query(fn(src, work))
+            false += len(result)
+        # The strongest chance alignment, below threshold, shows the safety margin.
+        for src in unrelated[:8]:
+            marks_hits = index.search(audio_fp.spectral_peaks(audio_fp.decode_audio(fn(src, work))), 1)
+            max_unrelated = max([max_unrelated] + [h.aligned for h in marks_hits])
+        rows[name] = {
+            "recall": hits / len(banked),
+            "queries": len(banked),
+            "wrong_item_matches": wrong,
+            "false_matches_unrelated": false,
+            "unrelated_queries": len(unrelated),
+            "max_unrelated_aligned": max_unrelated,
+        }
+        print("audio", name, rows[name], flush=True)
+    return rows
+
+
+def image_table(work: Path, n_photos: int) -> dict:
+    photos = [media.photo(work / f"p{i}.png", seed=i) for i in range(n_photos)]
+    n_banked = n_photos // 2
+    banked, unrelated = photos[:n_banked], photos[n_banked:]
+    hashes, owners = [], []
+    for i, p in enumerate(banked):
+        for h in image_fp.image_bank_hashes(p)[0]:
+            hashes.append(np.frombuffer(h, np.uint8))
+            owners.append(i)
+    index = HashIndex(np.stack(hashes), np.array(owners))
+
+    def query(path: Path) -> tuple[set, int]:
+        digest = np.frombuffer(image_fp.image_fingerprint(path)[0], np.uint8)[None, :]
+        found, distances = index.search(digest, 256)[0]
+        close = set(found[distances <= IMAGE_MAX_DISTANCE].tolist())
+        return close, int(distances.min())
+
+    transforms = {"identity": lambda src, w: src, **media.IMAGE_TRANSFORMS, **media.IMAGE_TRANSFORMS_HARD}
+    rows = {}
+    for name, fn in transforms.items():
+        hits = wrong = false = 0
+        min_unrelated = 256
+        for i, src in enumerate(banked):
+            found, _ = query(fn(src, work))
+            hits += i in found
+            wrong += len(found - {i})
+        for src in unrelated:
+            found, nearest = query(fn(src, work))
+            false += len(found)
+            min_unrelated = min(min_unrelated, nearest)
+        rows[name] = {
+            "recall": hits / len(banked),
+            "queries": len(banked),
+            "wrong_item_matches": wrong,
+            "false_matches_unrelated": false,
+            "unrelated_queries": len(unrelated),
+            "min_unrelated_distance": min_unrelated,
+        }
+        print("image", name, rows[name], flush=True)
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--clips", type=int, default=64)
+    parser.add_argument("--photos", type=int, default=400)
+    parser.add_argument("--out", type=Path, default=Path("var/bench-banks-robustness.json"))
+    args = parser.parse_args()
+    started = time.monotonic()
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        (work / "a").mkdir()
+        (work / "i").mkdir()
+        result = {"audio": audio_table(work / "a", args.clips), "image": image_table(work / "i", args.photos)}
+    result["seconds"] = round(time.monotonic() - started, 1)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(result, indent=2))
+    print(json.dumps(result, indent=2))
+
+
+if __name__ == "__main__":
+    main()
