@@ -158,6 +158,8 @@ CALENDAR_FEEDS_PUBLIC = envbool("CALENDAR_FEEDS_PUBLIC", True)
 
 # C2PA trust list: a PEM bundle of trust anchors; with none, valid signatures are "valid, untrusted".
 C2PA_TRUST_ANCHORS_FILE = envstr("C2PA_TRUST_ANCHORS_FILE")
+# A C2PA parse runs in a child process and is stopped (reported "unparseable") after this long.
+C2PA_READ_TIMEOUT_SECONDS = envint("C2PA_READ_TIMEOUT_SECONDS", 20)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -58,7 +58,7 @@ class C2paCheck(Check):
                 "error": f"C2PA is not read from {media.mime_type} files",
             }
         else:
-            timeout = self.timeout or float(getattr(settings, "C2PA_READ_TIMEOUT_SECONDS", 20))
+            timeout = self.timeout or float(settings.C2PA_READ_TIMEOUT_SECONDS)
             report = read_c2pa(
                 media.path, mime_type=media.mime_type, trust_anchors_file=anchors, timeout=timeout
             )

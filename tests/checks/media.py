@@ -153,9 +153,23 @@ def tamper(data: bytes, *, at_fraction: float | None = None) -> bytes:
 
 
 def _scene(size: tuple[int, int], seed: int) -> Image.Image:
+    """A photo-like scene: soft colour fields with a few hard-edged shapes, different per seed."""
+    from PIL import ImageDraw
+
     rng = np.random.default_rng(seed)
-    base = rng.integers(0, 255, size=(8, 8, 3), dtype=np.uint8)
-    return Image.fromarray(base).resize(size, Image.BILINEAR)
+    base = rng.integers(0, 255, size=(6, 6, 3), dtype=np.uint8)
+    image = Image.fromarray(base).resize(size, Image.BICUBIC)
+    draw = ImageDraw.Draw(image)
+    width, height = size
+    for _ in range(6):
+        x0, y0 = int(rng.integers(0, width * 3 // 4)), int(rng.integers(0, height * 3 // 4))
+        x1, y1 = (
+            x0 + int(rng.integers(width // 8, width // 3)),
+            y0 + int(rng.integers(height // 8, height // 3)),
+        )
+        colour = tuple(int(c) for c in rng.integers(0, 255, size=3))
+        (draw.ellipse if rng.random() < 0.5 else draw.rectangle)([x0, y0, x1, y1], fill=colour)
+    return image
 
 
 def jpeg_bytes(*, size=(96, 64), seed: int = 1, exif_software: str | None = None, quality: int = 90) -> bytes:
