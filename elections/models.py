@@ -34,6 +34,11 @@ class Country(models.Model):
         errors = validation.country_errors(
             code=self.code, time_zones=self.time_zones, languages=self.languages
         )
+        if not errors and self.pk:
+            rule = SilenceRule.objects.filter(country_id=self.pk).first()
+            problem = window_problem(rule=rule, elections=self.elections.all(), country_zones=self.time_zones)
+            if problem:
+                validation.add_error(errors, "time_zones", problem)
         if errors:
             raise ValidationError(errors)
 
@@ -122,6 +127,14 @@ class SilenceRule(models.Model):
             end_time_zone=self.end_time_zone,
             source_urls=self.source_urls,
         )
+        if not errors and self.country_id:
+            country = Country.objects.filter(pk=self.country_id).first()
+            if country is not None:
+                problem = window_problem(
+                    rule=self, elections=country.elections.all(), country_zones=country.time_zones
+                )
+                if problem:
+                    validation.add_error(errors, "end_mode", problem)
         if errors:
             raise ValidationError(errors)
 
@@ -225,6 +238,12 @@ class Election(models.Model):
                     f"{others[0].first_voting_day}–{others[0].last_voting_day}): "
                     "rounds of the same kind in the same place need their own days.",
                 )
+        if not errors and self.country_id:
+            rule = SilenceRule.objects.filter(country_id=self.country_id).first()
+            # Windows are computed on save; a rule that gives none for these days is a field error now.
+            problem = window_problem(rule=rule, elections=[self], country_zones=self.country.time_zones)
+            if problem:
+                validation.add_error(errors, "voting_days", problem)
         if errors:
             raise ValidationError(errors)
 
@@ -246,7 +265,12 @@ class ElectionPhase(models.Model):
         return f"{self.election} — phase {self.number}"
 
     def clean(self) -> None:
-        election = self.election if self.election_id else None
+        # In the admin's add form the election is not saved yet: use the instance the form holds.
+        election = (
+            getattr(self, "election", None)
+            if "election" in self._state.fields_cache or self.election_id
+            else None
+        )
         errors = validation.phase_errors(
             country_code=election.country_id if election else None,
             election_days=election.voting_days if election else None,
@@ -317,6 +341,21 @@ class SilenceWindow(models.Model):
     @property
     def adjusted(self) -> bool:
         return self.end != self.computed_end
+
+
+def window_problem(*, rule, elections, country_zones) -> str | None:
+    """Return why `rule` gives no usable window for one of `elections` (phases included), or None."""
+    from .windows import WindowComputationError, election_window_specs
+
+    if rule is None:
+        return None
+    for election in elections:
+        phases = list(election.phases.all()) if election.pk else []
+        try:
+            election_window_specs(rule=rule, election=election, country_zones=country_zones, phases=phases)
+        except WindowComputationError as exc:
+            return f"No usable silence window for {election.name}: {exc}."
+    return None
 
 
 def regions_key(regions) -> str:

@@ -165,7 +165,7 @@ def test_a_rule_that_ends_before_it_starts_is_refused(country_with_rule):
     )
     errors = errors_of(lambda: slovak_vote())
     assert errors["voting_days"][0].startswith(
-        "No usable silence window: the silence in Europe/Bratislava would end"
+        "No usable silence window for Vote: the silence in Europe/Bratislava would end"
     )
     assert not Election.objects.exists()
 
