@@ -248,20 +248,26 @@ def _dt_value(event: icalendar.Event, name: str) -> dt.date | dt.datetime | None
     return value
 
 
-def election_rows_from_ics(text: str) -> list[tuple[int | None, dict, dict[str, str]]]:
+def election_rows_from_ics(
+    text: str, *, max_events: int = 20_000
+) -> list[tuple[int | None, dict, dict[str, str]]]:
     """Read one row per election VEVENT: (line, raw fields, errors found reading the event).
 
     Raw fields use the CSV column names, so the same validation applies to both formats. See
     docs/calendar-io.md for the mapping. Events our own feeds mark as silence windows are skipped.
     """
+    starts = [number for number, line in enumerate(text.splitlines(), 1) if _BEGIN_VEVENT.match(line)]
+    # Counted before parsing: the parser takes seconds per hundred thousand events.
+    if len(starts) > max_events:
+        raise IcsUnparseable(f"more than {max_events} events: split the file")
     try:
         calendar = icalendar.Calendar.from_ical(text)
-    except Exception as exc:  # the parser raises ValueError and its own types on malformed input
-        raise IcsUnparseable(f"unparseable iCalendar: {exc}") from exc
+        events = calendar.walk("VEVENT")
+    except Exception as exc:  # the parser raises ValueError, its own types, RecursionError...
+        # Its messages quote the input: keep them short.
+        raise IcsUnparseable(f"unparseable iCalendar: {str(exc)[:160]}") from exc
     if calendar.name != "VCALENDAR":
         raise IcsUnparseable("unparseable iCalendar: the file does not start with BEGIN:VCALENDAR")
-    starts = [number for number, line in enumerate(text.splitlines(), 1) if _BEGIN_VEVENT.match(line)]
-    events = calendar.walk("VEVENT")
     lines: list[int | None] = starts if len(starts) == len(events) else [None] * len(events)
     rows = []
     for line, event in zip(lines, events, strict=True):

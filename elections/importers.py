@@ -36,8 +36,11 @@ from .models import (
     RoleKind,
 )
 
-# Import files are hand-made spreadsheets and calendars: anything larger is a mistake or hostile.
-MAX_IMPORT_BYTES = 20 * 1024 * 1024
+# Import files are hand-made spreadsheets and calendars, or a commission's candidate list (India's
+# ~8,000 candidates fit in 2 MB): anything larger is a mistake or hostile, and would hold the
+# import's transaction open for minutes.
+MAX_IMPORT_BYTES = 10 * 1024 * 1024
+MAX_IMPORT_ROWS = 20_000
 
 ELECTION_COLUMNS = ("country", "name", "kind", "round", "voting_days", "polls_open", "polls_close", "region")
 PUBLIC_FIGURE_COLUMNS = ("name", "aliases", "country", "role", "party", "valid_from", "valid_to")
@@ -129,6 +132,7 @@ def csv_rows(text: str, columns: tuple[str, ...]) -> Iterator[tuple[int, dict[st
             parts.append("a column is named twice")
         raise ImportRejected([RowError(1, "header", "; ".join(parts) + f" (expected: {','.join(columns)})")])
     previous_end = reader.line_num
+    count = 0
     while True:
         start = previous_end + 1
         try:
@@ -140,6 +144,11 @@ def csv_rows(text: str, columns: tuple[str, ...]) -> Iterator[tuple[int, dict[st
         previous_end = reader.line_num
         if not any(value.strip() for value in values):
             continue
+        count += 1
+        if count > MAX_IMPORT_ROWS:
+            raise ImportRejected(
+                [RowError(start, "file", f"more than {MAX_IMPORT_ROWS} rows: split the file")]
+            )
         if len(values) != len(header):
             raise ImportRejected(
                 [RowError(start, "row", f"expected {len(header)} fields, found {len(values)}")]
@@ -265,9 +274,8 @@ def election_rows(path: str | os.PathLike) -> list[tuple[int | None, dict]]:
         (".ics", ".ical", ".ifb", ".icalendar")
     ) or text.lstrip().upper().startswith("BEGIN:VCALENDAR"):
         try:
-            return [
-                (line, {**fields, "_errors": errors}) for line, fields, errors in election_rows_from_ics(text)
-            ]
+            rows = election_rows_from_ics(text, max_events=MAX_IMPORT_ROWS)
+            return [(line, {**fields, "_errors": errors}) for line, fields, errors in rows]
         except IcsUnparseable as exc:
             raise ImportRejected([RowError(None, "file", str(exc))]) from exc
     return list(csv_rows(text, ELECTION_COLUMNS))

@@ -155,3 +155,13 @@ def test_the_command_exits_non_zero_and_prints_the_errors_without_a_traceback(tm
     assert "nothing imported; 1 error:" in result.stderr
     assert "line 1, header: missing column(s) country, name, kind" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_too_many_rows_are_refused(tmp_path, monkeypatch):
+    from elections import importers
+
+    monkeypatch.setattr(importers, "MAX_IMPORT_ROWS", 2)
+    path = write(tmp_path, "elections.csv", HEADER + SK_2023 * 3)
+
+    with pytest.raises(CommandError, match="line 4, file: more than 2 rows: split the file"):
+        run("import_elections", str(path))

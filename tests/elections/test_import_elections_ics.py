@@ -187,3 +187,22 @@ def test_a_url_is_added_to_the_sources_already_recorded(tmp_path):
         "https://volby.statistics.sk/nrsr/nrsr2023/en/",
         "https://example.org/second-source",
     ]
+
+
+def test_too_many_events_are_refused_before_parsing(tmp_path, monkeypatch):
+    from elections import importers
+
+    monkeypatch.setattr(importers, "MAX_IMPORT_ROWS", 3)
+    path = ics(tmp_path, *[SK_EVENT] * 4)
+
+    with pytest.raises(CommandError, match="file: more than 3 events: split the file"):
+        run("import_elections", str(path))
+
+
+def test_binary_garbage_named_ics_is_unparseable(tmp_path):
+    path = tmp_path / "calendar.ics"
+    path.write_bytes(b"BEGIN:VCALENDAR\r\n" + bytes(range(256)) * 64)
+
+    with pytest.raises(CommandError, match="file: "):
+        run("import_elections", str(path))
+    assert not Election.objects.exists()
