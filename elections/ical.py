@@ -48,20 +48,26 @@ def _offset_words(days: int) -> str:
 
 def rule_describe(rule: SilenceRule) -> str:
     """Say in words when a rule's silence starts and ends (what an operator checks against the law)."""
+    clock = "elapsed time" if rule.start_clock == ClockSemantics.ELAPSED else "same wall-clock time"
     if rule.start_mode == StartMode.HOURS_BEFORE_POLLS_OPEN:
-        clock = "elapsed time" if rule.start_clock == ClockSemantics.ELAPSED else "same wall-clock time"
         start = f"{rule.start_hours} hours before polls open ({clock})"
-    else:
+    elif rule.start_mode == StartMode.HOURS_BEFORE_POLLS_CLOSE:
+        start = f"{rule.start_hours} hours before polls close on the last voting day ({clock})"
+    elif rule.start_mode == StartMode.DAYS_BEFORE_AT_TIME and rule.start_time is not None:
         at = "local midnight" if rule.start_time == dt.time(0, 0) else f"{rule.start_time:%H:%M} local time"
         days = rule.start_days or 0
         start = f"{at}, {days} day{'s' if days != 1 else ''} before the first voting day"
+    else:  # a mode added later: say what it is called rather than fail the feed
+        start = rule.get_start_mode_display().lower()
     if rule.end_mode == EndMode.POLLS_CLOSE:
         end = "until polls close on the last voting day"
-    elif rule.end_mode == EndMode.LOCAL_TIME:
+    elif rule.end_mode == EndMode.LOCAL_TIME and rule.end_time is not None:
         end = f"until {rule.end_time:%H:%M} local time {_offset_words(rule.end_day_offset)}"
-    else:
+    elif rule.end_mode == EndMode.NATIONAL_INSTANT and rule.end_time is not None:
         when = _offset_words(rule.end_day_offset)
         end = f"until {rule.end_time:%H:%M} {rule.end_time_zone} everywhere {when}"
+    else:
+        end = "until " + rule.get_end_mode_display().lower()
     return f"From {start} {end}."
 
 
@@ -84,6 +90,9 @@ def _election_description(election: Election) -> str:
     ]
     if election.region:
         lines.append(f"Region: {election.region}")
+    for phase in election.phases.all():
+        regions = f" ({', '.join(phase.regions)})" if phase.regions else ""
+        lines.append(f"Phase {phase.number}: {', '.join(phase.voting_days)}{regions}")
     if election.constituencies:
         lines.append("Constituencies: " + ", ".join(map(str, election.constituencies)))
     if getattr(election.country, "silence_rule", None) is None:

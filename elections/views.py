@@ -41,7 +41,11 @@ def _feed(request: HttpRequest, country: Country | None, filename: str) -> HttpR
     since = _since(request)
     if isinstance(since, HttpResponse):
         return since
-    elections = Election.objects.filter(last_voting_day__gte=since).select_related("country__silence_rule")
+    elections = (
+        Election.objects.filter(last_voting_day__gte=since)
+        .select_related("country__silence_rule")
+        .prefetch_related("phases")
+    )
     windows = SilenceWindow.objects.filter(
         end__gte=dt.datetime.combine(since, dt.time(0), tzinfo=dt.UTC)
     ).select_related("election", "phase", "country__silence_rule")

@@ -150,6 +150,42 @@ def test_a_country_spanning_zones_has_one_window_per_zone(client, mexico):
     assert mexico_city["UID"] != tijuana["UID"]
 
 
+def test_a_phased_election_has_a_window_per_phase(client, db):
+    india = Country.objects.create(
+        code="IN", name="India", time_zones=["Asia/Kolkata"], languages=["hi", "en"]
+    )
+    SilenceRule.objects.create(
+        country=india, start_mode="hours_before_polls_close", start_hours=48, end_mode="polls_close"
+    )
+    election_create(
+        country="IN",
+        name="2024 Indian general election",
+        kind="general",
+        voting_days=[dt.date(2024, 4, 19), dt.date(2024, 4, 26)],
+        polls_open=dt.time(7),
+        polls_close=dt.time(18),
+        phases=[
+            {"number": 1, "voting_days": ["2024-04-19"], "regions": ["IN-TN"]},
+            {"number": 2, "voting_days": ["2024-04-26"], "regions": ["IN-KL"]},
+        ],
+    )
+
+    _, events = feed(client, country_url("IN"))
+
+    first = events["Election silence: 2024 Indian general election, phase 1 (Asia/Kolkata)"]
+    second = events["Election silence: 2024 Indian general election, phase 2 (Asia/Kolkata)"]
+    # The 48 hours ending at the close of poll, 18:00 IST (12:30 UTC), in each phase's areas.
+    assert (first["DTSTART"].dt, first["DTEND"].dt) == (
+        dt.datetime(2024, 4, 17, 12, 30, tzinfo=UTC),
+        dt.datetime(2024, 4, 19, 12, 30, tzinfo=UTC),
+    )
+    assert second["DTSTART"].dt == dt.datetime(2024, 4, 24, 12, 30, tzinfo=UTC)
+    assert "Regions: IN-TN" in str(first["DESCRIPTION"])
+    voting = str(events["2024 Indian general election"]["DESCRIPTION"])
+    assert "Phase 1: 2024-04-19 (IN-TN)" in voting
+    assert "Phase 2: 2024-04-26 (IN-KL)" in voting
+
+
 def test_a_country_without_silence_says_so_and_lists_only_elections(client, united_states):
     calendar, events = feed(client, country_url("US"))
 
@@ -231,3 +267,16 @@ def test_feeds_can_be_closed_to_staff_only(client, slovakia, settings, django_us
 
 def test_only_get_is_allowed(client, slovakia):
     assert client.post(country_url("SK")).status_code == 405
+
+
+@pytest.mark.seeded_calendar
+@pytest.mark.django_db
+def test_every_seeded_country_has_a_feed_that_parses(client):
+    for country in Country.objects.all():
+        feed(client, country_url(country.code, since="2022-01-01"))
+
+    _, events = feed(client, reverse("calendar-all") + "?since=2022-01-01")
+
+    elections = [e for e in events.values() if str(e["X-MORATORIUM-TYPE"]) == "election"]
+    assert len(elections) >= 40
+    assert f"Election silence: {SK_2023} (Europe/Bratislava)" in events
