@@ -142,42 +142,30 @@ def _apply_content(submission: Submission, content: dict[str, Any], event: dict[
 
 
 @transaction.atomic
-def _ingest_once(*, platform, event: dict[str, Any], inline_files: dict[str, UploadedFile]) -> IngestResult:
+def _ingest_new(*, platform, event: dict[str, Any], inline_files: dict[str, UploadedFile]) -> IngestResult:
+    """Record an event about content we have not seen, without looking first.
+
+    New content is the common case under load, so this path only inserts; if the event or the
+    content is already known, a unique constraint fails, the transaction rolls back, and
+    `_ingest_known` handles it.
+    """
     now = timezone.now()
-    event_id = event["event_id"]
-    known = SubmissionEvent.objects.select_related("submission").filter(platform=platform, event_id=event_id)
-    if known:
-        submission = known[0].submission
-        return IngestResult(submission, submission.case_id, created=False, updated=False, duplicate=True)
-
     content = event["content"]
-    submission = (
-        Submission.objects.select_for_update().filter(platform=platform, content_id=content["id"]).first()
-    )
-    if submission is not None:
-        # A new event about content we have: update it, keep the event as history. Its media and
-        # audience stay as first reported (they decide the case); the event records any change.
-        _apply_content(submission, content, event)
-        submission.save()
-        SubmissionEvent.objects.create(
-            platform=platform, event_id=event_id, submission=submission,
-            kind=SubmissionEventKind.UPDATED, payload=event,
-        )  # fmt: skip
-        if event.get("reach"):
-            case_ids = submission.media.values_list("case_id", flat=True)
-            for case in _locked_cases(case_ids):
-                _case_recount(case=case, at=now, submission=submission)
-        return IngestResult(submission, submission.case_id, created=False, updated=True, duplicate=False)
-
     audience = event.get("audience") or {}
     countries = sorted({c.upper() for c in (audience.get("countries") or platform.default_countries or [])})
     regions = sorted(set(audience.get("regions") or []))
-    cases = [
-        Case.objects.create(
-            audience_countries=countries, audience_regions=regions, audience_key=_audience_key(countries)
-        )
-        for _ in content["media"]
-    ]
+    reach = event.get("reach") or {}
+    views, shares = reach.get("views", 0), reach.get("shares", 0)
+    # A provisional case per media entry: its only submission is this one, so its totals are known.
+    cases = Case.objects.bulk_create(
+        [
+            Case(
+                audience_countries=countries, audience_regions=regions, audience_key=_audience_key(countries),
+                total_views=views, total_shares=shares, submission_count=1,
+            )
+            for _ in content["media"]
+        ]
+    )  # fmt: skip
     report = event["report"]
     submission = Submission(
         platform=platform,
@@ -192,30 +180,70 @@ def _ingest_once(*, platform, event: dict[str, Any], inline_files: dict[str, Upl
     )
     _apply_content(submission, content, event)
     submission.save()
+    SubmissionEvent.objects.create(
+        platform=platform, event_id=event["event_id"], submission=submission,
+        kind=SubmissionEventKind.CREATED, payload=event,
+    )  # fmt: skip
+    media = []
     for position, (entry, case) in enumerate(zip(content["media"], cases, strict=True)):
-        staged_name = ""
-        original_name = ""
+        staged_name = original_name = ""
         if entry.get("file"):
             upload = inline_files[entry["file"]]
             staged_name = staged_save(fileobj=upload)
             original_name = (upload.name or "")[:255]
-        SubmissionMedia.objects.create(
-            submission=submission,
-            position=position,
-            url=entry.get("url") or "",
-            staged_name=staged_name,
-            original_name=original_name,
-            declared_media_type=entry.get("media_type") or "",
-            case=case,
+        media.append(
+            SubmissionMedia(
+                submission=submission,
+                position=position,
+                url=entry.get("url") or "",
+                staged_name=staged_name,
+                original_name=original_name,
+                declared_media_type=entry.get("media_type") or "",
+                case=case,
+            )
         )
-    SubmissionEvent.objects.create(
-        platform=platform, event_id=event_id, submission=submission,
-        kind=SubmissionEventKind.CREATED, payload=event,
+    SubmissionMedia.objects.bulk_create(media)
+    ReachSample.objects.bulk_create(
+        [
+            ReachSample(
+                case=case, submission=submission, at=now, views=views, shares=shares,
+                window_minutes=submission.reach_window_minutes, case_views=views, case_shares=shares,
+            )
+            for case in cases
+        ]
     )  # fmt: skip
-    for case in cases:
-        _case_recount(case=case, at=now, submission=submission)
     submission_enqueue_on_commit(submission_id=submission.pk)
     return IngestResult(submission, cases[0].pk, created=True, updated=False, duplicate=False)
+
+
+@transaction.atomic
+def _ingest_known(*, platform, event: dict[str, Any]) -> IngestResult | None:
+    """Handle a replayed event or a new event about known content; None if neither is known."""
+    now = timezone.now()
+    event_id = event["event_id"]
+    known = SubmissionEvent.objects.select_related("submission").filter(platform=platform, event_id=event_id)
+    if known:
+        submission = known[0].submission
+        return IngestResult(submission, submission.case_id, created=False, updated=False, duplicate=True)
+    content = event["content"]
+    submission = (
+        Submission.objects.select_for_update().filter(platform=platform, content_id=content["id"]).first()
+    )
+    if submission is None:
+        return None
+    # A new event about content we have: update it, keep the event as history. Its media and
+    # audience stay as first reported (they decide the case); the event records any change.
+    _apply_content(submission, content, event)
+    submission.save()
+    SubmissionEvent.objects.create(
+        platform=platform, event_id=event_id, submission=submission,
+        kind=SubmissionEventKind.UPDATED, payload=event,
+    )  # fmt: skip
+    if event.get("reach"):
+        case_ids = submission.media.values_list("case_id", flat=True)
+        for case in _locked_cases(case_ids):
+            _case_recount(case=case, at=now, submission=submission)
+    return IngestResult(submission, submission.case_id, created=False, updated=True, duplicate=False)
 
 
 def submission_ingest(
@@ -224,15 +252,17 @@ def submission_ingest(
     """Record a validated webhook event: create, update or recognise a replay of a submission.
 
     Two deliveries of the same event (or two first events about the same content) may race;
-    the loser hits a unique constraint and, on the second try, finds the winner's rows.
+    the loser hits a unique constraint and, on the next try, finds the winner's rows.
     """
-    for attempt in range(3):
+    for _attempt in range(3):
         try:
-            return _ingest_once(platform=platform, event=event, inline_files=inline_files or {})
+            return _ingest_new(platform=platform, event=event, inline_files=inline_files or {})
         except IntegrityError:
-            if attempt == 2:
-                raise
-    raise AssertionError("unreachable")
+            pass
+        result = _ingest_known(platform=platform, event=event)
+        if result is not None:
+            return result
+    raise RuntimeError("could not record the event: conflicting writes kept winning")
 
 
 # Processing ------------------------------------------------------------------------------------
