@@ -440,14 +440,18 @@ def _merge_aliases(existing: list[str], new: list[str], name: str) -> list[str]:
 # --- Authorized likenesses ----------------------------------------------------------------
 
 
+def person_index(*, country: Country) -> dict[str, list[Person]]:
+    """Map each name and alias of `country`'s people, compared by `_name_key`, to those people."""
+    index: dict[str, list[Person]] = {}
+    for person in Person.objects.filter(country=country).order_by("pk"):
+        for key in dict.fromkeys(_name_key(name) for name in [person.name, *person.aliases]):
+            index.setdefault(key, []).append(person)
+    return index
+
+
 def person_find(*, country: Country, name: str) -> list[Person]:
-    """Return the people of `country` whose name or an alias is `name` (case- and NFC-insensitive)."""
-    key = _name_key(name)
-    return [
-        person
-        for person in Person.objects.filter(country=country).order_by("pk")
-        if key == _name_key(person.name) or key in {_name_key(alias) for alias in person.aliases}
-    ]
+    """Return the people of `country` whose name or an alias is `name`, ignoring case and Unicode form."""
+    return person_index(country=country).get(_name_key(name), [])
 
 
 @transaction.atomic
@@ -467,7 +471,8 @@ def authorized_likenesses_import(*, rows: Iterable[tuple[int | None, dict[str, s
         "valid_from": "valid_from",
         "valid_to": "valid_to",
     }
-    people_cache: dict[tuple[str, str], list[Person]] = {}
+    # One index per country for the whole file: a commission's list may name thousands of people.
+    indexes: dict[str, dict[str, list[Person]]] = {}
 
     def handle(row: dict[str, str]) -> str:
         errors: dict[str, str] = {}
@@ -477,10 +482,9 @@ def authorized_likenesses_import(*, rows: Iterable[tuple[int | None, dict[str, s
         if not person_name:
             errors["person"] = "required (the person's name or an alias)"
         elif country is not None:
-            key = (country.code, _name_key(person_name))
-            if key not in people_cache:
-                people_cache[key] = person_find(country=country, name=person_name)
-            found = people_cache[key]
+            if country.code not in indexes:
+                indexes[country.code] = person_index(country=country)
+            found = indexes[country.code].get(_name_key(person_name), [])
             if not found:
                 errors["person"] = (
                     f"no person named {person_name!r} in {country.code}: import the public figures first"
