@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -120,8 +121,13 @@ def read_in_process(path: str, mime_type: str, trust_anchors_pem: str | None) ->
     except c2pa.C2paError as exc:
         name = type(exc).__name__.lstrip("_").replace("C2pa", "")
         if name == "RemoteManifest" or "remote" in str(exc).lower():
+            url = re.search(r"(https?://\S+)", str(exc))
             return empty_report(
-                "not_checked", present=True, remote_manifest="not_checked", error=str(exc)[:300]
+                "not_checked",
+                present=True,
+                remote_manifest="not_checked",
+                remote_url=url.group(1)[:500] if url else None,
+                error="the manifest is remote and remote manifests are not fetched",
             )
         if name == "NotSupported":
             return empty_report("unsupported", error=str(exc)[:300])

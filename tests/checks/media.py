@@ -138,6 +138,31 @@ def c2pa_sign(
     return out.getvalue()
 
 
+def c2pa_sign_remote(data: bytes, mime_type: str, ca: TestCA, *, remote_url: str) -> bytes:
+    """Return `data` pointing at a manifest stored at `remote_url` instead of embedding it."""
+    manifest = {
+        "claim_generator_info": [{"name": "CloudSigner", "version": "1.0"}],
+        "title": "fixture",
+        "assertions": [
+            {
+                "label": "c2pa.actions",
+                "data": {
+                    "actions": [{"action": "c2pa.created", "digitalSourceType": IPTC + "digitalCapture"}]
+                },
+            }
+        ],
+    }
+    signer = c2pa.Signer.from_info(
+        c2pa.C2paSignerInfo(b"es256", ca.chain_pem.encode(), ca.key_pem.encode(), None)
+    )
+    out = io.BytesIO()
+    with c2pa.Builder(manifest) as builder:
+        builder.set_no_embed()
+        builder.set_remote_url(remote_url)
+        builder.sign(signer, mime_type, io.BytesIO(data), out)
+    return out.getvalue()
+
+
 def tamper(data: bytes, *, at_fraction: float | None = None) -> bytes:
     """Flip one byte in the content after signing, as an edit that keeps the manifest would.
 

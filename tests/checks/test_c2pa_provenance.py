@@ -5,6 +5,7 @@ import pytest
 from integrations.provenance.c2pa_check import C2paCheck
 
 from . import media
+from .loopback import VendorServer
 
 
 def test_plain_jpeg_has_no_provenance(media_file):
@@ -106,3 +107,18 @@ def test_tampered_audio_fails_validation(media_file, newsroom_ca):
 
 def test_plain_audio_has_no_provenance(media_file):
     assert C2paCheck().run(media_file(media.audio_bytes("mp3"), "speech.mp3")).label == "absent"
+
+
+def test_a_remote_manifest_is_not_fetched_and_reported_not_checked(media_file, newsroom_ca):
+    with VendorServer() as manifest_host:
+        pointing = media.c2pa_sign_remote(
+            media.jpeg_bytes(), "image/jpeg", newsroom_ca, remote_url=f"{manifest_host.url}/m/abc.c2pa"
+        )
+
+        result = C2paCheck().run(media_file(pointing, "cloud.jpg"))
+
+        assert manifest_host.requests == []  # no request left this process
+    assert result.label == "not_checked"
+    assert result.evidence["present"] is True
+    assert result.evidence["remote_manifest"] == "not_checked"
+    assert result.evidence["remote_url"].endswith("/m/abc.c2pa")
