@@ -5,7 +5,7 @@ Region semantics (a trust-and-safety choice; see docs/elections.md):
 - A window with regions (an Indian phase, a regional election) applies only to those regions;
   a window without regions applies to the whole country.
 - With a region, a query matches the whole-country windows and the windows listing that region.
-- With region=None the audience's region is unknown, so a query matches ANY window of the
+- With region=None (or "") the audience's region is unknown, so a query matches ANY window of the
   country: if one Indian state is silent, a country-wide question answers "silent". Callers
   that know the audience's regions pass them and get the precise answer.
 - A country spanning several zones has one window per zone, each for the whole country (the
@@ -29,7 +29,7 @@ Phase = Literal["normal", "election_period", "silence"]
 
 
 def _region_q(region: str | None) -> Q:
-    if region is None:
+    if not region:  # None or "": the audience's region is unknown
         return Q()
     return Q(regions_key="") | Q(regions_key__contains=f",{region.upper()},")
 
@@ -69,7 +69,7 @@ def _period_q(at: datetime) -> Q:
 
 
 def _election_region_q(region: str | None) -> Q:
-    if region is None:
+    if not region:
         return Q()
     return Q(region="") | Q(region=region.upper())
 

@@ -77,6 +77,7 @@ def test_one_state_is_silent_while_another_campaigns(country_with_rule):
     assert silence_window_active(country="IN", region="IN-KL", at=during_phase_one_silence) is None
     # Audience region unknown: the cautious answer is "silent somewhere in India".
     assert silence_window_active(country="IN", at=during_phase_one_silence).regions == ["IN-TN"]
+    assert silence_window_active(country="IN", region="", at=during_phase_one_silence).regions == ["IN-TN"]
 
 
 def test_adding_a_phase_adds_its_windows(country_with_rule):
