@@ -139,3 +139,19 @@ def test_fusion_happens_once(photo_item):
 
     assert first.pk == second.pk
     assert Verdict.objects.filter(media_item=photo_item).count() == 1
+
+
+def test_a_pending_check_whose_task_was_lost_is_sent_again_once(photo_item, monkeypatch):
+    from triage.checks import tasks
+
+    sent = []
+    monkeypatch.setattr(tasks.check_run_task, "delay", lambda pk: sent.append(pk))
+    lost = CheckResult.objects.create(media_item=photo_item, kind="c2pa", version="1")
+    CheckResult.objects.filter(pk=lost.pk).update(created_at=timezone.now() - timedelta(hours=1))
+    run = CheckRun.objects.create(media_item=photo_item)
+    run.results.set([lost])
+
+    checks_expire_stale()
+    checks_expire_stale()
+
+    assert sent == [lost.pk]

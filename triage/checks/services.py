@@ -23,6 +23,8 @@ logger = logging.getLogger(__name__)
 # acks_late, or swept by checks_expire_stale): the hard time limit plus a margin.
 CLAIM_STALE_AFTER = timedelta(seconds=180)
 MAX_ATTEMPTS = 4
+# A pending result untouched this long has lost its task message (longest backoff: 5 min).
+PENDING_FORGOTTEN_AFTER = timedelta(minutes=15)
 BACKOFF_BASE_SECONDS = 5.0
 BACKOFF_MAX_SECONDS = 300.0
 
@@ -187,7 +189,8 @@ def checks_expire_stale() -> int:
     With the prefork pool Celery's hard time limit kills a stuck check; with the threads pool it
     cannot, so this sweep (run periodically by beat) is the backstop.
     """
-    cutoff = timezone.now() - CLAIM_STALE_AFTER
+    now = timezone.now()
+    cutoff = now - CLAIM_STALE_AFTER
     stale = list(
         CheckResult.objects.filter(state=CheckState.RUNNING, started_at__lt=cutoff).values_list(
             "pk", "media_item_id"
@@ -199,4 +202,23 @@ def checks_expire_stale() -> int:
         )
     for media_item_id in {m for _, m in stale}:
         check_runs_fuse_for_media(media_item_id=media_item_id)
+    # A pending result of an open run whose task message was lost (a broker or worker failure
+    # between releasing the claim and publishing the retry) gets its task again; a duplicate is
+    # harmless, the claim lets only one run it.
+    from .tasks import check_run_task
+
+    forgotten = (
+        CheckResult.objects.filter(
+            Q(started_at__lt=now - PENDING_FORGOTTEN_AFTER)
+            | Q(started_at__isnull=True, created_at__lt=now - PENDING_FORGOTTEN_AFTER),
+            state=CheckState.PENDING,
+            runs__fused_at__isnull=True,
+        )
+        .values_list("pk", flat=True)
+        .distinct()
+    )
+    for pk in forgotten:
+        # Stamp it so a long queue backlog gets one extra message per item per period, not a flood.
+        if CheckResult.objects.filter(pk=pk, state=CheckState.PENDING).update(started_at=now):
+            check_run_task.delay(pk)
     return len(stale)
