@@ -381,11 +381,11 @@ class SilenceWindowAdmin(admin.ModelAdmin):
 class WindowAdjustmentAdmin(admin.ModelAdmin):
     """The audit trail of window changes: read-only, never deleted."""
 
-    list_display = ["window", "previous_end", "new_end", "made_by", "made_at", "reason"]
+    list_display = ["window_label", "previous_end", "new_end", "made_by", "made_at", "reason"]
     list_filter = ["window__country"]
-    search_fields = ["reason", "window__election__name"]
+    search_fields = ["reason", "window_label"]
     list_select_related = ["window__election", "made_by"]
-    readonly_fields = ["window", "previous_end", "new_end", "reason", "made_by", "made_at"]
+    readonly_fields = ["window", "window_label", "previous_end", "new_end", "reason", "made_by", "made_at"]
 
     def has_add_permission(self, request):
         return False

@@ -364,9 +364,18 @@ def regions_key(regions) -> str:
 
 
 class WindowAdjustment(models.Model):
-    """An operator's extension or shortening of a live window, with its reason (append-only)."""
+    """An operator's extension or shortening of a live window, with its reason (append-only).
 
-    window = models.ForeignKey(SilenceWindow, on_delete=models.CASCADE, related_name="adjustments")
+    The record outlives its window: if a recomputation removes the window (its zone or phase is
+    gone, or the rule was removed), `window` becomes null and `window_label` still says which it was.
+    """
+
+    window = models.ForeignKey(
+        SilenceWindow, on_delete=models.SET_NULL, null=True, blank=True, related_name="adjustments"
+    )
+    window_label = models.CharField(
+        max_length=300, blank=True, help_text="election and zone, kept for the record"
+    )
     previous_end = models.DateTimeField()
     new_end = models.DateTimeField()
     reason = models.TextField()
@@ -377,7 +386,7 @@ class WindowAdjustment(models.Model):
         ordering = ["made_at"]
 
     def __str__(self) -> str:
-        return f"{self.window} end {self.previous_end:%H:%M} → {self.new_end:%H:%M} UTC"
+        return f"{self.window_label} end {self.previous_end:%H:%M} → {self.new_end:%H:%M} UTC"
 
 
 class Person(models.Model):

@@ -52,8 +52,9 @@ def sync_election_windows(election: Any) -> list[Any]:
 
     Windows keep their identity (phase, time zone): an existing one is updated in place, which
     keeps its id and its WindowAdjustment history, and an operator's adjustment carries over as
-    the same shift from the computed end. Windows whose identity is gone are deleted; new ones
-    are created. Raise WindowComputationError if the rule gives a window that ends before it starts.
+    the same shift from the computed end. Windows whose identity is gone are deleted (their
+    adjustment records stay, detached, with the window's label); new ones are created.
+    Raise WindowComputationError if the rule gives a window that ends before it starts.
     """
     country = election.country
     try:
@@ -302,6 +303,7 @@ def window_adjust(*, window: SilenceWindow, new_end: datetime, reason: str, user
     _raise_if(errors)
     adjustment = WindowAdjustment.objects.create(
         window=window,
+        window_label=f"{window.election.name} [{window.time_zone}]"[:300],
         previous_end=window.end,
         new_end=new_end,
         reason=reason,

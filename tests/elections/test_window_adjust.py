@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 
 from elections.models import WindowAdjustment
 from elections.selectors import election_period_active, silence_window_active
-from elections.services import election_create, silence_rule_save, window_adjust
+from elections.services import election_create, silence_rule_delete, silence_rule_save, window_adjust
 
 from .conftest import FORTY_EIGHT_HOURS_ELAPSED, utc
 
@@ -87,6 +87,16 @@ def test_bad_adjustments_are_refused_with_field_errors(slovak_window, new_end, r
         window_adjust(window=slovak_window, new_end=new_end, reason=reason)
     assert caught.value.message_dict[field] == [message]
     assert not WindowAdjustment.objects.exists()
+
+
+def test_the_audit_record_outlives_a_removed_window(slovak_window):
+    window_adjust(window=slovak_window, new_end=POLLS_CLOSED + timedelta(minutes=40), reason=LATE_STATION)
+    silence_rule_delete(country="SK")
+    record = WindowAdjustment.objects.get()
+    assert (record.window, record.window_label) == (
+        None,
+        "2023 Slovak parliamentary election [Europe/Bratislava]",
+    )
 
 
 def test_an_adjustment_survives_a_rule_change(slovak_window):
