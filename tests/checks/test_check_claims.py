@@ -155,3 +155,20 @@ def test_a_pending_check_whose_task_was_lost_is_sent_again_once(photo_item, monk
     checks_expire_stale()
 
     assert sent == [lost.pk]
+
+
+def test_media_on_a_storage_without_local_paths_is_checked_from_a_temporary_copy(photo_item):
+    from django.core.files.storage import InMemoryStorage
+
+    from triage.checks.base import media_file_for_item
+
+    remote = InMemoryStorage(location="/srv/object-store")  # nothing of it is on this disk
+    data = default_storage.open(photo_item.file.name).read()
+    remote.save(photo_item.file.name, ContentFile(data))
+    photo_item.file.storage = remote
+
+    with media_file_for_item(photo_item) as media_file:
+        copy = media_file.path
+        assert copy.read_bytes() == data
+        assert media_file.sha256 == photo_item.sha256
+    assert not copy.exists()

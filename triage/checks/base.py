@@ -52,7 +52,12 @@ class MediaFile:
                 digest.update(block)
             fh.seek(0)
             sniffed = sniff_file(fh)
-            mime_type, media_type = (sniffed.mime_type, sniffed.media_type) if sniffed else sniff_mime(b"")
+            # Not a format triage recognises: the offline checks still look for provenance in it.
+            mime_type, media_type = (
+                (sniffed.mime_type, sniffed.media_type)
+                if sniffed
+                else ("application/octet-stream", "unknown")
+            )
             fh.seek(0)
             head = fh.read(10)
             if head[:3] == b"ID3" and len(head) == 10:
@@ -108,43 +113,6 @@ class Check:
         return CheckResult(kind=self.kind, version=self.version, label=label, score=score, evidence=evidence)
 
 
-# Magic numbers of the containers we triage. Order matters: RIFF and ftyp need a second look.
-def sniff_mime(head: bytes) -> tuple[str, str]:
-    """Return (mime type, media type) for the first bytes of a file."""
-    if head.startswith(b"\xff\xd8\xff"):
-        return "image/jpeg", "image"
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "image/png", "image"
-    if head[:6] in (b"GIF87a", b"GIF89a"):
-        return "image/gif", "image"
-    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
-        return "image/webp", "image"
-    if head[:4] == b"RIFF" and head[8:12] == b"WAVE":
-        return "audio/wav", "audio"
-    if head[:4] in (b"II*\x00", b"MM\x00*"):
-        return "image/tiff", "image"
-    if head[:4] == b"fLaC":
-        return "audio/flac", "audio"
-    if head[:4] == b"OggS":
-        return "audio/ogg", "audio"
-    if head[:3] == b"ID3" or (len(head) > 1 and head[0] == 0xFF and head[1] & 0xE0 == 0xE0):
-        return "audio/mpeg", "audio"
-    if head[4:8] == b"ftyp":
-        brand = head[8:12]
-        if brand in (b"M4A ", b"M4B ", b"M4P "):
-            return "audio/mp4", "audio"
-        if brand in (b"heic", b"heix", b"mif1", b"msf1"):
-            return "image/heic", "image"
-        if brand in (b"avif", b"avis"):
-            return "image/avif", "image"
-        if brand == b"qt  ":
-            return "video/quicktime", "video"
-        return "video/mp4", "video"
-    if head[:4] == b"\x1a\x45\xdf\xa3":
-        return "video/webm", "video"
-    return "application/octet-stream", "unknown"
-
-
 @contextmanager
 def media_file_for_item(media_item) -> Iterator[MediaFile]:
     """Yield a MediaFile for a stored MediaItem.
@@ -157,7 +125,8 @@ def media_file_for_item(media_item) -> Iterator[MediaFile]:
         local = Path(storage.path(media_item.file.name))
     except NotImplementedError:
         local = None
-    if local is not None:
+    # Some storages (InMemoryStorage) name a path that is not on disk: only trust one that is.
+    if local is not None and local.is_file():
         yield MediaFile(
             path=local,
             media_type=media_item.media_type,
