@@ -4,6 +4,7 @@ The services recompute explicitly inside `recompute_deferred()`; these handlers 
 other save of an election, a phase, a rule or a country's zones.
 """
 
+from django.db.models import QuerySet
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
@@ -20,11 +21,22 @@ def _election_saved(sender, instance: Election, raw: bool = False, **kwargs) -> 
 @receiver(post_save, sender=ElectionPhase, dispatch_uid="elections.phase_saved")
 @receiver(post_delete, sender=ElectionPhase, dispatch_uid="elections.phase_deleted")
 def _phase_changed(sender, instance: ElectionPhase, raw: bool = False, **kwargs) -> None:
-    if raw or recompute_is_deferred():
+    if raw or recompute_is_deferred() or _deleting_elections(kwargs.get("origin")):
         return
     election = Election.objects.filter(pk=instance.election_id).first()
     if election is not None:  # gone when the phase is deleted along with its election
         election_windows_recompute(election=election)
+
+
+def _deleting_elections(origin) -> bool:
+    """Tell whether a phase goes because its election is being deleted.
+
+    The collector deletes phases before their election, so the election row still exists
+    here; recomputing would re-create windows pointing at an election about to vanish.
+    """
+    if isinstance(origin, Election):
+        return True
+    return isinstance(origin, QuerySet) and origin.model is Election
 
 
 @receiver(post_save, sender=SilenceRule, dispatch_uid="elections.rule_saved")

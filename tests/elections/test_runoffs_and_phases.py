@@ -104,3 +104,13 @@ def test_a_phase_voting_outside_the_elections_days_is_refused(country_with_rule)
     assert caught.value.message_dict["phases"] == [
         "Phase 1: 2024-04-20 is not one of the election's voting days."
     ]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_deleting_a_phased_election_takes_its_windows_and_commits(country_with_rule):
+    # Phases go before their election; their delete signal must not re-create windows for it.
+    country_with_rule("IN", ["Asia/Kolkata"], INDIA_48_HOURS_BEFORE_CLOSE)
+    election = indian_election()
+    election.delete()
+    assert not ElectionPhase.objects.exists()
+    assert silence_window_active(country="IN", at=utc(2024, 4, 18, 6)) is None
