@@ -260,20 +260,27 @@ def webp_with_xmp(xmp: bytes) -> bytes:
     return out.getvalue()
 
 
-def mp4_with_xmp(xmp: bytes) -> bytes:
-    """A short real MP4 (PyAV, mpeg4 codec) with an XMP uuid box appended at top level."""
+def mp4_bytes(*, frames: int = 5, size: int = 64) -> bytes:
+    """A short real MP4 video (PyAV, mpeg4 codec)."""
     out = io.BytesIO()
     with av.open(out, "w", format="mp4") as container:
         stream = container.add_stream("mpeg4", rate=10)
-        stream.width, stream.height, stream.pix_fmt = 64, 64, "yuv420p"
-        for i in range(5):
-            frame = av.VideoFrame.from_ndarray(np.full((64, 64, 3), i * 40, dtype=np.uint8), format="rgb24")
+        stream.width, stream.height, stream.pix_fmt = size, size, "yuv420p"
+        for i in range(frames):
+            frame = av.VideoFrame.from_ndarray(
+                np.full((size, size, 3), i * 40, dtype=np.uint8), format="rgb24"
+            )
             for packet in stream.encode(frame):
                 container.mux(packet)
         for packet in stream.encode(None):
             container.mux(packet)
+    return out.getvalue()
+
+
+def mp4_with_xmp(xmp: bytes) -> bytes:
+    """A short MP4 with an XMP uuid box appended at top level, where Adobe tools put it."""
     body = bytes.fromhex("BE7ACFCB97A942E89C71999491E3AFAC") + xmp
-    return out.getvalue() + struct.pack(">I4s", len(body) + 8, b"uuid") + body
+    return mp4_bytes() + struct.pack(">I4s", len(body) + 8, b"uuid") + body
 
 
 # --- audio ------------------------------------------------------------------------------------------

@@ -94,6 +94,21 @@ def test_ai_declared_audio_is_read_in_every_audio_container(media_file, generato
     assert result.evidence["claim_generator"] == "VoiceGen 1.0"
 
 
+@pytest.mark.parametrize(
+    "make, mime_type, name",
+    [
+        (lambda: media.png_bytes(), "image/png", "generated.png"),
+        (lambda: media.webp_with_xmp(b"<x/>"), "image/webp", "generated.webp"),
+        (lambda: media.mp4_bytes(), "video/mp4", "generated.mp4"),
+    ],
+)
+def test_ai_declared_png_webp_and_video_are_read(media_file, generator_ca, make, mime_type, name):
+    result = C2paCheck().run(media_file(media.c2pa_sign(make(), mime_type, generator_ca), name))
+
+    assert result.label == "valid"
+    assert result.evidence["digital_source_types"] == ["trainedAlgorithmicMedia"]
+
+
 def test_tampered_audio_fails_validation(media_file, newsroom_ca):
     signed = media.c2pa_sign(
         media.audio_bytes("wav"), "audio/wav", newsroom_ca, digital_source_type="digitalCapture"

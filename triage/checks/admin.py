@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 
 from .models import CheckResult, CheckRun, DetectorConfig, GeneratorSignature, Verdict
 
@@ -24,6 +25,8 @@ class DetectorConfigAdmin(admin.ModelAdmin):
     ]
     list_filter = ["adapter", "enabled", "trusted"]
     readonly_fields = ["consecutive_failures", "circuit_open_until", "last_error"]
+    # A base URL typed without a scheme means https (Django 6's default, opted into now).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 @admin.register(CheckResult)
