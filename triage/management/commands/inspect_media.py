@@ -76,7 +76,6 @@ class Command(BaseCommand):
         report = {
             "sha256": media.sha256,
             "media_type": media.media_type,
-            "mime_type": media.mime_type,
             "provenance": {key: c2pa.get(key) for key in PROVENANCE_KEYS}
             | {
                 "present": bool(c2pa.get("present")),
@@ -92,11 +91,11 @@ class Command(BaseCommand):
         if options["json"]:
             self.stdout.write(json.dumps(report, indent=2, ensure_ascii=False))
             return
-        self._print_human(path, report, results)
+        self._print_human(path, media.mime_type, report, results)
 
-    def _print_human(self, path: Path, report: dict, results: dict) -> None:
+    def _print_human(self, path: Path, mime_type: str, report: dict, results: dict) -> None:
         out = self.stdout.write
-        out(f"{path}  {report['media_type']} ({report['mime_type']})  sha256 {report['sha256']}")
+        out(f"{path}  {report['media_type']} ({mime_type})  sha256 {report['sha256']}")
         prov = report["provenance"]
         if prov["present"]:
             trust = "trusted" if prov["trusted"] else "untrusted"
