@@ -71,15 +71,47 @@ class AudioHit:
     speed: tuple[float, float]  # (frequency scale, time scale) of the query variant that matched
 
 
+# Votes are counted in a hashed table of this many cells; only cells reaching the bar are checked exactly.
+VOTE_TABLE_BITS = 22
+# Stage two (the speed grid) looks only at the recordings that stage one ranked highest.
+SHORTLIST_SIZE = 64
+SHORTLIST_MIN_ALIGNED = 4
+STOP_FACTOR = 2.0
+STOP_MIN = 64  # small banks never stop-list
+
+
 class AudioIndex:
-    """Inverted index of landmark hashes: sorted arrays, looked up with binary search."""
+    """Inverted index of landmark hashes: sorted arrays, looked up with binary search.
+
+    Searching runs in two stages. Stage one votes the query's landmarks, at its own speed, over the
+    whole index. If no recording clearly matches, stage two re-hashes the query over the speed
+    grid, but only against the SHORTLIST_SIZE recordings stage one ranked highest: a copy sped up
+    by a few percent still shares some landmarks at the right offset (low frequencies barely move),
+    enough to be shortlisted, and the grid then runs on a few thousand landmarks instead of the
+    whole bank.
+    """
 
     def __init__(self, hashes: np.ndarray, owners: np.ndarray, offsets: np.ndarray) -> None:
         """Build from parallel arrays (landmark hash, owner id < 2**31, offset in frames)."""
+        owners = np.asarray(owners, dtype=np.int32)
+        if owners.size > 1 and not bool(np.all(owners[1:] >= owners[:-1])):
+            by_owner = np.argsort(owners, kind="stable")
+            hashes, owners, offsets = hashes[by_owner], owners[by_owner], offsets[by_owner]
         order = np.argsort(hashes, kind="stable")
         self.hashes = np.ascontiguousarray(hashes[order], dtype=np.uint32)
         self.owners = np.ascontiguousarray(owners[order], dtype=np.int32)
         self.offsets = np.ascontiguousarray(offsets[order], dtype=np.int32)
+        # Where each owner's landmarks sit in the hash-sorted arrays, grouped by owner, so stage two
+        # can pull out one recording's landmarks without a scan.
+        self.by_owner = np.empty(order.size, dtype=np.uint32 if order.size < 2**32 else np.int64)
+        self.by_owner[order] = np.arange(order.size, dtype=self.by_owner.dtype)
+        del order
+        self.owner_ids, self.owner_starts = np.unique(owners, return_index=True)
+        # A hash shared by more than STOP_FACTOR times the mean number of recordings is skipped at
+        # query time (like a stop word); with speech, about a fifth of the landmarks.
+        distinct = max(1, int(np.count_nonzero(np.diff(self.hashes))) + 1) if self.hashes.size else 1
+        self.stop_above = max(STOP_MIN, int(STOP_FACTOR * self.hashes.size / distinct))
+        self.owner_ends = np.append(self.owner_starts[1:], owners.size)
 
     @classmethod
     def from_fingerprints(cls, items: list[tuple[int, bytes]]) -> AudioIndex:
@@ -94,13 +126,26 @@ class AudioIndex:
     def __len__(self) -> int:
         return int(self.hashes.size)
 
+    def owner_landmarks(self, owners: list[int]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Return (hashes, owners, offsets) of the given owners' landmarks."""
+        slots = np.searchsorted(self.owner_ids, owners)
+        parts = [self.by_owner[self.owner_starts[s] : self.owner_ends[s]] for s in slots.tolist()]
+        positions = np.concatenate(parts) if parts else np.zeros(0, np.int64)
+        return self.hashes[positions], self.owners[positions], self.offsets[positions]
+
     def vote(self, query: np.ndarray, min_aligned: int) -> dict[int, tuple[int, int]]:
-        """Return {owner: (aligned count, offset in frames)} for owners with >= min_aligned aligned hashes."""
+        """Return {owner: (aligned count, offset in frames)} for owners with >= min_aligned aligned hashes.
+
+        Aligned means: the banked offset minus the query offset falls in one window of
+        2 * OFFSET_BIN_FRAMES frames (windows overlap by half, so no alignment straddles an edge).
+        """
         if query.size == 0 or self.hashes.size == 0:
             return {}
         left = np.searchsorted(self.hashes, query["hash"], side="left")
         right = np.searchsorted(self.hashes, query["hash"], side="right")
         counts = right - left
+        # Landmarks that half the bank shares say little and cost the most: skip them.
+        counts[counts > self.stop_above] = 0
         total = int(counts.sum())
         if total == 0:
             return {}
@@ -108,43 +153,44 @@ class AudioIndex:
         starts = np.repeat(left - np.concatenate(([0], np.cumsum(counts)[:-1])), counts)
         positions = starts + np.arange(total)
         owners = self.owners[positions]
-        query_offsets = np.repeat(query["offset"].astype(np.int64), counts)
-        # Only owners with enough hashes in common at all can have enough on one offset: dropping
-        # the rest first keeps the sort below small when the index is large.
-        per_owner = np.bincount(owners, minlength=0)
-        keep = per_owner[owners] >= min_aligned
-        if not keep.any():
-            return {}
-        positions, owners, query_offsets = positions[keep], owners[keep], query_offsets[keep]
-        diffs = self.offsets[positions].astype(np.int64) - query_offsets
-        bins = np.floor_divide(diffs, OFFSET_BIN_FRAMES)
-        # One key per (owner, offset bin); count votes per key.
-        key = owners.astype(np.int64) * (1 << 24) + (bins + (1 << 23))
-        uniq, votes = np.unique(key, return_counts=True)
-        # Add the next bin's votes so an alignment straddling a bin edge is counted whole.
-        nxt = np.searchsorted(uniq, uniq + 1)
-        nxt_ok = nxt < uniq.size
-        neighbour = np.zeros_like(votes)
-        hit = nxt_ok.copy()
-        hit[nxt_ok] = uniq[nxt[nxt_ok]] == uniq[nxt_ok] + 1
-        neighbour[hit] = votes[nxt[hit]]
-        combined = votes + neighbour
-        strong = combined >= min_aligned
+        diffs = self.offsets[positions] - np.repeat(query["offset"].astype(np.int32), counts)
+        del positions, starts
         result: dict[int, tuple[int, int]] = {}
-        for k, c in zip(uniq[strong].tolist(), combined[strong].tolist(), strict=True):
-            owner, b = divmod(k, 1 << 24)
-            if c > result.get(owner, (0, 0))[0]:
-                result[owner] = (c, (b - (1 << 23)) * OFFSET_BIN_FRAMES)
+        width = 2 * OFFSET_BIN_FRAMES
+        owner_mix = owners.view(np.uint32) * np.uint32(0x9E3779B1)
+        for shift in (0, OFFSET_BIN_FRAMES):
+            bins = np.floor_divide(diffs + shift, width)
+            # Count (owner, window) pairs in a hashed table in linear time; a cell below the bar
+            # cannot hide a pair above it, so only pairs in cells at the bar are counted exactly.
+            cell = (owner_mix ^ (bins.view(np.uint32) * np.uint32(0x85EBCA6B))) >> np.uint32(
+                32 - VOTE_TABLE_BITS
+            )
+            table = np.bincount(cell, minlength=1 << VOTE_TABLE_BITS)
+            hot = table[cell] >= min_aligned
+            if not hot.any():
+                continue
+            key = owners[hot].astype(np.int64) * (1 << 24) + (bins[hot].astype(np.int64) + (1 << 23))
+            uniq, votes = np.unique(key, return_counts=True)
+            strong = votes >= min_aligned
+            for k, c in zip(uniq[strong].tolist(), votes[strong].tolist(), strict=True):
+                owner, b = divmod(k, 1 << 24)
+                if c > result.get(owner, (0, 0))[0]:
+                    result[owner] = (c, (b - (1 << 23)) * width + OFFSET_BIN_FRAMES - shift)
         return result
 
     def search(self, peaks: audio_fp.Peaks, min_aligned: int) -> list[AudioHit]:
-        """Match a query's peaks at normal speed, then over the speed grid if nothing matched."""
-        best: dict[int, AudioHit] = {}
-        for variant in audio_fp.SPEED_VARIANTS:
-            marks = audio_fp.landmarks(peaks, freq_scale=variant[0], time_scale=variant[1])
-            for owner, (aligned, offset) in self.vote(marks, min_aligned).items():
-                if owner not in best or aligned > best[owner].aligned:
-                    best[owner] = AudioHit(owner, aligned, offset, variant)
-            if variant == (1.0, 1.0) and best and max(h.aligned for h in best.values()) >= 2 * min_aligned:
-                break  # a clear copy at its original speed: the speed grid cannot change the answer
+        """Match a query's peaks at its own speed, then over the speed grid against a shortlist."""
+        plain = (1.0, 1.0)
+        first = self.vote(audio_fp.landmarks(peaks), min(min_aligned, SHORTLIST_MIN_ALIGNED))
+        best = {o: AudioHit(o, c, off, plain) for o, (c, off) in first.items() if c >= min_aligned}
+        if best and max(h.aligned for h in best.values()) >= 2 * min_aligned:
+            return sorted(best.values(), key=lambda h: -h.aligned)
+        shortlist = sorted(first, key=lambda o: -first[o][0])[:SHORTLIST_SIZE]
+        if shortlist:
+            small = AudioIndex(*self.owner_landmarks(sorted(shortlist)))
+            for variant in audio_fp.SPEED_VARIANTS[1:]:
+                marks = audio_fp.landmarks(peaks, freq_scale=variant[0], time_scale=variant[1])
+                for owner, (aligned, offset) in small.vote(marks, min_aligned).items():
+                    if owner not in best or aligned > best[owner].aligned:
+                        best[owner] = AudioHit(owner, aligned, offset, variant)
         return sorted(best.values(), key=lambda h: -h.aligned)

@@ -33,10 +33,10 @@ HI_BIN = int(3400 * N_FFT / SR)  # 3400 Hz
 PEAK_TIME_RADIUS = 6  # frames either side for a local maximum
 PEAK_FREQ_RADIUS = 10  # bins either side
 PEAKS_PER_SECOND = 30
-FAN_OUT = 8
+FAN_OUT = 5  # targets per anchor: more finds more, but the index grows and queries slow
 MAX_DT = 40  # frames (0.64 s) from anchor to target
 MAX_DF = 60  # bins
-F_QUANT = 2  # bins per hash step: tolerance to small frequency shifts
+F_QUANT = 2  # bins per hash step
 # (frequency scale, time scale) applied to query peaks. asetrate-style speed s (pitch and tempo)
 # is undone by (1/s, s); atempo-style s (tempo only) by (1, s).
 SPEEDS = (0.97, 0.98, 0.99, 1.01, 1.02, 1.03, 0.96, 1.04)
@@ -156,7 +156,7 @@ def landmarks(peaks: Peaks, *, freq_scale: float = 1.0, time_scale: float = 1.0)
     f1 = f[a] // F_QUANT
     df = (f[b] - f[a]) // F_QUANT + (MAX_DF // F_QUANT + 1)
     dt = np.rint(t[b] - t[a]).astype(np.int64)
-    hashes = (np.clip(f1, 0, 127) << 13) | (np.clip(df, 0, 127) << 6) | np.clip(dt, 0, 63)
+    hashes = (np.clip(f1, 0, 255) << 13) | (np.clip(df, 0, 127) << 6) | np.clip(dt, 0, 63)
     out = np.empty(a.size, LANDMARK_DTYPE)
     out["hash"] = hashes.astype(np.uint32)
     out["offset"] = np.rint(t[a]).astype(np.uint32)
