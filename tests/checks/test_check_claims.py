@@ -172,3 +172,15 @@ def test_media_on_a_storage_without_local_paths_is_checked_from_a_temporary_copy
         assert copy.read_bytes() == data
         assert media_file.sha256 == photo_item.sha256
     assert not copy.exists()
+
+
+def test_a_run_left_unfused_by_a_dying_task_is_fused_by_the_sweep(photo_item):
+    result = CheckResult.objects.create(media_item=photo_item, kind="c2pa", version="1")
+    check_result_execute(check_result_id=result.pk)
+    run = CheckRun.objects.create(media_item=photo_item)
+    run.results.set([result])
+    CheckRun.objects.filter(pk=run.pk).update(created_at=timezone.now() - timedelta(hours=1))
+
+    checks_expire_stale()
+
+    assert Verdict.objects.get(run=run).label == "no_signal"

@@ -202,6 +202,11 @@ def checks_expire_stale() -> int:
         )
     for media_item_id in {m for _, m in stale}:
         check_runs_fuse_for_media(media_item_id=media_item_id)
+    # A run whose last task died between recording its result and fusing is fused here.
+    for run_id in CheckRun.objects.filter(fused_at__isnull=True, created_at__lt=cutoff).values_list(
+        "pk", flat=True
+    )[:500]:
+        check_run_fuse(run_id=run_id)
     # A pending result of an open run whose task message was lost (a broker or worker failure
     # between releasing the claim and publishing the retry) gets its task again; a duplicate is
     # harmless, the claim lets only one run it.
