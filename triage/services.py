@@ -20,7 +20,7 @@ from typing import Any, BinaryIO
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, F, Sum
 from django.utils import timezone
 
@@ -44,6 +44,10 @@ from .storage import media_store, staged_delete, staged_save
 
 logger = logging.getLogger(__name__)
 
+# On PostgreSQL, a first event is written in one statement (see _write_new_rows_in_one_statement);
+# elsewhere (the embedded SQLite mode) table by table. Tests flip this to cover both.
+SINGLE_STATEMENT_INGEST = True
+
 
 class MediaRejected(Exception):
     """The bytes arrived but are not media triage can check: a permanent failure."""
@@ -59,7 +63,7 @@ class RetryLater(Exception):
 
 @dataclass(frozen=True)
 class IngestResult:
-    submission: Submission
+    submission_id: int
     case_id: int
     created: bool  # a new submission
     updated: bool  # a new event about content we already had
@@ -141,14 +145,18 @@ def _apply_content(submission: Submission, content: dict[str, Any], event: dict[
         submission.reach_window_minutes = reach.get("window_minutes", submission.reach_window_minutes)
 
 
-@transaction.atomic
-def _ingest_new(*, platform, event: dict[str, Any], inline_files: dict[str, UploadedFile]) -> IngestResult:
-    """Record an event about content we have not seen, without looking first.
+@dataclass
+class _NewRows:
+    """The rows a first event about some content creates, before any of them has an id."""
 
-    New content is the common case under load, so this path only inserts; if the event or the
-    content is already known, a unique constraint fails, the transaction rolls back, and
-    `_ingest_known` handles it.
-    """
+    cases: list[Case]
+    submission: Submission
+    event: SubmissionEvent
+    media: list[SubmissionMedia]
+    samples: list[ReachSample]
+
+
+def _new_rows(*, platform, event: dict[str, Any], inline_files: dict[str, UploadedFile]) -> _NewRows:
     now = timezone.now()
     content = event["content"]
     audience = event.get("audience") or {}
@@ -157,15 +165,13 @@ def _ingest_new(*, platform, event: dict[str, Any], inline_files: dict[str, Uplo
     reach = event.get("reach") or {}
     views, shares = reach.get("views", 0), reach.get("shares", 0)
     # A provisional case per media entry: its only submission is this one, so its totals are known.
-    cases = Case.objects.bulk_create(
-        [
-            Case(
-                audience_countries=countries, audience_regions=regions, audience_key=_audience_key(countries),
-                total_views=views, total_shares=shares, submission_count=1,
-            )
-            for _ in content["media"]
-        ]
-    )  # fmt: skip
+    cases = [
+        Case(
+            audience_countries=countries, audience_regions=regions, audience_key=_audience_key(countries),
+            total_views=views, total_shares=shares, submission_count=1,
+        )
+        for _ in content["media"]
+    ]  # fmt: skip
     report = event["report"]
     submission = Submission(
         platform=platform,
@@ -174,18 +180,12 @@ def _ingest_new(*, platform, event: dict[str, Any], inline_files: dict[str, Uplo
         report_reason=report["reason"],
         audience_countries=countries,
         audience_regions=regions,
-        case=cases[0],
         state=SubmissionState.PENDING,
         due_at=now,
     )
     _apply_content(submission, content, event)
-    submission.save()
-    SubmissionEvent.objects.create(
-        platform=platform, event_id=event["event_id"], submission=submission,
-        kind=SubmissionEventKind.CREATED, payload=event,
-    )  # fmt: skip
     media = []
-    for position, (entry, case) in enumerate(zip(content["media"], cases, strict=True)):
+    for position, entry in enumerate(content["media"]):
         staged_name = original_name = ""
         if entry.get("file"):
             upload = inline_files[entry["file"]]
@@ -193,27 +193,146 @@ def _ingest_new(*, platform, event: dict[str, Any], inline_files: dict[str, Uplo
             original_name = (upload.name or "")[:255]
         media.append(
             SubmissionMedia(
-                submission=submission,
                 position=position,
                 url=entry.get("url") or "",
                 staged_name=staged_name,
                 original_name=original_name,
                 declared_media_type=entry.get("media_type") or "",
-                case=case,
             )
         )
-    SubmissionMedia.objects.bulk_create(media)
-    ReachSample.objects.bulk_create(
-        [
-            ReachSample(
-                case=case, submission=submission, at=now, views=views, shares=shares,
-                window_minutes=submission.reach_window_minutes, case_views=views, case_shares=shares,
-            )
-            for case in cases
-        ]
-    )  # fmt: skip
-    submission_enqueue_on_commit(submission_id=submission.pk)
-    return IngestResult(submission, cases[0].pk, created=True, updated=False, duplicate=False)
+    samples = [
+        ReachSample(
+            at=now, views=views, shares=shares, window_minutes=submission.reach_window_minutes,
+            case_views=views, case_shares=shares,
+        )
+        for _ in cases
+    ]  # fmt: skip
+    created = SubmissionEvent(
+        platform=platform, event_id=event["event_id"], kind=SubmissionEventKind.CREATED, payload=event
+    )
+    return _NewRows(cases, submission, created, media, samples)
+
+
+@transaction.atomic
+def _write_new_rows(rows: _NewRows) -> tuple[int, int]:
+    """Insert the rows with the ORM, table by table; return (submission id, first case id)."""
+    Case.objects.bulk_create(rows.cases)
+    rows.submission.case = rows.cases[0]
+    rows.submission.save(force_insert=True)
+    rows.event.submission = rows.submission
+    rows.event.save(force_insert=True)
+    for media, case in zip(rows.media, rows.cases, strict=True):
+        media.submission, media.case = rows.submission, case
+    SubmissionMedia.objects.bulk_create(rows.media)
+    for sample, case in zip(rows.samples, rows.cases, strict=True):
+        sample.submission, sample.case = rows.submission, case
+    ReachSample.objects.bulk_create(rows.samples)
+    return rows.submission.pk, rows.cases[0].pk
+
+
+def _insert_values(obj, *, exclude: set[str], extra: list[tuple[str, str]]) -> tuple[list[str], str, list]:
+    """Return (columns, "(%s, …, <extra SQL>)", params) to insert `obj` in a hand-written statement."""
+    columns, placeholders, params = [], [], []
+    for field in obj._meta.concrete_fields:
+        if field.primary_key or field.attname in exclude:
+            continue
+        columns.append(connection.ops.quote_name(field.column))
+        placeholders.append("%s")
+        params.append(field.get_db_prep_save(field.pre_save(obj, add=True), connection))
+    for column, sql in extra:
+        columns.append(connection.ops.quote_name(column))
+        placeholders.append(sql)
+    return columns, f"({', '.join(placeholders)})", params
+
+
+def _write_new_rows_in_one_statement(rows: _NewRows) -> tuple[int, int]:
+    """Insert every row in one PostgreSQL statement (data-modifying CTEs); return the ids.
+
+    The webhook's hot path: one round trip instead of one per table plus BEGIN and COMMIT,
+    atomic because a single statement is. A unique violation fails the whole statement.
+    """
+    table = connection.ops.quote_name
+    parts, params = [], []
+
+    def insert(name: str, model, objs, *, exclude: set[str], extra, returning: bool) -> None:
+        values = []
+        columns: list[str] = []
+        for obj, obj_extra in zip(objs, extra, strict=True):
+            columns, sql, obj_params = _insert_values(obj, exclude=exclude, extra=obj_extra)
+            values.append(sql)
+            params.extend(obj_params)
+        suffix = " RETURNING id" if returning else ""
+        # Only identifiers from model metadata and integers are formatted in; values are parameters.
+        parts.append(
+            f"{name} AS (INSERT INTO {table(model._meta.db_table)} ({', '.join(columns)}) "  # noqa: S608
+            f"VALUES {', '.join(values)}{suffix})"
+        )
+
+    def case_id(position: int) -> str:
+        return f"(SELECT id FROM cs WHERE pos = {int(position)})"  # noqa: S608 - an integer
+
+    insert("c", Case, rows.cases, exclude=set(), extra=[[] for _ in rows.cases], returning=True)
+    parts.append("cs AS (SELECT id, row_number() OVER (ORDER BY id) - 1 AS pos FROM c)")
+    insert(
+        "s",
+        Submission,
+        [rows.submission],
+        exclude={"case_id"},
+        extra=[[("case_id", case_id(0))]],
+        returning=True,
+    )
+    by_submission = ("submission_id", "(SELECT id FROM s)")
+    insert(
+        "e",
+        SubmissionEvent,
+        [rows.event],
+        exclude={"submission_id"},
+        extra=[[by_submission]],
+        returning=False,
+    )
+    media_extra = [[by_submission, ("case_id", case_id(n))] for n in range(len(rows.media))]
+    insert(
+        "m",
+        SubmissionMedia,
+        rows.media,
+        exclude={"submission_id", "case_id"},
+        extra=media_extra,
+        returning=False,
+    )
+    sample_extra = [[by_submission, ("case_id", case_id(n))] for n in range(len(rows.samples))]
+    insert(
+        "r",
+        ReachSample,
+        rows.samples,
+        exclude={"submission_id", "case_id"},
+        extra=sample_extra,
+        returning=False,
+    )
+    sql = f"WITH {', '.join(parts)} SELECT (SELECT id FROM s), {case_id(0)}"  # noqa: S608 - see above
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        submission_id, first_case_id = cursor.fetchone()
+    return submission_id, first_case_id
+
+
+def _ingest_new(*, platform, event: dict[str, Any], inline_files: dict[str, UploadedFile]) -> IngestResult:
+    """Record an event about content we have not seen, without looking first.
+
+    New content is the common case under load, so this path only inserts; if the event or the
+    content is already known, a unique constraint fails, nothing is written, and
+    `_ingest_known` handles it.
+    """
+    rows = _new_rows(platform=platform, event=event, inline_files=inline_files)
+    if connection.vendor == "postgresql" and SINGLE_STATEMENT_INGEST:
+        if connection.in_atomic_block:
+            with transaction.atomic():  # a savepoint, so a unique violation leaves the caller usable
+                submission_id, case_id = _write_new_rows_in_one_statement(rows)
+        else:
+            submission_id, case_id = _write_new_rows_in_one_statement(rows)
+    else:
+        submission_id, case_id = _write_new_rows(rows)
+    submission_enqueue_on_commit(submission_id=submission_id)
+    return IngestResult(submission_id, case_id, created=True, updated=False, duplicate=False)
 
 
 @transaction.atomic
@@ -224,7 +343,7 @@ def _ingest_known(*, platform, event: dict[str, Any]) -> IngestResult | None:
     known = SubmissionEvent.objects.select_related("submission").filter(platform=platform, event_id=event_id)
     if known:
         submission = known[0].submission
-        return IngestResult(submission, submission.case_id, created=False, updated=False, duplicate=True)
+        return IngestResult(submission.pk, submission.case_id, created=False, updated=False, duplicate=True)
     content = event["content"]
     submission = (
         Submission.objects.select_for_update().filter(platform=platform, content_id=content["id"]).first()
@@ -243,7 +362,7 @@ def _ingest_known(*, platform, event: dict[str, Any]) -> IngestResult | None:
         case_ids = submission.media.values_list("case_id", flat=True)
         for case in _locked_cases(case_ids):
             _case_recount(case=case, at=now, submission=submission)
-    return IngestResult(submission, submission.case_id, created=False, updated=True, duplicate=False)
+    return IngestResult(submission.pk, submission.case_id, created=False, updated=True, duplicate=False)
 
 
 def submission_ingest(

@@ -18,6 +18,7 @@ from typing import BinaryIO
 
 HEAD_BYTES = 64 * 1024  # enough for every signature below and most Matroska track headers
 _MOOV_SCAN_LIMIT = 16 * 1024 * 1024  # read at most this much of a moov box looking for handlers
+_MAX_TOP_LEVEL_BOXES = 1000
 
 
 @dataclass(frozen=True)
@@ -101,7 +102,10 @@ def _moov_handlers(fileobj: BinaryIO) -> set[bytes]:
     fileobj.seek(0, 2)
     size = fileobj.tell()
     offset = 0
-    while offset + 8 <= size:
+    # Real files have a handful of top-level boxes; a hostile one may have millions of tiny ones.
+    for _box in range(_MAX_TOP_LEVEL_BOXES):
+        if offset + 8 > size:
+            break
         fileobj.seek(offset)
         header = fileobj.read(16)
         if len(header) < 8:

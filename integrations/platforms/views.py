@@ -113,7 +113,7 @@ class WebhookView(View):
         status_path = reverse("platforms:submission-status", args=[platform.slug, event_id])
         return JsonResponse(
             {
-                "submission_id": result.submission.pk,
+                "submission_id": result.submission_id,
                 "case_id": case.pk if case else result.case_id,
                 "status_url": request.build_absolute_uri(status_path),
                 "duplicate": result.duplicate,

@@ -88,3 +88,8 @@ def test_anything_else_is_not_media(data):
 def test_a_truncated_or_hostile_mp4_box_table_ends_quickly():
     hostile = b"\x00\x00\x00\x18ftypisom" + b"\x00" * 12 + b"\x00\x00\x00\x01free" + b"\x00" * 8
     assert sniff_file(io.BytesIO(hostile)).media_type == "video"
+
+
+def test_millions_of_tiny_mp4_boxes_are_not_walked_one_by_one():
+    hostile = b"\x00\x00\x00\x10ftypisom\x00\x00\x00\x00" + b"\x00\x00\x00\x08free" * 500_000
+    assert sniff_file(io.BytesIO(hostile)).media_type == "video"

@@ -1,0 +1,39 @@
+"""Moderators can open every ingestion page in the admin, including a failed fetch's reason."""
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from tests.ingestion.helpers import post_signed, sample_event
+from triage.models import MediaFetchState, Submission, SubmissionMedia
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def alice(client):
+    user = get_user_model().objects.create_superuser("alice", "alice@example.org", "pw-alice-123")
+    client.force_login(user)
+    return user
+
+
+def test_every_ingestion_admin_page_opens(client, alice, platform_with_secret):
+    platform, secret = platform_with_secret
+    answer = post_signed(client, platform, secret, sample_event()).json()
+    SubmissionMedia.objects.update(state=MediaFetchState.FAILED, error="HTTP 404 from cdn.example")
+    submission = Submission.objects.get(pk=answer["submission_id"])
+    for url in [
+        "/admin/platforms/platform/",
+        f"/admin/platforms/platform/{platform.pk}/change/",
+        "/admin/triage/submission/",
+        f"/admin/triage/submission/{submission.pk}/change/",
+        "/admin/triage/case/",
+        f"/admin/triage/case/{answer['case_id']}/change/",
+        "/admin/triage/mediaitem/",
+        "/admin/triage/reachsample/",
+    ]:
+        response = client.get(url)
+        assert response.status_code == 200, url
+    assert (
+        b"HTTP 404 from cdn.example"
+        in client.get(f"/admin/triage/submission/{submission.pk}/change/").content
+    )
