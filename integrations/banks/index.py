@@ -10,12 +10,16 @@ searched with binary search and an offset-histogram vote.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
-import faiss
-import numpy as np
+# FAISS logs at INFO which CPU build it loads, on every process start; that is not news to operators.
+logging.getLogger("faiss.loader").setLevel(logging.WARNING)
 
-from .fingerprints import audio as audio_fp
+import faiss  # noqa: E402
+import numpy as np  # noqa: E402
+
+from .fingerprints import audio as audio_fp  # noqa: E402
 
 PDQ_BITS = 256
 MULTIHASH_MIN_SIZE = 50_000

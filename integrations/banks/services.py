@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from triage.models import MediaItem
@@ -81,6 +82,7 @@ class BankMatch:
         return out
 
 
+@transaction.atomic
 def bank_get_or_create(*, name: str, purpose: str | None = None) -> FingerprintBank:
     """Return the bank called name, creating it with purpose if missing.
 
@@ -97,7 +99,11 @@ def bank_get_or_create(*, name: str, purpose: str | None = None) -> FingerprintB
     if purpose not in BankPurpose.values:
         raise ValueError(f"bank {name!r} does not exist; give a purpose ({', '.join(BankPurpose.values)})")
     bank = FingerprintBank(name=name, purpose=purpose)
-    bank.full_clean()
+    try:
+        bank.full_clean()
+    except ValidationError as exc:
+        fields = "; ".join(f"{field}: {' '.join(msgs)}" for field, msgs in exc.message_dict.items())
+        raise ValueError(f"invalid bank: {fields}") from exc
     bank.save()
     return bank
 

@@ -73,6 +73,13 @@ def test_bank_add_needs_a_purpose_for_a_new_bank(banked_photos):
 
 
 @pytest.mark.django_db
+def test_bank_add_explains_an_invalid_bank_name(banked_photos):
+    with pytest.raises(CommandError, match="invalid bank: name: .*letters, numbers, underscores or hyphens"):
+        bank_add("--bank", "Fake robocalls!", "--purpose", "debunked", banked_photos[0])
+    assert not FingerprintBank.objects.exists()
+
+
+@pytest.mark.django_db
 def test_bank_match_json_lists_each_file_with_its_matches(banked_photos, unrelated_photos, tmp_path):
     bank_add("--bank", "official", "--purpose", "authentic", banked_photos[0])
     copy = media.resized(banked_photos[0], tmp_path)

@@ -44,7 +44,7 @@ def sniff_media_type(path: Path) -> str:
             if container.streams.audio:
                 return "audio"
     except (av.FFmpegError, OSError, ValueError, UnicodeDecodeError) as exc:
-        raise UnparseableMediaError(f"unparseable: not an image, audio or video file ({exc})") from exc
+        raise UnparseableMediaError("unparseable: not an image, audio or video file") from exc
     raise UnparseableMediaError("unparseable: no image, audio or video stream found")
 
 
