@@ -10,7 +10,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 PY="${PYTHON:-python}"
 CONNECTIONS="${CONNECTIONS:-16}"; DURATION="${DURATION:-20}"; WORKERS="${WORKERS:-4}"; PORT="${PORT:-8799}"
-THREADS=2
+THREADS="${THREADS:-2}"
 export DATABASE_URL="${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/moratorium_bench}"
 export CELERY_BROKER_URL="${CELERY_BROKER_URL:-redis://127.0.0.1:6379/15}"
 export DJANGO_SETTINGS_MODULE=bench.webhook.settings DJANGO_DEBUG=0 ALLOWED_HOSTS=127.0.0.1
