@@ -345,14 +345,19 @@ def _ingest_new(*, platform, event: dict[str, Any], inline_files: dict[str, Uplo
     `_ingest_known` handles it.
     """
     rows = _new_rows(platform=platform, event=event, inline_files=inline_files)
-    if connection.vendor == "postgresql" and SINGLE_STATEMENT_INGEST:
-        if connection.in_atomic_block:
-            with transaction.atomic():  # a savepoint, so a unique violation leaves the caller usable
+    try:
+        if connection.vendor == "postgresql" and SINGLE_STATEMENT_INGEST:
+            if connection.in_atomic_block:
+                with transaction.atomic():  # a savepoint, so a unique violation leaves the caller usable
+                    submission_id, case_id = _write_new_rows_in_one_statement(rows)
+            else:
                 submission_id, case_id = _write_new_rows_in_one_statement(rows)
         else:
-            submission_id, case_id = _write_new_rows_in_one_statement(rows)
-    else:
-        submission_id, case_id = _write_new_rows(rows)
+            submission_id, case_id = _write_new_rows(rows)
+    except IntegrityError:
+        for media in rows.media:  # inline uploads staged for rows that were not written
+            staged_delete(media.staged_name)
+        raise
     submission_enqueue_on_commit(submission_id=submission_id)
     return IngestResult(submission_id, case_id, created=True, updated=False, duplicate=False)
 

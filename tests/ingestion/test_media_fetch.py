@@ -221,3 +221,19 @@ def test_storing_media_sends_media_item_stored_on_commit(
     assert received == [
         {"media_item_id": MediaItem.objects.get().pk, "case_id": submission.case_id, "created": True}
     ]
+
+
+def _staged_files() -> set[str]:
+    return set(default_storage.listdir("incoming")[1]) if default_storage.exists("incoming") else set()
+
+
+def test_a_replayed_multipart_event_leaves_no_staged_upload_behind(client, platform_with_secret):
+    platform, secret = platform_with_secret
+    event = sample_event()
+    event["content"]["media"] = [{"file": "clip", "media_type": "audio"}]
+    body, content_type = multipart_body(event, {"clip": ("voice.wav", make_wav(frequency=990), "audio/wav")})
+    before = _staged_files()
+    for _ in range(2):
+        assert post_signed(client, platform, secret, body, content_type=content_type).status_code == 202
+    staged = Submission.objects.get().media.get().staged_name
+    assert {f"incoming/{name}" for name in _staged_files() - before} == {staged}
