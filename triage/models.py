@@ -114,7 +114,10 @@ class Submission(models.Model):
     task is enqueued on commit, and the sweeper re-enqueues whatever stays pending.
     """
 
-    platform = models.ForeignKey("platforms.Platform", on_delete=models.PROTECT, related_name="submissions")
+    # No separate index: the (platform, content_id) unique constraint serves platform look-ups.
+    platform = models.ForeignKey(
+        "platforms.Platform", on_delete=models.PROTECT, related_name="submissions", db_index=False
+    )
     content_id = models.CharField(max_length=200)
     content_url = models.URLField(max_length=2000, blank=True)
     posted_at = models.DateTimeField(null=True, blank=True)
@@ -165,7 +168,10 @@ class SubmissionEventKind(models.TextChoices):
 class SubmissionEvent(models.Model):
     """One webhook event as received: the idempotency key (platform, event_id) and the history."""
 
-    platform = models.ForeignKey("platforms.Platform", on_delete=models.PROTECT, related_name="events")
+    # No separate index: the (platform, event_id) unique constraint serves platform look-ups.
+    platform = models.ForeignKey(
+        "platforms.Platform", on_delete=models.PROTECT, related_name="events", db_index=False
+    )
     event_id = models.CharField(max_length=200)
     submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=8, choices=SubmissionEventKind.choices)
@@ -191,7 +197,8 @@ class MediaFetchState(models.TextChoices):
 class SubmissionMedia(models.Model):
     """One media entry of a submission: where to get it, and what became of it."""
 
-    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="media")
+    # No separate index: the (submission, position) unique constraint serves it.
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="media", db_index=False)
     position = models.PositiveSmallIntegerField()
     url = models.URLField(max_length=2000, blank=True)
     # Inline (multipart) uploads are staged in storage under this name until processed.
@@ -223,7 +230,8 @@ class SubmissionMedia(models.Model):
 class ReachSample(models.Model):
     """A point in a case's reach time series, taken whenever a report changes it (for velocity)."""
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="reach_samples")
+    # No separate index: the (case, at) index serves it.
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="reach_samples", db_index=False)
     submission = models.ForeignKey(Submission, null=True, blank=True, on_delete=models.SET_NULL)
     at = models.DateTimeField()
     # The submission's report at this instant and the case totals it led to.
