@@ -284,6 +284,9 @@ def _open(
             raise OutboundTimeout(f"{urlsplit(url).hostname} did not answer in time") from exc
         except requests.exceptions.InvalidURL as exc:
             raise OutboundError(f"invalid URL: {exc}", permanent=True) from exc
+        except requests.exceptions.SSLError as exc:
+            # A certificate that does not verify will not start verifying on retry.
+            raise OutboundError(f"TLS with {urlsplit(url).hostname} failed: {exc}", permanent=True) from exc
         except requests.exceptions.RequestException as exc:
             cause = exc.__context__
             while cause is not None:
