@@ -588,6 +588,16 @@ def submission_process(*, submission_id: int, final_attempt: bool = False) -> No
                 transient.append(exc.message)
         except MediaRejected as exc:
             _media_fail(submission_media=sm, reason=str(exc))
+        except Exception:
+            # Our own failure (storage, database): keep the other entries going, retry this one,
+            # and leave moderators a reason rather than a submission stuck in "processing".
+            logger.exception("storing media %s of submission %s failed", sm.position, submission_id)
+            reason = "internal error while storing the media (see the worker log)"
+            if final_attempt:
+                _media_fail(submission_media=sm, reason=reason)
+            else:
+                SubmissionMedia.objects.filter(pk=sm.pk).update(error=f"will retry: {reason}")
+                transient.append(reason)
     now = timezone.now()
     if transient:
         countdown = _retry_countdown(submission.attempts)

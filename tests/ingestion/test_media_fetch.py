@@ -237,3 +237,25 @@ def test_a_replayed_multipart_event_leaves_no_staged_upload_behind(client, platf
         assert post_signed(client, platform, secret, body, content_type=content_type).status_code == 202
     staged = Submission.objects.get().media.get().staged_name
     assert {f"incoming/{name}" for name in _staged_files() - before} == {staged}
+
+
+def test_a_storage_failure_of_our_own_is_retried_not_left_processing(
+    client, platform_with_secret, media_server, settings, tmp_path
+):
+    platform, secret = platform_with_secret
+    url = media_server.add("/a.wav", make_wav(frequency=1200), content_type="audio/wav")
+    submission = _ingest(client, platform, secret, sample_event(media_url=url))
+    blocked = tmp_path / "not-a-directory"
+    blocked.write_text("a file where the media directory should be")
+    settings.MEDIA_ROOT = blocked  # storing under it fails with an OSError
+
+    with pytest.raises(RetryLater):
+        submission_process(submission_id=submission.pk)
+    submission.refresh_from_db()
+    assert submission.state == SubmissionState.PENDING
+    assert "internal error while storing the media" in submission.error
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    submission_process(submission_id=submission.pk)
+    submission.refresh_from_db()
+    assert submission.state == SubmissionState.PROCESSED
