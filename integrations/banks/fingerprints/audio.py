@@ -37,11 +37,16 @@ FAN_OUT = 5  # targets per anchor: more finds more, but the index grows and quer
 MAX_DT = 40  # frames (0.64 s) from anchor to target
 MAX_DF = 60  # bins
 F_QUANT = 2  # bins per hash step
-# (frequency scale, time scale) applied to query peaks. asetrate-style speed s (pitch and tempo)
-# is undone by (1/s, s); atempo-style s (tempo only) by (1, s).
-SPEEDS = (0.97, 0.98, 0.99, 1.01, 1.02, 1.03, 0.96, 1.04)
+# (frequency scale, time scale) applied to query peaks. A speed change s that moves pitch and tempo
+# (a re-clocked sample rate, asetrate) is undone by (1/s, s); a time-stretch that keeps the pitch
+# (atempo) by (1, s). COARSE_SPEEDS are tried against the whole bank, the fine grid only against a
+# shortlist (see index.AudioIndex.search). A time-stretch of up to ~4% already matches at speed 1.
+COARSE_SPEEDS = (0.98, 1.02, 0.96, 1.04)
+SPEEDS = (0.97, 0.98, 0.99, 1.01, 1.02, 1.03, 0.96, 1.04, 0.95, 1.05)
+COARSE_VARIANTS = tuple((1 / s, s) for s in COARSE_SPEEDS)
 SPEED_VARIANTS = tuple([(1.0, 1.0)] + [(1 / s, s) for s in SPEEDS] + [(1.0, s) for s in SPEEDS])
 
+HASH_BITS = 21  # f1: 8 bits, f2 - f1: 7 bits, dt: 6 bits
 LANDMARK_DTYPE = np.dtype([("hash", "<u4"), ("offset", "<u4")])
 
 
