@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "integrations.platforms",
     "integrations.banks",
     "triage.checks",
+    "triage.policy",
+    "triage.audit",
 ]
 
 MIDDLEWARE = [

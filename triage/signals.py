@@ -10,8 +10,13 @@ arguments:
 
 It is sent once per attachment, so a file re-uploaded 500 times sends it 500 times (with
 `created` False after the first): receivers must be idempotent per media item.
+
+`verdict_fused` is sent from `transaction.on_commit` once the checks of a media item have been
+fused into a verdict. Keyword arguments: `verdict_id` (int, a `checks.Verdict`) and
+`media_item_id` (int). The policy listens to decide every live case of that media item.
 """
 
 from django.dispatch import Signal
 
 media_item_stored = Signal()
+verdict_fused = Signal()

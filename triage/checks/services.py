@@ -11,6 +11,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from triage.models import MediaItem
+from triage.signals import verdict_fused
 
 from .base import CheckError, media_file_for_item
 from .models import CheckResult, CheckRun, CheckState, DetectorConfig, Verdict
@@ -168,6 +169,10 @@ def check_run_fuse(*, run_id: int) -> Verdict | None:
     )
     run.fused_at = timezone.now()
     run.save(update_fields=["fused_at"])
+    verdict_id, media_item_id = verdict.pk, verdict.media_item_id
+    transaction.on_commit(
+        lambda: verdict_fused.send(sender=Verdict, verdict_id=verdict_id, media_item_id=media_item_id)
+    )
     return verdict
 
 

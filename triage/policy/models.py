@@ -1,0 +1,110 @@
+"""Policy as data, and the decisions it (or a moderator) makes about a case.
+
+A PolicyVersion holds a whole rule set; versions are immutable once active (edit a draft,
+shadow-run it, activate it). Every Decision records the version that made it, so any decision
+can be explained later against the exact rules in force.
+
+The Decision's fields are the body platforms receive (see README "Decisions back to
+platforms"): extend, don't rename.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+
+
+class PolicyStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    ACTIVE = "active", "Active"
+    RETIRED = "retired", "Retired"
+
+
+class PolicyVersion(models.Model):
+    version = models.PositiveIntegerField(unique=True)
+    status = models.CharField(max_length=8, choices=PolicyStatus.choices, default=PolicyStatus.DRAFT)
+    description = models.TextField(blank=True)
+    # The rule set: see triage/policy/engine.py for its schema.
+    rules = models.JSONField(default=dict)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    activated_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["status"], condition=models.Q(status="active"), name="one_active_policy"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"policy v{self.version} ({self.status})"
+
+
+class CasePhase(models.TextChoices):
+    NORMAL = "normal", "Normal"
+    ELECTION_PERIOD = "election_period", "Election period"
+    SILENCE = "silence", "Silence window"
+
+
+class DecidedBy(models.TextChoices):
+    POLICY = "policy", "Policy"
+    MODERATOR = "moderator", "Moderator"
+
+
+class ActionType(models.TextChoices):
+    LABEL = "label", "Label"
+    REMOVAL_HOLD = "removal_hold", "Removal hold"
+    REDUCE_DISTRIBUTION = "reduce_distribution", "Reduced distribution"
+    ESCALATE = "escalate", "Escalate to lead"
+    NO_ACTION = "no_action", "No action"
+
+
+class Decision(models.Model):
+    decision_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    case = models.ForeignKey("triage.Case", on_delete=models.PROTECT, related_name="decisions")
+    phase = models.CharField(max_length=16, choices=CasePhase.choices)
+    # {"country": "SK", "window_end": ISO, "election": name, "window_id": id} or {} in normal phase.
+    phase_reason = models.JSONField(default=dict, blank=True)
+    # {"label": …, "confidence": …, "reasons": […]} as fused at decision time (or null: no verdict yet).
+    verdict = models.JSONField(null=True, blank=True)
+    # The platform-facing list: [{"type": "label", "kind": …, "language": …, "text": …}, …].
+    actions = models.JSONField(default=list)
+    policy_version = models.ForeignKey(
+        PolicyVersion, null=True, blank=True, on_delete=models.PROTECT, related_name="decisions"
+    )
+    # The names of the rules that fired, in order, for explaining the decision.
+    matched_rules = models.JSONField(default=list, blank=True)
+    decided_by = models.CharField(max_length=10, choices=DecidedBy.choices)
+    moderator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    notes = models.JSONField(default=list, blank=True)
+    # Denormalized from a removal_hold action for the review queue.
+    review_deadline = models.DateTimeField(null=True, blank=True, db_index=True)
+    # Why a hold was placed: "silence" when only the silence window justified it (released to a
+    # human when the window closes), "policy" otherwise.
+    hold_reason = models.CharField(max_length=16, blank=True)
+    supersedes = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="superseded_by"
+    )
+    is_current = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case"], condition=models.Q(is_current=True), name="one_current_decision_per_case"
+            )
+        ]
+
+    def __str__(self) -> str:
+        kinds = ", ".join(a.get("type", "?") for a in self.actions) or "nothing"
+        return f"decision {self.decision_id} on case {self.case_id}: {kinds}"
+
+    def action_types(self) -> list[str]:
+        return [a.get("type", "") for a in self.actions]
