@@ -14,9 +14,13 @@ It is sent once per attachment, so a file re-uploaded 500 times sends it 500 tim
 `verdict_fused` is sent from `transaction.on_commit` once the checks of a media item have been
 fused into a verdict. Keyword arguments: `verdict_id` (int, a `checks.Verdict`) and
 `media_item_id` (int). The policy listens to decide every live case of that media item.
+
+`decision_made` is sent from `transaction.on_commit` once a new current Decision is stored.
+Keyword argument: `decision_id` (int, the `policy.Decision` pk). Callbacks and statements listen.
 """
 
 from django.dispatch import Signal
 
 media_item_stored = Signal()
 verdict_fused = Signal()
+decision_made = Signal()
