@@ -48,6 +48,9 @@ INSTALLED_APPS = [
     "triage.checks",
     "triage.policy",
     "triage.audit",
+    "integrations.callbacks",
+    "integrations.transparency",
+    "triage.dashboard",
 ]
 
 MIDDLEWARE = [
@@ -153,10 +156,22 @@ SUBMISSION_SWEEP_AFTER_SECONDS = envint("SUBMISSION_SWEEP_AFTER_SECONDS", 60)
 SUBMISSION_CLAIM_LEASE_SECONDS = envint("SUBMISSION_CLAIM_LEASE_SECONDS", 1800)
 DATA_UPLOAD_MAX_MEMORY_SIZE = WEBHOOK_MAX_BODY_BYTES
 
+# Moderator dashboard: how long a moderator's claim on a case lasts without activity.
+DASHBOARD_LOCK_MINUTES = envint("DASHBOARD_LOCK_MINUTES", 15)
+LOGIN_URL = "/accounts/login/"
+LOGIN_REDIRECT_URL = "/"
+LOGOUT_REDIRECT_URL = "/accounts/login/"
+
 # Election calendar.
 ELECTION_PERIOD_DAYS = envint("ELECTION_PERIOD_DAYS", 30)
 # The /calendar/*.ics feeds hold public facts only; off: they need a logged-in staff user.
 CALENDAR_FEEDS_PUBLIC = envbool("CALENDAR_FEEDS_PUBLIC", True)
+# Window transitions (docs/transitions.md): beat interval, cases per task, how far back a missed
+# transition is still caught up, and when a batch whose worker vanished is taken over.
+WINDOW_TRANSITION_BEAT_SECONDS = envint("WINDOW_TRANSITION_BEAT_SECONDS", 20)
+WINDOW_TRANSITION_BATCH_SIZE = envint("WINDOW_TRANSITION_BATCH_SIZE", 200)
+WINDOW_TRANSITION_CATCHUP_HOURS = envint("WINDOW_TRANSITION_CATCHUP_HOURS", 168)
+WINDOW_TRANSITION_LEASE_SECONDS = envint("WINDOW_TRANSITION_LEASE_SECONDS", 300)
 
 # C2PA trust list: a PEM bundle of trust anchors; with none, valid signatures are "valid, untrusted".
 C2PA_TRUST_ANCHORS_FILE = envstr("C2PA_TRUST_ANCHORS_FILE")

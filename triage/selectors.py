@@ -24,12 +24,16 @@ def submission_for_event(*, platform_id: int, event_id: str) -> Submission | Non
     return event.submission if event else None
 
 
-def case_decision(*, case: Case) -> dict | None:
+def case_decision(*, case: Case, submission: Submission | None = None) -> dict | None:
     """Return the case's current decision for platforms, or None while undecided.
 
-    Decisions arrive with the policy issue; until then every case is undecided.
+    The same body the decision callback carries (integrations.callbacks.selectors.decision_body):
+    with `submission`, its `content_id` and `event_ids` are that platform's.
     """
-    return None
+    from integrations.callbacks.selectors import case_current_decision, decision_body
+
+    decision = case_current_decision(case_id=case.pk)
+    return decision_body(decision=decision, submission=submission) if decision else None
 
 
 def submission_status(*, submission: Submission) -> dict:
@@ -53,5 +57,5 @@ def submission_status(*, submission: Submission) -> dict:
             }
             for m in submission.media.select_related("media_item")
         ],
-        "decision": case_decision(case=case) if case else None,
+        "decision": case_decision(case=case, submission=submission) if case else None,
     }

@@ -1,0 +1,344 @@
+"""Writes for decision callbacks: fan a decision out, send one try, retry a dead letter.
+
+Every function that depends on the time takes `now` (default: `timezone.now()`), so tests move
+the clock instead of sleeping. The signature's timestamp is always the real wall-clock time: it
+is what the platform checks against its own clock to refuse replays.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import random
+from datetime import datetime, timedelta
+from email.utils import parsedate_to_datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from integrations.http import OutboundError, outbound_request
+from integrations.platforms.signing import SIGNATURE_HEADER, TIMESTAMP_HEADER, signature_compute
+from triage.audit.models import ActorKind
+from triage.audit.services import audit_record
+from triage.policy.models import Decision
+
+from .models import AttemptOutcome, Delivery, DeliveryAttempt, DeliveryState
+from .selectors import case_submissions, decision_body
+
+logger = logging.getLogger(__name__)
+
+IDEMPOTENCY_HEADER = "Idempotency-Key"
+GIVE_UP_AFTER = timedelta(hours=24)
+FIRST_RETRY = timedelta(seconds=30)
+MAX_INTERVAL = timedelta(hours=1)
+# A claim older than this belongs to a worker that died mid-send: the row is put back in line.
+CLAIM_EXPIRES = timedelta(minutes=5)
+EXCERPT_CHARS = 500
+# 408 and 429 are "try later"; 425 (Too Early) too, as the outbound module treats it.
+_RETRYABLE_4XX = {408, 425, 429}
+
+
+def _now(now: datetime | None) -> datetime:
+    return now or timezone.now()
+
+
+def retry_delay(*, attempt: int, rng: random.Random | None = None) -> timedelta:
+    """Return the wait after failed try number `attempt` (1-based): 30 s, 1 m, 2 m, … capped at 1 h.
+
+    Each wait is jittered by ±20 % (never above the cap) so the deliveries of one platform
+    outage do not all come back in the same second.
+    """
+    base = min(FIRST_RETRY.total_seconds() * 2 ** (attempt - 1), MAX_INTERVAL.total_seconds())
+    jittered = base * (rng or random).uniform(0.8, 1.2)
+    return timedelta(seconds=min(jittered, MAX_INTERVAL.total_seconds()))
+
+
+def _retry_after(value: str | None, *, now: datetime) -> timedelta | None:
+    """Parse a Retry-After header (seconds or an HTTP date); None when absent or unreadable."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return timedelta(seconds=int(value))
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(when - now, timedelta(0)) if when.tzinfo else None
+
+
+def _enqueue(delivery_ids: list[int]) -> None:
+    """Enqueue one send per delivery once the transaction commits (the beat task is the safety net)."""
+    if not delivery_ids:
+        return
+
+    def send() -> None:
+        from .tasks import deliver_callback
+
+        for delivery_id in delivery_ids:
+            try:
+                deliver_callback.delay(delivery_id)
+            except Exception:  # noqa: BLE001  (broker down: the due-rows sweep sends it later)
+                logger.warning("could not enqueue delivery %s; the sweep will pick it up", delivery_id)
+
+    transaction.on_commit(send)
+
+
+@transaction.atomic
+def decision_fan_out(*, decision_id: int, now: datetime | None = None) -> list[Delivery]:
+    """Create one delivery per submission of the decision's case on a platform with a callback URL.
+
+    Idempotent (a second call for the same decision creates nothing). A decision that is no
+    longer current is not sent: its successor carries the case's whole state. Pending deliveries
+    of older decisions for the same content are marked superseded.
+    """
+    now = _now(now)
+    decision = (
+        Decision.objects.select_for_update()
+        .select_related("policy_version", "supersedes", "case")
+        .get(pk=decision_id)
+    )
+    if not decision.is_current:
+        return []
+    created: list[Delivery] = []
+    skipped: list[str] = []
+    for submission in case_submissions(case_id=decision.case_id):
+        platform = submission.platform
+        if not platform.callback_url or not platform.enabled:
+            skipped.append(platform.slug)  # such platforms poll the status URL
+            continue
+        delivery, was_created = Delivery.objects.get_or_create(
+            decision=decision,
+            submission=submission,
+            defaults={
+                "platform": platform,
+                "content_id": submission.content_id,
+                "idempotency_key": f"{decision.decision_id}:{platform.slug}:{submission.pk}",
+                "url": platform.callback_url,
+                "body": decision_body(decision=decision, submission=submission),
+                "next_attempt_at": now,
+                "give_up_at": now + GIVE_UP_AFTER,
+            },
+        )
+        if not was_created:
+            continue
+        created.append(delivery)
+        # Only current decisions are fanned out, so any other decision's pending delivery is older.
+        stale = Delivery.objects.filter(submission=submission, state=DeliveryState.PENDING).exclude(
+            decision=decision
+        )
+        stale_ids = list(stale.values_list("pk", flat=True))
+        if stale_ids:
+            Delivery.objects.filter(pk__in=stale_ids, state=DeliveryState.PENDING).update(
+                state=DeliveryState.SUPERSEDED, next_attempt_at=None, updated_at=now
+            )
+    if created:
+        audit_record(
+            action="decision.fanned_out",
+            case_id=decision.case_id,
+            inputs={"decision_id": str(decision.decision_id)},
+            outcome={
+                "deliveries": [
+                    {"id": d.pk, "platform": d.platform.slug, "content_id": d.content_id} for d in created
+                ],
+                "platforms_polling": sorted(set(skipped)),
+            },
+            policy_version=decision.policy_version.version if decision.policy_version_id else None,
+        )
+    _enqueue([d.pk for d in created])
+    return created
+
+
+def _claim(*, delivery_id: int, now: datetime) -> bool:
+    """Take the delivery for this worker if it is pending and due; False if someone else has it."""
+    return bool(
+        Delivery.objects.filter(pk=delivery_id, state=DeliveryState.PENDING, next_attempt_at__lte=now).update(
+            state=DeliveryState.SENDING, claimed_at=now, attempts=F("attempts") + 1, updated_at=now
+        )
+    )
+
+
+def _send(delivery: Delivery) -> tuple[int | None, int | None, str, str, object]:
+    """POST the frozen body, signed. Return (status, ms, excerpt, error, response or error)."""
+    raw = json.dumps(delivery.body, separators=(",", ":"), ensure_ascii=False).encode()
+    secrets_ = delivery.platform.signing_secrets()
+    timestamp = str(int(timezone.now().timestamp()))
+    headers = {
+        "Content-Type": "application/json",
+        TIMESTAMP_HEADER: timestamp,
+        SIGNATURE_HEADER: signature_compute(secret=secrets_[0], timestamp=timestamp, body=raw),
+        IDEMPOTENCY_HEADER: delivery.idempotency_key,
+    }
+    try:
+        response = outbound_request(
+            "POST",
+            delivery.url,
+            data=raw,
+            headers=headers,
+            allow_private=delivery.platform.allow_private_fetch,
+            connect_timeout=getattr(settings, "CALLBACK_CONNECT_TIMEOUT", 5.0),
+            read_timeout=getattr(settings, "CALLBACK_READ_TIMEOUT", 10.0),
+            max_bytes=64 * 1024,
+            max_redirects=0,
+            retries=0,
+        )
+    except OutboundError as exc:
+        return exc.status, None, "", exc.message[:500], exc
+    excerpt = response.body[:EXCERPT_CHARS].decode("utf-8", "replace")[:EXCERPT_CHARS]
+    return response.status, int(response.elapsed * 1000), excerpt, "", response
+
+
+def delivery_attempt(*, delivery_id: int, now: datetime | None = None) -> DeliveryAttempt | None:
+    """Claim a due delivery, send it once and record the receipt; None if it was not ours to send.
+
+    2xx: delivered. A 4xx other than 408/425/429, or a permanent transport error (blocked
+    address, bad URL): dead letter at once. Anything else (5xx, timeouts, refused connections,
+    429): retried after `retry_delay` (or the Retry-After the platform asked for, up to an hour)
+    until `give_up_at`, then a dead letter.
+    """
+    now = _now(now)
+    if not _claim(delivery_id=delivery_id, now=now):
+        return None
+    delivery = Delivery.objects.select_related("platform", "decision").get(pk=delivery_id)
+    # The HTTP call runs outside any transaction: no row lock is held while a platform is slow.
+    status, elapsed_ms, excerpt, error, answer = _send(delivery)
+    return _delivery_record(
+        delivery_id=delivery_id,
+        now=now,
+        status=status,
+        elapsed_ms=elapsed_ms,
+        excerpt=excerpt,
+        error=error,
+        answer=answer,
+    )
+
+
+@transaction.atomic
+def _delivery_record(
+    *,
+    delivery_id: int,
+    now: datetime,
+    status: int | None,
+    elapsed_ms: int | None,
+    excerpt: str,
+    error: str,
+    answer,
+) -> DeliveryAttempt:
+    delivery = Delivery.objects.select_for_update().select_related("platform", "decision").get(pk=delivery_id)
+    retry_at = None
+    if status is not None and 200 <= status < 300:
+        outcome = AttemptOutcome.DELIVERED
+    elif isinstance(answer, OutboundError) and answer.permanent and status is None:
+        outcome = AttemptOutcome.PERMANENT
+    elif status is not None and 400 <= status < 500 and status not in _RETRYABLE_4XX:
+        outcome = AttemptOutcome.PERMANENT
+        error = error or f"HTTP {status}: the platform refused the callback"
+    else:
+        wait = retry_delay(attempt=delivery.attempts)
+        asked = _retry_after(getattr(answer, "headers", {}).get("Retry-After"), now=now) if status else None
+        if asked is not None:
+            wait = min(asked, MAX_INTERVAL)
+        retry_at = now + wait
+        if retry_at > delivery.give_up_at:
+            outcome, retry_at = AttemptOutcome.GAVE_UP, None
+        else:
+            outcome = AttemptOutcome.RETRY
+        error = error or f"HTTP {status}"
+    attempt = DeliveryAttempt.objects.create(
+        delivery=delivery,
+        number=delivery.attempts,
+        started_at=now,
+        status_code=status,
+        response_ms=elapsed_ms,
+        response_excerpt=excerpt,
+        error=error[:500],
+        outcome=outcome,
+        retry_at=retry_at,
+    )
+    delivery.last_status = status
+    delivery.last_error = "" if outcome == AttemptOutcome.DELIVERED else error
+    delivery.claimed_at = None
+    if outcome == AttemptOutcome.DELIVERED:
+        delivery.state, delivery.delivered_at, delivery.next_attempt_at = DeliveryState.DELIVERED, now, None
+        audit_record(
+            action="delivery.delivered",
+            case_id=delivery.decision.case_id,
+            inputs={"delivery_id": delivery.pk, "decision_id": str(delivery.decision.decision_id)},
+            outcome={"platform": delivery.platform.slug, "status": status, "attempts": delivery.attempts},
+        )
+    elif outcome == AttemptOutcome.RETRY:
+        delivery.state, delivery.next_attempt_at = DeliveryState.PENDING, retry_at
+    else:
+        delivery.state, delivery.dead_at, delivery.next_attempt_at = DeliveryState.DEAD, now, None
+        audit_record(
+            action="delivery.dead",
+            case_id=delivery.decision.case_id,
+            inputs={"delivery_id": delivery.pk, "decision_id": str(delivery.decision.decision_id)},
+            outcome={
+                "platform": delivery.platform.slug,
+                "reason": outcome,
+                "status": status,
+                "error": error[:200],
+                "attempts": delivery.attempts,
+            },
+        )
+    delivery.save()
+    return attempt
+
+
+@transaction.atomic
+def deliveries_recover_claims(*, now: datetime | None = None) -> int:
+    """Put back in line the deliveries whose worker died while sending (claim older than 5 min).
+
+    The lost try counts as an attempt; the platform may have received it, which the
+    Idempotency-Key makes harmless.
+    """
+    now = _now(now)
+    return Delivery.objects.filter(state=DeliveryState.SENDING, claimed_at__lt=now - CLAIM_EXPIRES).update(
+        state=DeliveryState.PENDING,
+        next_attempt_at=now,
+        claimed_at=None,
+        last_error="worker lost",
+        updated_at=now,
+    )
+
+
+@transaction.atomic
+def delivery_retry(*, delivery_id: int, user, now: datetime | None = None) -> Delivery:
+    """Send a dead letter again now, with a fresh 24-hour retry window (a moderator's action).
+
+    Refused (ValidationError) unless the delivery is dead, or when its decision has been
+    superseded: the platform should get the current decision, not an old one.
+    """
+    now = _now(now)
+    delivery = Delivery.objects.select_for_update().select_related("decision", "platform").get(pk=delivery_id)
+    if delivery.state != DeliveryState.DEAD:
+        raise ValidationError(
+            {"delivery": [f"Only dead letters can be retried; this one is {delivery.state}."]}
+        )
+    if not delivery.decision.is_current:
+        raise ValidationError(
+            {
+                "delivery": [
+                    "Its decision has been superseded; the platform gets the current decision instead."
+                ]
+            }
+        )
+    delivery.state = DeliveryState.PENDING
+    delivery.next_attempt_at = now
+    delivery.give_up_at = now + GIVE_UP_AFTER
+    delivery.dead_at = None
+    delivery.save()
+    audit_record(
+        action="delivery.retried",
+        actor_kind=ActorKind.MODERATOR,
+        actor_user=user,
+        case_id=delivery.decision.case_id,
+        inputs={"delivery_id": delivery.pk, "decision_id": str(delivery.decision.decision_id)},
+        outcome={"platform": delivery.platform.slug, "give_up_at": delivery.give_up_at},
+    )
+    _enqueue([delivery.pk])
+    return delivery

@@ -1,0 +1,23 @@
+"""Celery tasks for decision callbacks: thin wrappers that take ids and call services."""
+
+from celery import shared_task
+from django.utils import timezone
+
+from . import selectors, services
+
+
+@shared_task(acks_late=True)
+def deliver_callback(delivery_id: int) -> str:
+    """Send one due delivery (a no-op when another worker claimed it or it is not due)."""
+    attempt = services.delivery_attempt(delivery_id=delivery_id)
+    return attempt.outcome if attempt else "not claimed"
+
+
+@shared_task
+def dispatch_due() -> int:
+    """Recover lost claims and enqueue every due delivery (periodic, see CallbacksConfig.ready)."""
+    services.deliveries_recover_claims()
+    due = selectors.deliveries_due(now=timezone.now())
+    for delivery_id in due:
+        deliver_callback.delay(delivery_id)
+    return len(due)

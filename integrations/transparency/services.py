@@ -1,0 +1,94 @@
+"""Store a DSA statement of reasons for each decision that restricts content."""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from triage.audit.services import audit_record
+from triage.policy.models import Decision
+
+from .build import ACTION_VISIBILITY, REASON_KEYWORDS, SorInputError, statement_of_reasons_build
+from .models import StatementOfReasons
+from .validate import statement_of_reasons_validate
+
+
+def decision_restricts(*, decision: Decision) -> bool:
+    """Whether any action restricts the content (a statement of reasons is due)."""
+    return any(a.get("type") in ACTION_VISIBILITY for a in decision.actions if isinstance(a, dict))
+
+
+def sor_input(*, decision: Decision, submission) -> dict:
+    """Map a decision and one platform submission to `statement_of_reasons_build`'s input."""
+    case = decision.case
+    reasons = [
+        a.get("reason") for a in decision.actions if isinstance(a, dict) and a.get("type") == "escalate"
+    ]
+    reasons += [r for r in decision.matched_rules or [] if r in REASON_KEYWORDS]
+    labels = [a for a in decision.actions if isinstance(a, dict) and a.get("type") == "label"]
+    language = (labels[0].get("language") if labels else None) or submission.language or None
+    return {
+        "decision_id": str(decision.decision_id),
+        "submission_ref": f"{submission.platform.slug}-{submission.pk}",
+        "decided_at": decision.created_at,
+        "content_date": submission.posted_at or submission.created_at,
+        "media_type": case.media_item.media_type if case.media_item_id else "",
+        "actions": decision.actions,
+        "reporter_kind": submission.report_source,
+        "decided_by": decision.decided_by,
+        "verdict": decision.verdict or {},
+        "reasons": [r for r in reasons if isinstance(r, str)],
+        "phase": decision.phase,
+        "phase_country": (decision.phase_reason or {}).get("country"),
+        "audience_countries": list(case.audience_countries or []),
+        "content_language": language,
+    }
+
+
+@transaction.atomic
+def statements_for_decision(*, decision_id: int) -> list[StatementOfReasons]:
+    """Build, validate and store one statement per platform submission of a restricting decision.
+
+    Idempotent; nothing for a decision that restricts nothing (escalate, no_action). A statement
+    that cannot be built or does not validate is stored with its errors, never dropped.
+    """
+    from integrations.callbacks.selectors import case_submissions
+
+    decision = Decision.objects.select_related("case__media_item").get(pk=decision_id)
+    if not decision_restricts(decision=decision):
+        return []
+    stored = []
+    for submission in case_submissions(case_id=decision.case_id):
+        if StatementOfReasons.objects.filter(decision=decision, submission=submission).exists():
+            continue
+        statement, errors = {}, {}
+        try:
+            statement = statement_of_reasons_build(
+                decision=sor_input(decision=decision, submission=submission)
+            )
+            errors = statement_of_reasons_validate(statement)
+        except SorInputError as exc:
+            errors = exc.errors
+        stored.append(
+            StatementOfReasons.objects.create(
+                decision=decision,
+                platform=submission.platform,
+                submission=submission,
+                puid=statement.get("puid", ""),
+                statement=statement,
+                errors=errors,
+                valid=not errors,
+                decided_at=decision.created_at,
+            )
+        )
+    if stored:
+        audit_record(
+            action="statements.stored",
+            case_id=decision.case_id,
+            inputs={"decision_id": str(decision.decision_id)},
+            outcome={
+                "statements": [
+                    {"id": s.pk, "puid": s.puid, "valid": s.valid, "errors": s.errors} for s in stored
+                ]
+            },
+        )
+    return stored
