@@ -450,3 +450,76 @@ class AuthorizedLikeness(models.Model):
 
     def __str__(self) -> str:
         return f"Authorized {self.kind} of {self.person}"
+
+
+class TransitionKind(models.TextChoices):
+    OPENED = "opened", "Window opened"
+    CLOSED = "closed", "Window closed"
+
+
+class WindowTransition(models.Model):
+    """A silence window opening or closing, recorded once: the claim behind exactly-once re-evaluation.
+
+    The identity is (window, kind, boundary_at), where boundary_at is the window's start (opened)
+    or end (closed) when the transition happened. The unique constraint is the claim: two beats
+    racing insert the same row and one of them loses. An operator who extends a live window moves
+    its end, so the close at the new end is a new identity and nothing closes at the old one.
+    """
+
+    window = models.ForeignKey(
+        SilenceWindow, on_delete=models.SET_NULL, null=True, blank=True, related_name="transitions"
+    )
+    kind = models.CharField(max_length=8, choices=TransitionKind.choices)
+    boundary_at = models.DateTimeField(help_text="the window's start (opened) or end (closed), UTC")
+    # Kept for the record: a recomputation may delete the window later.
+    country = models.CharField(max_length=2)
+    regions = models.JSONField(default=list, blank=True)
+    window_label = models.CharField(max_length=300, blank=True)
+    # The clock reading of the beat that recorded it (later than boundary_at after downtime).
+    recorded_at = models.DateTimeField()
+    cases_total = models.PositiveIntegerField(default=0)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["boundary_at", "kind"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["window", "kind", "boundary_at"], name="one_transition_per_window_boundary"
+            )
+        ]
+        indexes = [models.Index(fields=["finished_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.window_label} {self.kind} at {self.boundary_at:%Y-%m-%d %H:%M} UTC"
+
+
+class TransitionBatchState(models.TextChoices):
+    PENDING = "pending", "Pending"
+    RUNNING = "running", "Running"
+    DONE = "done", "Done"
+
+
+class WindowTransitionBatch(models.Model):
+    """Up to WINDOW_TRANSITION_BATCH_SIZE case ids of a transition to re-evaluate: the outbox row.
+
+    Committed with the transition; its task is enqueued on commit, and the beat re-enqueues a
+    batch left pending or running past the lease (a lost message, a worker that died).
+    """
+
+    transition = models.ForeignKey(WindowTransition, on_delete=models.CASCADE, related_name="batches")
+    case_ids = models.JSONField(default=list)
+    state = models.CharField(
+        max_length=8, choices=TransitionBatchState.choices, default=TransitionBatchState.PENDING
+    )
+    enqueued_at = models.DateTimeField(null=True, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    done_at = models.DateTimeField(null=True, blank=True)
+    # Cases whose re-evaluation raised (logged by id; the batch still completes).
+    failed_case_ids = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["transition", "pk"]
+        indexes = [models.Index(fields=["state", "enqueued_at"])]
+
+    def __str__(self) -> str:
+        return f"batch {self.pk} of {self.transition_id} ({len(self.case_ids)} cases, {self.state})"

@@ -1,0 +1,86 @@
+"""Fixtures for window transitions: an empty calendar, a silence window, cases with audiences.
+
+The seed migration loads a real calendar into every database; transition tests start from an
+empty one so only the windows they create can transition.
+"""
+
+from datetime import UTC, date, datetime, time
+
+import pytest
+
+from elections.models import Country, Election, SilenceRule, WindowTransition
+from elections.services import election_create, silence_rule_save
+from triage.models import Case, CaseStatus
+
+# Slovakia votes 30 September 2030, 07:00-22:00 Bratislava time (CEST, UTC+2); silence from
+# 48 hours before polls open: 28 September 05:00 UTC to 30 September 20:00 UTC.
+SK_OPENS = datetime(2030, 9, 28, 5, tzinfo=UTC)
+SK_CLOSES = datetime(2030, 9, 30, 20, tzinfo=UTC)
+
+
+@pytest.fixture(autouse=True)
+def _empty_calendar(request):
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None and not {"db", "transactional_db"} & set(request.fixturenames):
+        return
+    request.getfixturevalue("transactional_db" if marker and marker.kwargs.get("transaction") else "db")
+    WindowTransition.objects.all().delete()
+    Election.objects.all().delete()
+    SilenceRule.objects.all().delete()
+
+
+def _country(code: str, zones: list[str]) -> None:
+    Country.objects.update_or_create(
+        code=code, defaults={"name": code, "time_zones": zones, "languages": [], "no_silence_note": ""}
+    )
+    silence_rule_save(
+        country=code,
+        start_mode="hours_before_polls_open",
+        start_hours=48,
+        start_clock="elapsed",
+        end_mode="polls_close",
+        source_urls=["https://example.org/law"],
+    )
+
+
+@pytest.fixture
+def slovak_election():
+    """Return the 2030 Slovak election, whose one window runs SK_OPENS to SK_CLOSES."""
+    _country("SK", ["Europe/Bratislava"])
+    election = election_create(
+        country="SK",
+        name="2030 Slovak parliamentary election",
+        kind="parliamentary",
+        voting_days=[date(2030, 9, 30)],
+        polls_open=time(7),
+        polls_close=time(22),
+    )
+    window = election.windows.get()
+    assert (window.start, window.end) == (SK_OPENS, SK_CLOSES)
+    return election
+
+
+@pytest.fixture
+def indian_phase_election():
+    """Return a two-phase Indian election: phase 1 votes in Tamil Nadu, phase 2 in Kerala."""
+    _country("IN", ["Asia/Kolkata"])
+    return election_create(
+        country="IN",
+        name="2029 Indian general election",
+        kind="general",
+        voting_days=[date(2029, 4, 19), date(2029, 4, 26)],
+        polls_open=time(7),
+        polls_close=time(18),
+        phases=[
+            {"number": 1, "voting_days": [date(2029, 4, 19)], "regions": ["IN-TN"]},
+            {"number": 2, "voting_days": [date(2029, 4, 26)], "regions": ["IN-KL"]},
+        ],
+    )
+
+
+def make_case(*countries: str, regions: list[str] | None = None, status: str = CaseStatus.NEW) -> Case:
+    """Create a live case whose audience is `countries` (and `regions`)."""
+    codes = sorted(countries)
+    return Case.objects.create(
+        audience_countries=codes, audience_regions=regions or [], audience_key=",".join(codes), status=status
+    )
