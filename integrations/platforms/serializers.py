@@ -42,6 +42,8 @@ class CreatorDisclosure(serializers.Serializer):
     ai_label = serializers.BooleanField(required=False, allow_null=True)
     text = Text(required=False, allow_blank=True, max_length=2000)
     language = Text(required=False, allow_blank=True, max_length=35, validators=[_language])
+    # The creator (or platform) presents the content as satire or parody: a policy input.
+    satire = serializers.BooleanField(required=False, allow_null=True)
 
 
 class Content(serializers.Serializer):

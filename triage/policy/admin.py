@@ -1,0 +1,134 @@
+"""Admin for policy versions (validated on save, immutable once active) and decisions (read-only)."""
+
+from __future__ import annotations
+
+import json
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.template.response import TemplateResponse
+
+from . import services
+from .engine import rules_describe, rules_validate
+from .models import Decision, PolicyStatus, PolicyVersion
+
+SHADOW_DAYS = 7
+
+
+class PolicyVersionForm(forms.ModelForm):
+    class Meta:
+        model = PolicyVersion
+        fields = ["description", "rules"]
+        widgets = {
+            "rules": forms.Textarea(attrs={"rows": 30, "cols": 120, "style": "font-family: monospace"})
+        }
+
+    def clean_rules(self):
+        rules = self.cleaned_data.get("rules")
+        errors = rules_validate(rules)
+        if errors:
+            raise ValidationError([f"{key}: {msg}" for key, msgs in errors.items() for msg in msgs])
+        return rules
+
+
+@admin.register(PolicyVersion)
+class PolicyVersionAdmin(admin.ModelAdmin):
+    """Drafts are edited here; active and retired versions are read-only (copy one to a new draft)."""
+
+    form = PolicyVersionForm
+    list_display = ["version", "status", "description", "created_at", "activated_at"]
+    list_filter = ["status"]
+    actions = ["shadow_run", "activate", "copy_to_draft"]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and obj.status != PolicyStatus.DRAFT:
+            return ["version", "status", "description", "rules_pretty", "rules_summary", "activated_at"]
+        return ["version", "status", "rules_summary"]
+
+    def get_fields(self, request, obj=None):
+        if obj is not None and obj.status != PolicyStatus.DRAFT:
+            return ["version", "status", "description", "rules_summary", "rules_pretty", "activated_at"]
+        return ["version", "status", "description", "rules_summary", "rules"]
+
+    @admin.display(description="rules (JSON)")
+    def rules_pretty(self, obj):
+        return json.dumps(obj.rules, indent=2, ensure_ascii=False)
+
+    @admin.display(description="rules in evaluation order (first match decides)")
+    def rules_summary(self, obj):
+        if obj is None or not isinstance(obj.rules, dict) or rules_validate(obj.rules):
+            return "—"
+        return "\n".join(rules_describe(obj.rules))
+
+    def has_delete_permission(self, request, obj=None):
+        # Decisions point at their version; drafts nobody used may go.
+        return obj is None or (obj.status == PolicyStatus.DRAFT and not obj.decisions.exists())
+
+    def save_model(self, request, obj, form, change):
+        if obj.pk is None:
+            draft = services.policy_draft_create(
+                rules=obj.rules, description=obj.description, user=request.user
+            )
+            obj.pk, obj.version, obj.status = draft.pk, draft.version, draft.status
+            obj._state.adding = False
+            return
+        if PolicyVersion.objects.filter(pk=obj.pk, status=PolicyStatus.DRAFT).exists():
+            super().save_model(request, obj, form, change)
+
+    @admin.action(description=f"Shadow run over the last {SHADOW_DAYS} days (writes nothing)")
+    def shadow_run(self, request, queryset):
+        reports = [services.policy_shadow_run(policy_version_id=v.pk, days=SHADOW_DAYS) for v in queryset]
+        context = {**self.admin_site.each_context(request), "reports": reports, "title": "Shadow run"}
+        return TemplateResponse(request, "admin/policy/shadow_report.html", context)
+
+    @admin.action(description="Activate (retires the active version)")
+    def activate(self, request, queryset):
+        if queryset.count() != 1:
+            self.message_user(request, "Select exactly one version to activate.", messages.ERROR)
+            return
+        try:
+            version = services.policy_activate(policy_version_id=queryset.get().pk, user=request.user)
+        except ValidationError as exc:
+            self.message_user(request, "; ".join(exc.messages), messages.ERROR)
+            return
+        self.message_user(request, f"Policy v{version.version} is now active.")
+
+    @admin.action(description="Copy to a new draft")
+    def copy_to_draft(self, request, queryset):
+        for version in queryset:
+            draft = services.policy_draft_create(
+                rules=version.rules,
+                description=f"Copy of v{version.version}: {version.description}"[:500],
+                user=request.user,
+                based_on=version,
+            )
+            self.message_user(request, f"Draft v{draft.version} created from v{version.version}.")
+
+
+@admin.register(Decision)
+class DecisionAdmin(admin.ModelAdmin):
+    """Read-only: decisions are made by the policy or through the moderator services."""
+
+    list_display = [
+        "decision_id",
+        "case",
+        "phase",
+        "decided_by",
+        "hold_reason",
+        "review_deadline",
+        "is_current",
+        "created_at",
+    ]
+    list_filter = ["phase", "decided_by", "is_current", "hold_reason"]
+    search_fields = ["case__id"]
+    readonly_fields = [f.name for f in Decision._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,28 @@
+"""Reads of the policy: current decisions, the review queue, the active version."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from triage.models import Case, CaseStatus
+
+from .models import Decision, PolicyStatus, PolicyVersion
+
+
+def policy_active() -> PolicyVersion | None:
+    return PolicyVersion.objects.filter(status=PolicyStatus.ACTIVE).first()
+
+
+def decision_current(*, case_id: int) -> Decision | None:
+    return Decision.objects.filter(case_id=case_id, is_current=True).select_related("policy_version").first()
+
+
+def decisions_for_case(*, case_id: int) -> QuerySet[Decision]:
+    return Decision.objects.filter(case_id=case_id).order_by("-created_at", "-pk")
+
+
+def cases_review_queue() -> QuerySet[Case]:
+    """Cases a human must look at, most urgent first (silence holds, then earliest deadline)."""
+    return Case.objects.filter(status=CaseStatus.AWAITING_REVIEW, merged_into__isnull=True).order_by(
+        "-priority", "created_at"
+    )

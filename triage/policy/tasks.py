@@ -1,0 +1,18 @@
+"""Celery tasks of the policy: thin wrappers that take ids and call the services."""
+
+from __future__ import annotations
+
+from celery import shared_task
+from django.db import OperationalError
+
+
+@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=5)
+def case_decide_task(self, case_id: int, trigger: str) -> str:
+    """Decide one case with the active policy (idempotent: a re-run with the same outcome is a no-op)."""
+    from .services import case_decide_by_policy
+
+    try:
+        decision = case_decide_by_policy(case_id=case_id, trigger=trigger)
+    except OperationalError as exc:  # a lock timeout or a dropped connection: try again shortly
+        raise self.retry(exc=exc, countdown=2 ** (self.request.retries + 1)) from exc
+    return str(decision.decision_id) if decision else "unchanged"
