@@ -19,11 +19,13 @@ import numpy as np
 
 from integrations.banks.fingerprints import audio as audio_fp
 from integrations.banks.fingerprints import image as image_fp
+from integrations.banks.fingerprints import video as video_fp
 from integrations.banks.index import AudioIndex, HashIndex
 from tests.banks import media
 
 AUDIO_MIN_HASHES = 20
 IMAGE_MAX_DISTANCE = 31
+VIDEO_MIN_FRACTION = 0.5
 
 
 def speech_corpus(work: Path, n: int, rng: random.Random) -> list[Path]:
@@ -158,20 +160,88 @@ def image_table(work: Path, n_photos: int) -> dict:
     return {"zero_false_match_bar_bits": bar, "default_bar_bits": IMAGE_MAX_DISTANCE, "rows": rows}
 
 
+VIDEO_TRANSFORMS = {
+    "identity": (),
+    "h264_crf35": ("-c:v", "libx264", "-crf", "35"),
+    "downscale_320x240": ("-vf", "scale=320:240", "-c:v", "libx264"),
+    "mpeg4_25fps": ("-c:v", "mpeg4", "-q:v", "8", "-r", "25"),
+    "trim_first_2s": ("-ss", "2", "-c:v", "libx264"),
+}
+
+
+def video_table(work: Path, n_videos: int) -> dict:
+    """Slideshow videos of four generated photos each; half banked, half unrelated."""
+    videos = []
+    for v in range(n_videos):
+        stills = [media.photo(work / f"v{v}-{k}.png", seed=5000 + 4 * v + k) for k in range(4)]
+        videos.append(media.video_from_images(work / f"v{v}.mp4", stills))
+    n_banked = n_videos // 2
+    banked, unrelated = videos[:n_banked], videos[n_banked:]
+    frames, owners = [], []
+    for i, path in enumerate(banked):
+        hashes, _ = video_fp.video_keyframe_hashes(path)
+        frames += [np.frombuffer(h, np.uint8) for h in hashes]
+        owners += [i] * len(hashes)
+    sizes = np.bincount(owners)
+    index = HashIndex(np.stack(frames), np.array(owners))
+
+    def query(path: Path) -> dict[int, float]:
+        hashes, _ = video_fp.video_keyframe_hashes(path)
+        found: dict[int, set] = {}
+        for qi, (hit_owners, distances) in enumerate(
+            index.search(np.stack([np.frombuffer(h, np.uint8) for h in hashes]), IMAGE_MAX_DISTANCE)
+        ):
+            for owner in hit_owners[distances <= IMAGE_MAX_DISTANCE].tolist():
+                found.setdefault(owner, set()).add(qi)
+        return {o: len(q) / min(len(hashes), sizes[o]) for o, q in found.items()}
+
+    rows = {}
+    for name, args in VIDEO_TRANSFORMS.items():
+        hits = wrong = false = 0
+        for i, src in enumerate(banked):
+            copy = media.ffmpeg(src, work / f"{src.stem}-{name}.mp4", *args) if args else src
+            score = query(copy)
+            hits += score.get(i, 0) >= VIDEO_MIN_FRACTION
+            wrong += sum(1 for o, f in score.items() if o != i and f >= VIDEO_MIN_FRACTION)
+        for src in unrelated:
+            copy = media.ffmpeg(src, work / f"{src.stem}-{name}.mp4", *args) if args else src
+            false += sum(1 for f in query(copy).values() if f >= VIDEO_MIN_FRACTION)
+        rows[name] = {
+            "recall_at_default_threshold": hits / len(banked),
+            "queries": len(banked),
+            "wrong_item_matches": wrong,
+            "false_matches_unrelated": false,
+            "unrelated_queries": len(unrelated),
+        }
+        print("video", name, rows[name], flush=True)
+    return {
+        "default_bar": f"{VIDEO_MIN_FRACTION:.0%} of keyframes within {IMAGE_MAX_DISTANCE} bits",
+        "rows": rows,
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--clips", type=int, default=64)
     parser.add_argument("--photos", type=int, default=400)
+    parser.add_argument("--videos", type=int, default=24)
+    parser.add_argument("--only", choices=["audio", "image", "video"], help="run one table")
     parser.add_argument("--out", type=Path, default=Path("var/bench-banks-robustness.json"))
     args = parser.parse_args()
     started = time.monotonic()
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        (work / "a").mkdir()
-        (work / "i").mkdir()
-        result = {"audio": audio_table(work / "a", args.clips), "image": image_table(work / "i", args.photos)}
+        tables = {"audio": (audio_table, args.clips), "image": (image_table, args.photos)}
+        tables["video"] = (video_table, args.videos)
+        result = {}
+        for name, (table, size) in tables.items():
+            if args.only in (None, name):
+                (work / name).mkdir()
+                result[name] = table(work / name, size)
     result["seconds"] = round(time.monotonic() - started, 1)
     args.out.parent.mkdir(parents=True, exist_ok=True)
+    if args.out.exists() and args.only:  # refresh one table, keep the others
+        result = {**json.loads(args.out.read_text()), **result}
     args.out.write_text(json.dumps(result, indent=2))
     print(json.dumps(result, indent=2))
 
