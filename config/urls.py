@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
@@ -7,4 +8,7 @@ urlpatterns = [
     path("", include("elections.urls")),
     path("", include("integrations.platforms.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", include("triage.dashboard.urls")),  # the moderator dashboard: "/" is the queue
 ]

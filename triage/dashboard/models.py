@@ -1,0 +1,26 @@
+"""Who is reviewing a case right now.
+
+A CaseLock is the moderator's claim on a case (ROOST Coop's job lock): while it is unexpired
+nobody else can take the case or act on it. It expires on its own so an abandoned tab never
+blocks a case in a silence window, where review deadlines are minutes away.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+
+class CaseLock(models.Model):
+    case = models.OneToOneField("triage.Case", on_delete=models.CASCADE, related_name="review_lock")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    taken_at = models.DateTimeField()
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        ordering = ["expires_at"]
+
+    def __str__(self) -> str:
+        return f"case {self.case_id} taken by user {self.user_id} until {self.expires_at:%H:%M}"
+
+    def is_active(self, *, at=None) -> bool:
+        return self.expires_at > (at or timezone.now())

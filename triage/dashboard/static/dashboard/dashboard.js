@@ -1,0 +1,87 @@
+/* Moratorium dashboard: countdowns, media reveal, keyboard shortcuts. No build step. */
+(function () {
+  "use strict";
+
+  function formatLeft(ms) {
+    var sign = ms < 0 ? "-" : "";
+    var s = Math.abs(Math.floor(ms / 1000));
+    var d = Math.floor(s / 86400), h = Math.floor((s % 86400) / 3600), m = Math.floor((s % 3600) / 60);
+    if (d > 0) return sign + d + "d " + h + "h";
+    if (h > 0) return sign + h + "h " + m + "m";
+    return sign + m + "m " + (s % 60) + "s";
+  }
+
+  function tick() {
+    var now = Date.now();
+    document.querySelectorAll(".countdown[data-deadline]").forEach(function (el) {
+      var left = Date.parse(el.dataset.deadline) - now;
+      el.textContent = left < 0 ? "overdue " + formatLeft(left).slice(1) : formatLeft(left) + " left";
+      el.classList.toggle("overdue", left < 0);
+      el.classList.toggle("soon", left >= 0 && left < 15 * 60 * 1000);
+    });
+  }
+  tick();
+  setInterval(tick, 1000);
+
+  // Images stay blurred until the moderator chooses to look.
+  document.querySelectorAll(".media-frame .reveal").forEach(function (button) {
+    button.addEventListener("click", function () {
+      button.closest(".media-frame").classList.remove("blurred");
+    });
+  });
+
+  // Audio and video never play by themselves and start muted.
+  document.querySelectorAll("audio, video").forEach(function (el) {
+    el.muted = true;
+    el.autoplay = false;
+  });
+
+  function typing(event) {
+    var t = event.target;
+    return t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName));
+  }
+
+  var rows = Array.prototype.slice.call(document.querySelectorAll("tr.row[data-href]"));
+  var current = -1;
+  function select(i) {
+    if (!rows.length) return;
+    current = Math.max(0, Math.min(rows.length - 1, i));
+    rows.forEach(function (r, j) { r.classList.toggle("current", j === current); });
+    rows[current].scrollIntoView({ block: "nearest" });
+  }
+  rows.forEach(function (row) {
+    row.addEventListener("click", function (event) {
+      if (event.target.closest("a, button, form")) return;
+      window.location = row.dataset.href;
+    });
+  });
+
+  function submit(id) {
+    var form = document.getElementById(id);
+    if (form) form.requestSubmit ? form.requestSubmit() : form.submit();
+  }
+  function go(selector) {
+    var link = document.querySelector(selector);
+    if (link) window.location = link.href;
+  }
+
+  document.addEventListener("keydown", function (event) {
+    if (event.ctrlKey || event.metaKey || event.altKey || typing(event)) return;
+    var help = document.getElementById("help");
+    switch (event.key) {
+      case "j": select(current + 1); break;
+      case "k": select(current - 1); break;
+      case "Enter": case "o": if (current >= 0) window.location = rows[current].dataset.href; else return; break;
+      case "t": submit("take-form"); break;
+      case "r": submit("release-form"); break;
+      case "c": submit("confirm-form"); break;
+      case "d": var f = document.getElementById("decide-form"); if (f) { f.scrollIntoView(); var first = f.querySelector("select, input"); if (first) first.focus(); } break;
+      case "b": go("a#back-to-queue"); break;
+      case "n": go("a#next-case"); break;
+      case "u": document.querySelectorAll(".media-frame.blurred").forEach(function (m) { m.classList.remove("blurred"); }); break;
+      case "?": if (help) { help.open ? help.close() : help.showModal(); } break;
+      default: return;
+    }
+    event.preventDefault();
+  });
+})();
