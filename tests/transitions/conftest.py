@@ -4,13 +4,17 @@ The seed migration loads a real calendar into every database; transition tests s
 empty one so only the windows they create can transition.
 """
 
+import secrets
 from datetime import UTC, date, datetime, time
 
 import pytest
 
-from elections.models import Country, Election, SilenceRule, WindowTransition
+from elections.models import Country, Election, Person, SilenceRule, WindowTransition
 from elections.services import election_create, silence_rule_save
-from triage.models import Case, CaseStatus
+from integrations.platforms.models import Platform
+from integrations.platforms.services import platform_create
+from triage.checks.models import CheckRun, Verdict
+from triage.models import Case, CaseStatus, MediaItem, Submission, SubmissionMedia
 
 # Slovakia votes 30 September 2030, 07:00-22:00 Bratislava time (CEST, UTC+2); silence from
 # 48 hours before polls open: 28 September 05:00 UTC to 30 September 20:00 UTC.
@@ -84,3 +88,57 @@ def make_case(*countries: str, regions: list[str] | None = None, status: str = C
     return Case.objects.create(
         audience_countries=codes, audience_regions=regions or [], audience_key=",".join(codes), status=status
     )
+
+
+@pytest.fixture
+def active_policy():
+    """Return the active policy: the shipped default (loaded by migration, or created after a flush)."""
+    from triage.policy.default import DEFAULT_RULES
+    from triage.policy.selectors import policy_active
+    from triage.policy.services import policy_activate, policy_draft_create
+
+    policy = policy_active()
+    if policy is None:
+        draft = policy_draft_create(rules=DEFAULT_RULES, description="default")
+        policy = policy_activate(policy_version_id=draft.pk)
+    return policy
+
+
+@pytest.fixture
+def party_leader():
+    """Return a registered Slovak party leader (no authorized likeness)."""
+    if not Country.objects.filter(code="SK").exists():
+        _country("SK", ["Europe/Bratislava"])
+    return Person.objects.get_or_create(name="Michal Šimečka", country_id="SK", defaults={"party": "PS"})[0]
+
+
+def make_reported_case(
+    country: str, *, verdict: str = "likely_synthetic", subject: str = "Michal Šimečka"
+) -> Case:
+    """Create a case the way ingestion and checks leave it: stored audio, a platform's report, a verdict."""
+    codes = [country]
+    platform = Platform.objects.filter(slug="vidshare").first() or platform_create(slug="vidshare")[0]
+    media = MediaItem.objects.create(
+        sha256=secrets.token_hex(32), media_type="audio", mime_type="audio/mpeg", size_bytes=1000
+    )
+    case = Case.objects.create(
+        media_item=media, audience_countries=codes, audience_key=country, status=CaseStatus.CHECKING
+    )
+    submission = Submission.objects.create(
+        platform=platform,
+        content_id=f"post-{media.sha256[:10]}",
+        subjects=[subject],
+        report_source="user_report",
+        report_reason="synthetic_media",
+        audience_countries=codes,
+        case=case,
+        state="processed",
+    )
+    SubmissionMedia.objects.create(
+        submission=submission, position=0, case=case, state="stored", media_item=media
+    )
+    run = CheckRun.objects.create(media_item=media)
+    Verdict.objects.create(
+        run=run, media_item=media, label=verdict, confidence=0.9, reasons=["detector: 0.9"]
+    )
+    return case
