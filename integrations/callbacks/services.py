@@ -97,7 +97,7 @@ def decision_fan_out(*, decision_id: int, now: datetime | None = None) -> list[D
     """
     now = _now(now)
     decision = (
-        Decision.objects.select_for_update()
+        Decision.objects.select_for_update(of=("self",))
         .select_related("policy_version", "supersedes", "case")
         .get(pk=decision_id)
     )
