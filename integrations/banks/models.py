@@ -63,6 +63,8 @@ class BankedItem(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     added_at = models.DateTimeField(auto_now_add=True)
+    # Match indexes are rebuilt when this moves (an edited name or note must show in matches).
+    updated_at = models.DateTimeField(auto_now=True)
     media_item = models.ForeignKey(
         "triage.MediaItem", null=True, blank=True, on_delete=models.SET_NULL, related_name="banked_as"
     )

@@ -64,14 +64,14 @@ _lock = threading.Lock()
 def media_index(media_type: str) -> MediaIndex:
     """Return the match index for a media type, rebuilt when its banked items changed.
 
-    The index lives in process memory and is keyed on (count, newest id) of the banked items:
-    adding or removing an item changes that key, so every worker picks up changes on its next
-    query without a message bus. Disabled banks stay in the index and are filtered at match time,
-    so enabling one is instant.
+    The index lives in process memory and is keyed on (count, newest id, latest edit) of the
+    banked items: adding, removing or editing an item changes that key, so every worker picks up
+    changes on its next query without a message bus. Disabled banks stay in the index and are
+    filtered at match time, so enabling one is instant.
     """
     rows = BankedItem.objects.filter(media_type=media_type)
-    agg = rows.aggregate(n=Count("id"), newest=Max("id"))
-    state = (agg["n"], agg["newest"])
+    agg = rows.aggregate(n=Count("id"), newest=Max("id"), edited=Max("updated_at"))
+    state = (agg["n"], agg["newest"], agg["edited"])
     with _lock:
         cached = _cache.get(media_type)
         if cached is not None and cached.state == state:
