@@ -37,3 +37,32 @@ def test_a_decision_reaches_every_platform_through_the_worker(
     assert all(
         r.signature_ok and r.body["decision_id"] == str(decision.decision_id) for r in received.values()
     )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_periodic_sweep_sends_a_due_retry(celery_worker_process, make_callback_platform, platform_server):
+    from django.utils import timezone
+
+    from integrations.callbacks.tasks import dispatch_due
+
+    videoshare, _ = make_callback_platform("videoshare")
+    case = make_case()
+    make_submission(platform=videoshare, case=case, content_id="post-9", event_ids=["evt-1"])
+    platform_server.script = [(503, {})]
+    with transaction.atomic():
+        decision = make_decision(case=case)
+        transaction.on_commit(lambda: decision_made.send(sender=Decision, decision_id=decision.pk))
+    delivery = poll(
+        lambda: Delivery.objects.filter(attempts=1, state=DeliveryState.PENDING).first(),
+        message="the first try to fail and be scheduled again",
+    )
+    assert delivery.next_attempt_at > timezone.now()  # parked in the database, not in the broker
+    Delivery.objects.filter(pk=delivery.pk).update(next_attempt_at=timezone.now())  # the clock moves on
+
+    assert dispatch_due() == 1  # what celery beat runs every 15 s
+
+    poll(
+        lambda: Delivery.objects.filter(pk=delivery.pk, state=DeliveryState.DELIVERED).exists(),
+        message="the retry to be delivered",
+    )
+    assert [r.answered for r in platform_server.received] == [503, 200]
