@@ -1,0 +1,27 @@
+import pytest
+
+from tests.ingestion.conftest import MediaServer
+from tests.policy.conftest import default_policy  # noqa: F401 - a fixture used by the scenarios
+
+from .detector import DetectorVendor
+
+
+@pytest.fixture
+def media_server():
+    server = MediaServer()
+    yield server
+    server.close()
+
+
+@pytest.fixture
+def detector_vendor(db):
+    """A trusted loopback detector (its vote counts double: one high score is "likely synthetic")."""
+    from triage.checks.models import DetectorConfig
+
+    vendor = DetectorVendor()
+    DetectorConfig.objects.create(
+        name="loopback-voice", adapter="generic_json", base_url=vendor.url, allow_private=True,
+        trusted=True, threshold=0.5, timeout_seconds=10,
+    )  # fmt: skip
+    yield vendor
+    vendor.close()
