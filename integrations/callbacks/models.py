@@ -94,3 +94,14 @@ class DeliveryAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"attempt {self.number} of delivery {self.delivery_id}: {self.outcome}"
+
+
+class DecisionFanOut(models.Model):
+    """Marks a decision as fanned out, so the periodic sweep can find any whose signal was lost."""
+
+    decision = models.OneToOneField("policy.Decision", on_delete=models.CASCADE, related_name="fan_out")
+    deliveries = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"fan-out of decision {self.decision_id}: {self.deliveries} deliveries"

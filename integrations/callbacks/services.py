@@ -25,7 +25,7 @@ from triage.audit.models import ActorKind
 from triage.audit.services import audit_record
 from triage.policy.models import Decision
 
-from .models import AttemptOutcome, Delivery, DeliveryAttempt, DeliveryState
+from .models import AttemptOutcome, DecisionFanOut, Delivery, DeliveryAttempt, DeliveryState
 from .selectors import case_submissions, decision_body
 
 logger = logging.getLogger(__name__)
@@ -101,6 +101,7 @@ def decision_fan_out(*, decision_id: int, now: datetime | None = None) -> list[D
         .select_related("policy_version", "supersedes", "case")
         .get(pk=decision_id)
     )
+    DecisionFanOut.objects.get_or_create(decision=decision)
     if not decision.is_current:
         return []
     created: list[Delivery] = []
@@ -136,6 +137,7 @@ def decision_fan_out(*, decision_id: int, now: datetime | None = None) -> list[D
                 state=DeliveryState.SUPERSEDED, next_attempt_at=None, updated_at=now
             )
     if created:
+        DecisionFanOut.objects.filter(decision=decision).update(deliveries=F("deliveries") + len(created))
         audit_record(
             action="decision.fanned_out",
             case_id=decision.case_id,
@@ -164,12 +166,17 @@ def _claim(*, delivery_id: int, now: datetime) -> bool:
 def _send(delivery: Delivery) -> tuple[int | None, int | None, str, str, object]:
     """POST the frozen body, signed. Return (status, ms, excerpt, error, response or error)."""
     raw = json.dumps(delivery.body, separators=(",", ":"), ensure_ascii=False).encode()
-    secrets_ = delivery.platform.signing_secrets()
     timestamp = str(int(timezone.now().timestamp()))
+    # One "v1=" value per active secret, newest first (as Stripe does during a rotation): a
+    # platform still verifying with the previous secret keeps accepting callbacks.
+    signatures = [
+        signature_compute(secret=secret, timestamp=timestamp, body=raw)
+        for secret in delivery.platform.signing_secrets()
+    ]
     headers = {
         "Content-Type": "application/json",
         TIMESTAMP_HEADER: timestamp,
-        SIGNATURE_HEADER: signature_compute(secret=secrets_[0], timestamp=timestamp, body=raw),
+        SIGNATURE_HEADER: ",".join(signatures),
         IDEMPOTENCY_HEADER: delivery.idempotency_key,
     }
     try:
@@ -287,6 +294,26 @@ def _delivery_record(
         )
     delivery.save()
     return attempt
+
+
+def decisions_fan_out_missed(*, now: datetime | None = None, limit: int = 200) -> int:
+    """Fan out current decisions of the last 24 hours that never were (a lost signal or a crash).
+
+    Return how many were fanned out now. Each runs in its own transaction, so one failing
+    decision does not hold back the others.
+    """
+    now = _now(now)
+    missed = list(
+        Decision.objects.filter(is_current=True, created_at__gte=now - GIVE_UP_AFTER, fan_out__isnull=True)
+        .order_by("created_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+    for decision_id in missed:
+        try:
+            decision_fan_out(decision_id=decision_id, now=now)
+        except Exception:  # noqa: BLE001  (logged; retried at the next sweep)
+            logger.exception("fan-out of decision %s failed", decision_id)
+    return len(missed)
 
 
 @transaction.atomic

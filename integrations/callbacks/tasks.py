@@ -15,7 +15,8 @@ def deliver_callback(delivery_id: int) -> str:
 
 @shared_task
 def dispatch_due() -> int:
-    """Recover lost claims and enqueue every due delivery (periodic, see CallbacksConfig.ready)."""
+    """Fan out missed decisions, recover lost claims, enqueue due deliveries (periodic: CallbacksConfig)."""
+    services.decisions_fan_out_missed()
     services.deliveries_recover_claims()
     due = selectors.deliveries_due(now=timezone.now())
     for delivery_id in due:

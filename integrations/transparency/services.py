@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+import logging
+from datetime import datetime, timedelta
+from functools import reduce
+from operator import or_
+
 from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
 
 from triage.audit.services import audit_record
 from triage.policy.models import Decision
@@ -10,6 +17,8 @@ from triage.policy.models import Decision
 from .build import ACTION_VISIBILITY, REASON_KEYWORDS, SorInputError, statement_of_reasons_build
 from .models import StatementOfReasons
 from .validate import statement_of_reasons_validate
+
+logger = logging.getLogger(__name__)
 
 
 def decision_restricts(*, decision: Decision) -> bool:
@@ -92,3 +101,26 @@ def statements_for_decision(*, decision_id: int) -> list[StatementOfReasons]:
             },
         )
     return stored
+
+
+def statements_sweep_missed(*, now: datetime | None = None, days: int = 7, limit: int = 200) -> int:
+    """Store the statements of restricting decisions of the last `days` days that have none.
+
+    The safety net behind the decision_made receiver (a lost signal, a crash). Return how many
+    decisions were looked at; each runs in its own transaction.
+    """
+    now = now or timezone.now()
+    restricting = reduce(or_, (Q(actions__contains=[{"type": kind}]) for kind in ACTION_VISIBILITY))
+    missed = list(
+        Decision.objects.filter(
+            restricting, created_at__gte=now - timedelta(days=days), statements__isnull=True
+        )
+        .order_by("created_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+    for decision_id in missed:
+        try:
+            statements_for_decision(decision_id=decision_id)
+        except Exception:  # noqa: BLE001  (logged; retried at the next sweep)
+            logger.exception("statements of decision %s could not be stored", decision_id)
+    return len(missed)

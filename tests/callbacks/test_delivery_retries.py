@@ -155,3 +155,23 @@ def test_a_delivered_callback_is_not_sent_again(delivery, platform_server):
     assert _send(delivery, now) is not None
     assert _send(delivery, now) is None
     assert len(platform_server.received) == 1
+
+
+def test_during_a_secret_rotation_both_secrets_sign(make_callback_platform, platform_server):
+    from integrations.platforms.services import platform_rotate_secret
+
+    chatapp, old_secret = make_callback_platform("chatapp")
+    new_secret = platform_rotate_secret(platform=chatapp)
+    case = make_case()
+    make_submission(platform=chatapp, case=case, content_id="msg-1", event_ids=["c-1"])
+    (delivery,) = decision_fan_out(decision_id=make_decision(case=case).pk)
+
+    platform_server.secrets["/chatapp/decisions"] = [new_secret]
+    _send(delivery, timezone.now())
+    platform_server.secrets["/chatapp/decisions"] = [old_secret]  # a platform not yet updated
+    Delivery.objects.filter(pk=delivery.pk).update(
+        state=DeliveryState.PENDING, next_attempt_at=timezone.now()
+    )
+    _send(delivery, timezone.now())
+
+    assert [r.signature_ok for r in platform_server.received] == [True, True]
