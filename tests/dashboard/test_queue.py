@@ -1,0 +1,95 @@
+"""The queue: urgent first, counts per tab, filters, and the countries in silence now."""
+
+import re
+
+import pytest
+
+
+def _case_order(html: str) -> list[int]:
+    return [int(n) for n in re.findall(r'<tr class="row" data-href="/cases/(\d+)/"', html)]
+
+
+@pytest.mark.django_db
+def test_silence_holds_come_first_earliest_deadline_on_top_then_escalations_then_review(client, bob, cases):
+    client.force_login(bob)
+    order = _case_order(client.get("/").content.decode())
+    assert order == [
+        cases["slovak"].pk,  # silence hold, 30 minutes
+        cases["later_hold"].pk,  # silence hold, 55 minutes
+        cases["american"].pk,  # escalated
+        cases["routine"].pk,  # awaiting review
+    ]
+
+
+@pytest.mark.django_db
+def test_a_moderator_sees_the_queue_without_the_leads_escalations(client, alice, cases):
+    client.force_login(alice)
+    response = client.get("/")
+    assert _case_order(response.content.decode()) == [
+        cases["slovak"].pk,
+        cases["later_hold"].pk,
+        cases["routine"].pk,
+    ]
+    assert "escalated" not in response.context["counts"] or response.context["counts"]["escalated"] == 0
+    assert "tab-escalated" not in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_counts_per_queue(client, bob, cases):
+    client.force_login(bob)
+    counts = client.get("/").context["counts"]
+    assert counts == {"unresolved": 4, "awaiting": 4, "escalated": 1, "decided": 1, "all": 5}
+
+
+@pytest.mark.django_db
+def test_the_decided_tab_holds_decided_cases(client, alice, cases):
+    client.force_login(alice)
+    assert _case_order(client.get("/?queue=decided").content.decode()) == [cases["decided"].pk]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("country=sk", ["slovak", "later_hold"]),
+        ("phase=silence", ["slovak", "later_hold"]),
+        ("phase=normal", ["american", "routine"]),
+        ("verdict=likely_synthetic", ["slovak"]),
+        ("media_type=audio", []),
+        ("status=awaiting_review&country=DE", ["routine"]),
+    ],
+)
+def test_filters(client, bob, cases, query, expected):
+    client.force_login(bob)
+    assert _case_order(client.get(f"/?{query}").content.decode()) == [cases[name].pk for name in expected]
+
+
+@pytest.mark.django_db
+def test_a_bad_filter_gets_a_field_message_not_an_error(client, alice, cases):
+    client.force_login(alice)
+    response = client.get("/?country=S1&phase=bogus")
+    assert response.status_code == 200
+    assert "Use a two-letter country code" in response.content.decode()
+    assert len(_case_order(response.content.decode())) == 3  # the bad filters are ignored
+
+
+@pytest.mark.django_db
+def test_rows_show_phase_actions_and_a_deadline_countdown(client, alice, cases):
+    client.force_login(alice)
+    html = client.get("/").content.decode()
+    row = html[html.index(f'data-case="{cases["slovak"].pk}"') :]
+    row = row[: row.index("</tr>")]
+    assert 'class="badge silence"' in row and "SK" in row
+    assert "Removal hold · Label: Likely AI-generated" in row
+    assert 'class="countdown" data-deadline="' in row
+
+
+@pytest.mark.django_db
+def test_the_silence_strip_lists_countries_in_silence_now(client, alice, cases, sk_silence):
+    client.force_login(alice)
+    html = client.get("/").content.decode()
+    strip = html[html.index('id="silence-strip"') :]
+    strip = strip[: strip.index("</div>")]
+    assert "SK until" in strip
+    row = html[html.index(f'data-case="{cases["slovak"].pk}"') :]
+    assert "silent now: SK" in row[: row.index("</tr>")]
