@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "triage.checks",
     "triage.policy",
     "triage.audit",
+    "triage.partners",
     "integrations.callbacks",
     "integrations.transparency",
     "triage.dashboard",
@@ -192,6 +193,10 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
 }
 SPECTACULAR_SETTINGS = {"TITLE": "Moratorium API", "VERSION": "0.1.0"}
+# The partner API (docs/api.md): requests per token, and who signs the ClaimReview/MediaReview it serves.
+PARTNER_API_RATE = envstr("PARTNER_API_RATE", "600/minute")
+FACTCHECK_AUTHOR_NAME = envstr("FACTCHECK_AUTHOR_NAME", "Moratorium")
+FACTCHECK_AUTHOR_URL = envstr("FACTCHECK_AUTHOR_URL")
 
 if not DEBUG:
     SESSION_COOKIE_SECURE = envbool("SECURE_COOKIES", True)

@@ -1,0 +1,34 @@
+"""No partner endpoint is open: each refuses charlie (401) and a token without its scope (403)."""
+
+import pytest
+from django.urls import URLPattern
+
+from triage.api import urls
+from triage.partners.models import Scope
+from triage.partners.services import partner_token_create
+
+from .conftest import client_with
+
+pytestmark = pytest.mark.django_db
+
+
+def partner_paths() -> list[tuple[str, str]]:
+    paths = []
+    for pattern in urls.urlpatterns:
+        assert isinstance(pattern, URLPattern)
+        route = str(pattern.pattern).replace("<int:case_id>", "1")
+        paths.append((f"/api/v1/{route}", pattern.callback.view_class.required_scope))
+    return paths
+
+
+def test_every_endpoint_names_a_scope():
+    assert {scope for _, scope in partner_paths()} <= set(Scope.values)
+    assert len(partner_paths()) == 7
+
+
+@pytest.mark.parametrize(("path", "scope"), partner_paths())
+def test_every_endpoint_refuses_no_token_and_a_token_without_its_scope(charlie, path, scope):
+    assert charlie.get(path).status_code == 401
+    others = [s for s in Scope.values if s != scope]
+    _, raw = partner_token_create(name="Other scopes", scopes=others)
+    assert client_with(raw).get(path).status_code == 403

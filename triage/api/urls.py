@@ -1,0 +1,15 @@
+from django.urls import path
+
+from . import views
+
+app_name = "api"
+
+urlpatterns = [
+    path("cases/", views.CaseListApi.as_view(), name="case-list"),
+    path("cases/<int:case_id>/", views.CaseDetailApi.as_view(), name="case-detail"),
+    path("cases/<int:case_id>/decisions/", views.CaseDecisionListApi.as_view(), name="case-decisions"),
+    path("cases/<int:case_id>/media-review/", views.CaseMediaReviewApi.as_view(), name="case-media-review"),
+    path("cases/<int:case_id>/claim-review/", views.CaseClaimReviewApi.as_view(), name="case-claim-review"),
+    path("calendar/status", views.CalendarStatusApi.as_view(), name="calendar-status"),
+    path("statements/", views.StatementListApi.as_view(), name="statements"),
+]
