@@ -119,6 +119,24 @@ def test_pakistan_authorized_ai_voice_disclosed_in_english_gets_an_urdu_disclose
     assert "creator disclosure in en, content in ur" in decision.notes
     assert decision.hold_reason == ""
 
+    # The platform later reports the overlay was removed (no disclosure any more): re-decided.
+    update = sample_event(
+        "pk-2", content_id="post-pk-1", media_url=media_server.url("/pk-1.wav"), countries=["PK"]
+    )
+    update["content"].update(
+        {"language": "ur", "subjects": ["Imran Khan"], "creator_disclosure": {"ai_label": False}}
+    )
+    assert post_signed(client, platform[0], platform[1], update).status_code in (200, 202)
+    redecided = poll(
+        lambda: (
+            Decision.objects.filter(case_id=decision.case_id, is_current=True).exclude(pk=decision.pk).first()
+        ),
+        timeout=60,
+        message="a new decision after the update",
+    )
+    assert by_type(redecided)["label"]["kind"] == "likely_ai_generated"
+    assert redecided.supersedes_id == decision.pk
+
 
 def test_us_robocall_cloned_voice_is_labelled_in_english_and_escalated_for_voter_suppression(
     client, platform, media_server, detector_vendor, tmp_path

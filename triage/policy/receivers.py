@@ -1,12 +1,15 @@
-"""Decide cases when their evidence changes: a new verdict, or media stored for a verdict we have."""
+"""Decide cases when their evidence changes: a new verdict, media stored for a verdict we have, or
+a later report about the same content."""
 
 from __future__ import annotations
 
 import logging
 
 from django.db import transaction
+from django.db.models.signals import post_save
 from django.dispatch import receiver
 
+from triage.models import SubmissionEvent, SubmissionEventKind
 from triage.signals import media_item_stored, verdict_fused
 
 logger = logging.getLogger(__name__)
@@ -51,3 +54,19 @@ def decide_on_media_item_stored(sender, *, media_item_id: int, case_id: int, cre
             case_decide_enqueue(case_id=case_id, trigger="media_stored")
     except Exception:
         logger.exception("could not enqueue the decision of case %s", case_id)
+
+
+@receiver(post_save, sender=SubmissionEvent, dispatch_uid="policy.decide_on_submission_update")
+def decide_on_submission_update(sender, *, instance: SubmissionEvent, created: bool, **kwargs) -> None:
+    # A later event about known content may change what the policy sees (subjects, disclosure,
+    # reach, report reason): re-decide its cases that already have a decision. Cheap when nothing
+    # changed: the decision service writes nothing for the same outcome.
+    if not created or instance.kind != SubmissionEventKind.UPDATED:
+        return
+    from .models import Decision
+
+    case_ids = Decision.objects.filter(
+        is_current=True, case__submission_media__submission_id=instance.submission_id
+    ).values_list("case_id", flat=True)
+    for case_id in sorted(set(case_ids)):
+        case_decide_enqueue(case_id=case_id, trigger="submission_update")

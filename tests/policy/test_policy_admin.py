@@ -1,0 +1,106 @@
+"""Operators edit policy drafts in the admin: bad rules get field errors, active versions never change."""
+
+import json
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from tests.policy import factories
+from triage.policy.default import DEFAULT_RULES
+from triage.policy.models import PolicyVersion
+from triage.policy.services import case_decide_by_policy
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("default_policy")]
+
+STRICTER = {
+    "schema": 1,
+    "rules": [
+        {"name": "hold_everything_likely", "when": {"verdict": {"equals": "likely_synthetic"}},
+         "actions": [{"type": "removal_hold", "review_deadline_minutes": 60}]},
+        {"name": "otherwise_nothing", "actions": [{"type": "no_action"}]},
+    ],
+}  # fmt: skip
+
+
+@pytest.fixture
+def alice(client):
+    """An operator with admin rights."""
+    user = get_user_model().objects.create_superuser("alice", "alice@example.org", "pw-alice-123")
+    client.force_login(user)
+    return client
+
+
+def test_a_draft_with_bad_rules_is_refused_with_the_field_named(alice):
+    bad = {
+        "schema": 1,
+        "rules": [{"name": "x", "when": {"phase": {"gte": 3}}, "actions": [{"type": "label"}]}],
+    }
+
+    response = alice.post(
+        "/admin/policy/policyversion/add/", {"description": "try", "rules": json.dumps(bad)}
+    )
+
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors["rules"]
+    assert any("rules[0].when.phase" in e for e in errors)
+    assert any("rules[0].actions[0].kind" in e for e in errors)
+    assert not PolicyVersion.objects.filter(description="try").exists()
+
+
+def test_a_draft_that_is_not_json_is_a_form_error_not_a_crash(alice):
+    response = alice.post("/admin/policy/policyversion/add/", {"description": "x", "rules": "{not json"})
+
+    assert response.status_code == 200
+    assert "rules" in response.context["adminform"].form.errors
+
+
+def test_a_valid_draft_gets_the_next_version_number_and_stays_a_draft(alice, default_policy):
+    response = alice.post(
+        "/admin/policy/policyversion/add/", {"description": "stricter", "rules": json.dumps(STRICTER)}
+    )
+
+    assert response.status_code == 302
+    draft = PolicyVersion.objects.get(description="stricter")
+    assert (draft.version, draft.status) == (default_policy.version + 1, "draft")
+
+
+def test_the_active_version_is_read_only(alice, default_policy):
+    page = alice.get(f"/admin/policy/policyversion/{default_policy.pk}/change/")
+    alice.post(
+        f"/admin/policy/policyversion/{default_policy.pk}/change/",
+        {"description": "tampered", "rules": json.dumps(STRICTER)},
+    )
+
+    assert page.status_code == 200
+    assert b'name="rules"' not in page.content
+    default_policy.refresh_from_db()
+    assert default_policy.rules == DEFAULT_RULES and default_policy.description != "tampered"
+
+
+def test_shadow_run_shows_what_a_draft_would_change_then_activation_applies_it(alice, default_policy):
+    likely = factories.case(countries=["US"], language="en")
+    factories.verdict(likely, "likely_synthetic")
+    quiet = factories.case(countries=["US"], language="en")
+    factories.verdict(quiet, "no_signal")
+    for case in (likely, quiet):
+        case_decide_by_policy(case_id=case.pk, trigger="verdict")
+    draft = PolicyVersion.objects.create(version=default_policy.version + 1, rules=STRICTER)
+
+    page = alice.post(
+        "/admin/policy/policyversion/", {"action": "shadow_run", "_selected_action": [draft.pk]}
+    )
+
+    assert page.status_code == 200
+    (report,) = page.context["reports"]
+    assert (report.cases_evaluated, report.changed) == (2, 1)
+    assert report.changes[0].case_id == likely.pk
+    assert report.changes[0].proposed == ["removal_hold"]
+    assert likely.decisions.count() == 1  # nothing written
+
+    alice.post("/admin/policy/policyversion/", {"action": "activate", "_selected_action": [draft.pk]})
+
+    draft.refresh_from_db()
+    default_policy.refresh_from_db()
+    assert (draft.status, default_policy.status) == ("active", "retired")
+    decision = case_decide_by_policy(case_id=likely.pk, trigger="reevaluate")
+    assert decision.policy_version == draft and decision.matched_rules == ["hold_everything_likely"]
