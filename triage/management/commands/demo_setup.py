@@ -14,7 +14,9 @@ DEMO_USERNAME = "demo"
 DEMO_PASSWORD_DEFAULT = "moratorium-demo"  # noqa: S105 - demo-only, printed at start; override with DEMO_PASSWORD
 
 # Dotted paths to callables taking (stdout) that add demo data; each must be idempotent.
-DEMO_STEPS: list[str] = []
+DEMO_STEPS: list[str] = [
+    "triage.policy.demo.demo_case_study",  # the case study's three scenarios (docs/policy.md)
+]
 
 
 class Command(BaseCommand):
