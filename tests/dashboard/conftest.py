@@ -24,7 +24,7 @@ PASSWORD = "a-long-test-password-4711"  # noqa: S105 (a test account's)
 def _user(username: str, *groups: str) -> User:
     user = User.objects.create_user(username=username, password=PASSWORD)
     for name in groups:
-        user.groups.add(Group.objects.get(name=name))
+        user.groups.add(Group.objects.get_or_create(name=name)[0])  # a flushed test DB lost it
     return user
 
 

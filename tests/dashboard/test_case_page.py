@@ -154,3 +154,31 @@ def test_a_merged_case_id_leads_to_the_case_it_joined(client, alice, cases):
 def test_an_unknown_case_is_a_404(client, alice, db):
     client.force_login(alice)
     assert client.get("/cases/999999/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_next_and_previous_cases_follow_the_queue_order(page, cases):
+    html = page("later_hold")
+    assert f'id="previous-case" href="/cases/{cases["slovak"].pk}/"' in html
+    assert f'id="next-case" href="/cases/{cases["american"].pk}/"' in html  # bob is a lead
+
+
+@pytest.mark.django_db
+def test_a_label_in_english_fallback_is_flagged_on_the_action(client, bob, cases):
+    case = cases["routine"]
+    decision_make(
+        case=case,
+        actions=[
+            {
+                "type": "label",
+                "kind": "unverified",
+                "language": "en",
+                "text": "Under review.",
+                "fallback": True,
+            }
+        ],
+    )
+    client.force_login(bob)
+    html = client.get(f"/cases/{case.pk}/").content.decode()
+    current = html[html.index('id="current-decision"') :]
+    assert '<span class="badge warn">English fallback</span>' in current[: current.index("</section>")]

@@ -296,3 +296,18 @@ def deliveries_of_escalated_cases(*, deliveries: QuerySet) -> QuerySet:
     """Return the ids of those deliveries whose case is currently escalated (the leads' cases)."""
     escalated = Decision.objects.filter(is_current=True).filter(_escalated_q())
     return deliveries.filter(decision__case__in=escalated.values("case")).values("pk")
+
+
+def queue_neighbours(
+    *, case_id: int, can_see_escalations: bool, limit: int = 1000
+) -> tuple[int | None, int | None]:
+    """Return the ids of the cases before and after `case_id` in the unresolved queue (j/k on a case)."""
+    ids = list(
+        queue_cases(filters=QueueFilters(), can_see_escalations=can_see_escalations).values_list(
+            "pk", flat=True
+        )[:limit]
+    )
+    if case_id not in ids:
+        return None, ids[0] if ids else None
+    at = ids.index(case_id)
+    return (ids[at - 1] if at > 0 else None), (ids[at + 1] if at + 1 < len(ids) else None)

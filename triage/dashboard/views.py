@@ -117,6 +117,8 @@ def _case_page(
     current = next((d for d in decisions if d.is_current), None)
     media = [selectors.media_review(media=m) for m in selectors.case_media_items(case=case)]
     lock = case_lock_current(case_id=case.pk)
+    lead = user_is_lead(request.user)
+    previous_id, next_id = selectors.queue_neighbours(case_id=case.pk, can_see_escalations=lead)
     return render(
         request,
         "dashboard/case.html",
@@ -133,7 +135,9 @@ def _case_page(
             "decide_form": decide_form or ModeratorDecisionForm(),
             "confirm_form": ConfirmForm(),
             "bank_form": BankForm(),
-            "is_lead": user_is_lead(request.user),
+            "is_lead": lead,
+            "previous_id": previous_id,
+            "next_id": next_id,
             "now": timezone.now(),
         },
         status=status,

@@ -65,3 +65,13 @@ def parse_iso(value):
         except ValueError:
             return value
     return value
+
+
+@register.filter
+def compact_json(value) -> str:
+    """Return a JSON value on one line, for the audit trail's details column."""
+    import json
+
+    if not value:
+        return ""
+    return json.dumps(value, ensure_ascii=False, separators=(", ", ": "), default=str)

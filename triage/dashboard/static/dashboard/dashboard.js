@@ -69,15 +69,14 @@
     if (event.ctrlKey || event.metaKey || event.altKey || typing(event)) return;
     var help = document.getElementById("help");
     switch (event.key) {
-      case "j": select(current + 1); break;
-      case "k": select(current - 1); break;
+      case "j": if (rows.length) select(current + 1); else go("a#next-case"); break;
+      case "k": if (rows.length) select(current - 1); else go("a#previous-case"); break;
       case "Enter": case "o": if (current >= 0) window.location = rows[current].dataset.href; else return; break;
       case "t": submit("take-form"); break;
       case "r": submit("release-form"); break;
       case "c": submit("confirm-form"); break;
       case "d": var f = document.getElementById("decide-form"); if (f) { f.scrollIntoView(); var first = f.querySelector("select, input"); if (first) first.focus(); } break;
       case "b": go("a#back-to-queue"); break;
-      case "n": go("a#next-case"); break;
       case "u": document.querySelectorAll(".media-frame.blurred").forEach(function (m) { m.classList.remove("blurred"); }); break;
       case "?": if (help) { help.open ? help.close() : help.showModal(); } break;
       default: return;
