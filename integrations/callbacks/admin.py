@@ -16,6 +16,7 @@ class DeliveryAttemptInline(admin.TabularInline):
         "response_ms",
         "outcome",
         "retry_at",
+        "url",
         "error",
         "response_excerpt",
     ]

@@ -31,6 +31,7 @@ class Delivery(models.Model):
     content_id = models.CharField(max_length=200)
     # Sent as the Idempotency-Key header: "<decision uuid>:<platform slug>:<submission id>".
     idempotency_key = models.CharField(max_length=200, unique=True)
+    # The callback URL of the latest try (each try uses the platform's URL of the moment).
     url = models.URLField(max_length=500)
     body = models.JSONField()
     state = models.CharField(
@@ -87,6 +88,7 @@ class DeliveryAttempt(models.Model):
     error = models.CharField(max_length=500, blank=True)
     outcome = models.CharField(max_length=10, choices=AttemptOutcome.choices)
     retry_at = models.DateTimeField(null=True, blank=True)
+    url = models.URLField(max_length=500, blank=True)
 
     class Meta:
         ordering = ["delivery", "number"]

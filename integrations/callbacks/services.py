@@ -163,8 +163,8 @@ def _claim(*, delivery_id: int, now: datetime) -> bool:
     )
 
 
-def _send(delivery: Delivery) -> tuple[int | None, int | None, str, str, object]:
-    """POST the frozen body, signed. Return (status, ms, excerpt, error, response or error)."""
+def _send(delivery: Delivery, url: str) -> tuple[int | None, int | None, str, str, object]:
+    """POST the frozen body to `url`, signed. Return (status, ms, excerpt, error, response or error)."""
     raw = json.dumps(delivery.body, separators=(",", ":"), ensure_ascii=False).encode()
     timestamp = str(int(timezone.now().timestamp()))
     # One "v1=" value per active secret, newest first (as Stripe does during a rotation): a
@@ -182,7 +182,7 @@ def _send(delivery: Delivery) -> tuple[int | None, int | None, str, str, object]
     try:
         response = outbound_request(
             "POST",
-            delivery.url,
+            url,
             data=raw,
             headers=headers,
             allow_private=delivery.platform.allow_private_fetch,
@@ -210,9 +210,17 @@ def delivery_attempt(*, delivery_id: int, now: datetime | None = None) -> Delive
     if not _claim(delivery_id=delivery_id, now=now):
         return None
     delivery = Delivery.objects.select_related("platform", "decision").get(pk=delivery_id)
-    # The HTTP call runs outside any transaction: no row lock is held while a platform is slow.
-    status, elapsed_ms, excerpt, error, answer = _send(delivery)
+    # Always the platform's URL of now: a platform that fixed its endpoint after a dead letter
+    # gets the moderator's retry at the new address.
+    url = delivery.platform.callback_url
+    if not url:
+        gone = OutboundError("the platform no longer has a callback URL", permanent=True)
+        status, elapsed_ms, excerpt, error, answer = None, None, "", gone.message, gone
+    else:
+        # The HTTP call runs outside any transaction: no row lock is held while a platform is slow.
+        status, elapsed_ms, excerpt, error, answer = _send(delivery, url)
     return _delivery_record(
+        url=url or delivery.url,
         delivery_id=delivery_id,
         now=now,
         status=status,
@@ -226,6 +234,7 @@ def delivery_attempt(*, delivery_id: int, now: datetime | None = None) -> Delive
 @transaction.atomic
 def _delivery_record(
     *,
+    url: str,
     delivery_id: int,
     now: datetime,
     status: int | None,
@@ -264,7 +273,9 @@ def _delivery_record(
         error=error[:500],
         outcome=outcome,
         retry_at=retry_at,
+        url=url,
     )
+    delivery.url = url
     delivery.last_status = status
     delivery.last_error = "" if outcome == AttemptOutcome.DELIVERED else error
     delivery.claimed_at = None

@@ -109,3 +109,33 @@ def test_only_due_deliveries_are_swept(case, platform_server):
 
     assert deliveries_due(now=now) == []
     assert deliveries_due(now=attempt.retry_at) == [delivery.pk]
+
+
+def test_a_retry_goes_to_the_url_the_platform_fixed(dead_letter, alice, platform_server):
+    from integrations.platforms.models import Platform
+
+    fixed = platform_server.url("/videoshare/v2/decisions")
+    platform_server.secrets["/videoshare/v2/decisions"] = platform_server.secrets["/videoshare/decisions"]
+    Platform.objects.filter(pk=dead_letter.platform_id).update(callback_url=fixed)
+
+    delivery_retry(delivery_id=dead_letter.pk, user=alice)
+    attempt = delivery_attempt(delivery_id=dead_letter.pk)
+
+    assert attempt.outcome == "delivered" and attempt.url == fixed
+    assert [r.path for r in platform_server.received] == ["/videoshare/decisions", "/videoshare/v2/decisions"]
+
+
+def test_moderators_retry_dead_letters_from_the_admin(dead_letter, client, platform_server):
+    admin = get_user_model().objects.create_superuser("bob", password="pw-bob-12345")
+    client.force_login(admin)
+
+    listing = client.get("/admin/callbacks/delivery/?state__exact=dead")
+    answer = client.post(
+        "/admin/callbacks/delivery/", {"action": "retry_dead_letters", "_selected_action": [dead_letter.pk]}
+    )
+
+    assert listing.status_code == 200 and "post-9" in listing.content.decode()
+    assert answer.status_code == 302
+    dead_letter.refresh_from_db()
+    assert dead_letter.state == DeliveryState.PENDING
+    assert AuditEvent.objects.get(action="delivery.retried").actor_user == admin

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from integrations.callbacks.models import Delivery, DeliveryState
 from integrations.callbacks.services import decision_fan_out, delivery_attempt, retry_delay
+from integrations.platforms.models import Platform
 from triage.audit.models import AuditEvent
 
 from .conftest import make_case, make_decision, make_submission
@@ -87,7 +88,7 @@ def test_a_timeout_is_retried(delivery, platform_server, settings):
 
 
 def test_a_refused_connection_is_retried(delivery, platform_server):
-    Delivery.objects.filter(pk=delivery.pk).update(url="http://127.0.0.1:9/closed")
+    Platform.objects.filter(pk=delivery.platform_id).update(callback_url="http://127.0.0.1:9/closed")
 
     attempt = _send(delivery, timezone.now())
 
@@ -175,3 +176,12 @@ def test_during_a_secret_rotation_both_secrets_sign(make_callback_platform, plat
     _send(delivery, timezone.now())
 
     assert [r.signature_ok for r in platform_server.received] == [True, True]
+
+
+def test_a_platform_that_dropped_its_callback_url_gets_a_dead_letter(delivery, platform_server):
+    Platform.objects.filter(pk=delivery.platform_id).update(callback_url="")
+
+    attempt = _send(delivery, timezone.now())
+
+    assert attempt.outcome == "permanent" and "no longer has a callback URL" in attempt.error
+    assert platform_server.received == []
