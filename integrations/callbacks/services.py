@@ -212,9 +212,9 @@ def delivery_attempt(*, delivery_id: int, now: datetime | None = None) -> Delive
     delivery = Delivery.objects.select_related("platform", "decision").get(pk=delivery_id)
     # Always the platform's URL of now: a platform that fixed its endpoint after a dead letter
     # gets the moderator's retry at the new address.
-    url = delivery.platform.callback_url
+    url = delivery.platform.callback_url if delivery.platform.enabled else ""
     if not url:
-        gone = OutboundError("the platform no longer has a callback URL", permanent=True)
+        gone = OutboundError("the platform is disabled or no longer has a callback URL", permanent=True)
         status, elapsed_ms, excerpt, error, answer = None, None, "", gone.message, gone
     else:
         # The HTTP call runs outside any transaction: no row lock is held while a platform is slow.
