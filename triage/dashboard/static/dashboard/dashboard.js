@@ -36,6 +36,17 @@
     el.autoplay = false;
   });
 
+  // The queue reloads itself after a minute without activity, so a screen left open stays current.
+  if (document.getElementById("queue")) {
+    var lastActivity = Date.now();
+    ["keydown", "mousemove", "click", "scroll"].forEach(function (name) {
+      document.addEventListener(name, function () { lastActivity = Date.now(); }, { passive: true });
+    });
+    setInterval(function () {
+      if (Date.now() - lastActivity > 60000 && !document.querySelector("dialog[open]")) window.location.reload();
+    }, 15000);
+  }
+
   function typing(event) {
     var t = event.target;
     return t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName));
