@@ -119,9 +119,16 @@ def _demo_silence_window(stdout) -> None:
     SilenceWindow.objects.filter(election=election).delete()
     start, end = now - timedelta(hours=1), now + timedelta(hours=47)
     SilenceWindow.objects.create(
-        election=election, country=country, time_zone="Europe/Bratislava", scope="full", covers_online="yes",
-        computed_start=start, computed_end=end, start=start, end=end,
-    )  # fmt: skip
+        election=election,
+        country=country,
+        time_zone="Europe/Bratislava",
+        scope="full",
+        covers_online="yes",
+        computed_start=start,
+        computed_end=end,
+        start=start,
+        end=end,
+    )
     stdout.write(f"  demo silence window for SK until {end:%Y-%m-%d %H:%M} UTC ({DEMO_ELECTION})")
 
 

@@ -142,8 +142,11 @@ def _validate_action(errors: Errors, where: str, action: Any) -> None:
     if kind == "label":
         allowed |= {"kind"}
         if action.get("kind") not in LabelKind.values:
-            _add(errors, f"{where}.kind", f"Unknown label kind {action.get('kind')!r}; expected one of: "
-                 f"{', '.join(LabelKind.values)}.")  # fmt: skip
+            _add(
+                errors,
+                f"{where}.kind",
+                f"Unknown label kind {action.get('kind')!r}; expected one of: {', '.join(LabelKind.values)}.",
+            )
     elif kind == "removal_hold":
         allowed |= {"review_deadline_minutes", "hold_reason"}
         if not _minutes_ok(action.get("review_deadline_minutes")):

@@ -16,7 +16,6 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
@@ -31,13 +30,16 @@ from .inputs import PolicyInputs, case_phase, case_policy_inputs, phase_reason
 from .models import DecidedBy, Decision, PolicyStatus, PolicyVersion
 
 __all__ = [
-    "PolicyError",
+    "Outcome",
     "ShadowReport",
     "case_confirm_policy_decision",
     "case_decide_by_moderator",
     "case_decide_by_policy",
     "case_phase",
     "case_policy_inputs",
+    "cases_decide_for_media",
+    "outcome_for",
+    "phase_reason",
     "policy_activate",
     "policy_draft_create",
     "policy_shadow_run",
@@ -52,12 +54,7 @@ TIER_REVIEW = 10
 TIER_ESCALATED = 5
 _TIER = 10**8
 _EPOCH = datetime(2020, 1, 1, tzinfo=UTC)
-LIVE_STATUSES = (CaseStatus.NEW, CaseStatus.CHECKING, CaseStatus.AWAITING_REVIEW, CaseStatus.DECIDED)
 MODERATOR_REVIEW_MINUTES = 240
-
-
-class PolicyError(Exception):
-    """A request the policy services refuse (with a message for the user)."""
 
 
 # Outcome ---------------------------------------------------------------------------------------
@@ -160,8 +157,15 @@ def _render_actions(
     return actions, deadline, hold_reason, needs_review
 
 
-def _priority(*, outcome_status: str, phase: str, hold_reason: str, has_hold: bool, escalated: bool,
-              deadline: datetime | None) -> int:  # fmt: skip
+def _priority(
+    *,
+    outcome_status: str,
+    phase: str,
+    hold_reason: str,
+    has_hold: bool,
+    escalated: bool,
+    deadline: datetime | None,
+) -> int:
     if has_hold and (phase == "silence" or hold_reason in ("silence", "post_silence")):
         tier = TIER_SILENCE_HOLD
     elif has_hold:
@@ -221,9 +225,15 @@ def _case_status(*, outcome_needs_review: bool, verdict: str, only_no_action: bo
 
 
 def _decision_write(
-    *, case: Case, outcome: Outcome, decided_by: str, policy: PolicyVersion | None, moderator=None,
-    previous: Decision | None, status: str,
-) -> Decision:  # fmt: skip
+    *,
+    case: Case,
+    outcome: Outcome,
+    decided_by: str,
+    policy: PolicyVersion | None,
+    moderator=None,
+    previous: Decision | None,
+    status: str,
+) -> Decision:
     """Supersede `previous` with a new current decision and update the case. Hold the case lock."""
     if previous is not None:
         previous.is_current = False
@@ -391,16 +401,27 @@ def case_decide_by_moderator(
     if verdict_override:
         verdict = {"label": verdict_override, "confidence": None, "reasons": ["set by a moderator"]}
     outcome = Outcome(
-        phase=inputs.phase, phase_reason=inputs.phase_reason, verdict=verdict, actions=rendered, notes=notes,
-        review_deadline=deadline, hold_reason=hold_reason, needs_review=False,
-    )  # fmt: skip
+        phase=inputs.phase,
+        phase_reason=inputs.phase_reason,
+        verdict=verdict,
+        actions=rendered,
+        notes=notes,
+        review_deadline=deadline,
+        hold_reason=hold_reason,
+        needs_review=False,
+    )
     previous = case.decisions.filter(is_current=True).first()
     # A hold a moderator places is theirs to lift: the case stays in the queue until then.
     status = CaseStatus.AWAITING_REVIEW if deadline is not None else CaseStatus.DECIDED
     decision = _decision_write(
-        case=case, outcome=outcome, decided_by=DecidedBy.MODERATOR, policy=_policy_active(),
-        moderator=user, previous=previous, status=status,
-    )  # fmt: skip
+        case=case,
+        outcome=outcome,
+        decided_by=DecidedBy.MODERATOR,
+        policy=_policy_active(),
+        moderator=user,
+        previous=previous,
+        status=status,
+    )
     audit_record(
         action="case.decided_by_moderator",
         actor_kind=ActorKind.MODERATOR,
@@ -430,14 +451,25 @@ def case_confirm_policy_decision(*, case_id: int, user, note: str = "") -> Decis
     notes = [n for n in previous.notes if not n.startswith("moderator:")]
     notes.append(f"confirmed by a moderator{': ' + note if note else ''}")
     outcome = Outcome(
-        phase=previous.phase, phase_reason=previous.phase_reason, verdict=previous.verdict, actions=actions,
-        notes=notes, review_deadline=None, hold_reason="", needs_review=False,
+        phase=previous.phase,
+        phase_reason=previous.phase_reason,
+        verdict=previous.verdict,
+        actions=actions,
+        notes=notes,
+        review_deadline=None,
+        hold_reason="",
+        needs_review=False,
         matched_rules=list(previous.matched_rules),
-    )  # fmt: skip
+    )
     decision = _decision_write(
-        case=case, outcome=outcome, decided_by=DecidedBy.MODERATOR, policy=previous.policy_version,
-        moderator=user, previous=previous, status=CaseStatus.DECIDED,
-    )  # fmt: skip
+        case=case,
+        outcome=outcome,
+        decided_by=DecidedBy.MODERATOR,
+        policy=previous.policy_version,
+        moderator=user,
+        previous=previous,
+        status=CaseStatus.DECIDED,
+    )
     audit_record(
         action="case.policy_decision_confirmed",
         actor_kind=ActorKind.MODERATOR,
@@ -550,11 +582,12 @@ def policy_shadow_run(*, policy_version_id: int, days: int = 7) -> ShadowReport:
     _raise_if_invalid(version.rules)
     now = timezone.now()
     cases = (
-        Case.objects.filter(created_at__gte=now - timedelta(days=days), merged_into__isnull=True,
-                            media_item__isnull=False)
+        Case.objects.filter(
+            created_at__gte=now - timedelta(days=days), merged_into__isnull=True, media_item__isnull=False
+        )
         .select_related("media_item")
         .order_by("pk")
-    )  # fmt: skip
+    )
     changes: list[ShadowChange] = []
     evaluated = 0
     for case in cases.iterator(chunk_size=500):
@@ -582,10 +615,6 @@ def policy_shadow_run(*, policy_version_id: int, days: int = 7) -> ShadowReport:
     )
 
 
-def policy_version_next() -> int:
-    return (PolicyVersion.objects.aggregate(m=Max("version"))["m"] or 0) + 1
-
-
 def cases_decide_for_media(*, media_item_id: int) -> list[int]:
     """Ids of the live cases of a media item (for the verdict receiver to enqueue)."""
     return list(
@@ -593,6 +622,3 @@ def cases_decide_for_media(*, media_item_id: int) -> list[int]:
             "pk", flat=True
         )
     )
-
-
-__all__ += ["Outcome", "outcome_for", "phase_reason", "cases_decide_for_media"]
