@@ -193,3 +193,33 @@ def test_satire_outside_silence_is_only_labelled_and_uncertain_goes_to_review(
     assert reviewed.verdict["label"] == "uncertain"
     assert [(a["type"], a.get("kind")) for a in reviewed.actions] == [("label", "unverified")]
     assert Case.objects.get(pk=reviewed.case_id).status == "awaiting_review"
+
+
+def test_a_recording_in_the_authentic_bank_is_never_labelled_ai_even_when_a_detector_says_so(
+    client, platform, media_server, detector_vendor, tmp_path
+):
+    from integrations.banks.services import bank_add_file, bank_get_or_create
+
+    factories.person("Joe Biden", code="US")
+    official = speech_wav(
+        tmp_path,
+        voice="en-us",
+        name="official",
+        text="This is the official recording of the address tonight.",
+    )
+    path = tmp_path / "official-address.wav"
+    path.write_bytes(official)
+    bank_add_file(bank=bank_get_or_create(name="official-recordings", purpose="authentic"), path=path)
+
+    case_id = report(
+        client, platform, media_server, event_id="real-1", wav=official,
+        content={"language": "en", "subjects": ["Joe Biden"], "creator_disclosure": None},
+        report={"source": "user_report", "reason": "synthetic_media", "note": "this is a deepfake"},
+        audience={"countries": ["US"], "regions": []},
+    )  # fmt: skip
+    decision = decision_of(case_id)
+
+    assert decision.verdict["label"] == "authentic_evidence"
+    assert decision.action_types() == ["no_action"]
+    assert decision.review_deadline is not None
+    assert Case.objects.get(pk=decision.case_id).status == "awaiting_review"
