@@ -78,7 +78,11 @@ class PolicyVersionAdmin(admin.ModelAdmin):
 
     @admin.action(description=f"Shadow run over the last {SHADOW_DAYS} days (writes nothing)")
     def shadow_run(self, request, queryset):
-        reports = [services.policy_shadow_run(policy_version_id=v.pk, days=SHADOW_DAYS) for v in queryset]
+        try:
+            reports = [services.policy_shadow_run(policy_version_id=v.pk, days=SHADOW_DAYS) for v in queryset]
+        except ValidationError as exc:
+            self.message_user(request, "; ".join(exc.messages), messages.ERROR)
+            return None
         context = {**self.admin_site.each_context(request), "reports": reports, "title": "Shadow run"}
         return TemplateResponse(request, "admin/policy/shadow_report.html", context)
 
