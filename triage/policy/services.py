@@ -179,7 +179,7 @@ def _priority(
     urgency = 0
     if deadline is not None:
         minutes = int((deadline - _EPOCH).total_seconds() // 60)
-        urgency = max(0, _TIER - 1 - minutes)
+        urgency = min(_TIER - 1, max(0, _TIER - 1 - minutes))  # stays inside its tier
     return tier * _TIER + urgency
 
 
