@@ -104,3 +104,17 @@ def test_shadow_run_shows_what_a_draft_would_change_then_activation_applies_it(a
     assert (draft.status, default_policy.status) == ("active", "retired")
     decision = case_decide_by_policy(case_id=likely.pk, trigger="reevaluate")
     assert decision.policy_version == draft and decision.matched_rules == ["hold_everything_likely"]
+
+
+def test_decisions_are_listed_read_only(alice):
+    case = factories.case(countries=["US"], language="en")
+    factories.verdict(case, "likely_synthetic")
+    decision = case_decide_by_policy(case_id=case.pk, trigger="verdict")
+
+    listing = alice.get("/admin/policy/decision/")
+    page = alice.get(f"/admin/policy/decision/{decision.pk}/change/")
+
+    assert listing.status_code == 200 and str(decision.decision_id).encode() in listing.content
+    assert page.status_code == 200 and b'name="actions"' not in page.content
+    assert alice.get("/admin/policy/decision/add/").status_code == 403
+    assert alice.get("/admin/policy/policyversion/").status_code == 200
