@@ -136,7 +136,10 @@ def test_alice_escalates_to_a_lead_and_the_case_leaves_her_queue(client, alice, 
     case = cases["routine"]
     client.force_login(alice)
     client.post(f"/cases/{case.pk}/take/")
-    client.post(f"/cases/{case.pk}/decide/", {"escalate": "on", "escalate_reason": "impersonation"})
+    response = client.post(
+        f"/cases/{case.pk}/decide/", {"escalate": "on", "escalate_reason": "impersonation"}
+    )
+    assert response.status_code == 302 and response["Location"] == "/"
     current = Decision.objects.get(case=case, is_current=True)
     assert current.actions == [{"type": "escalate", "reason": "impersonation"}]
     assert client.get(f"/cases/{case.pk}/").status_code == 403

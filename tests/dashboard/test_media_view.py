@@ -42,3 +42,40 @@ def test_the_case_page_links_media_only_through_the_checked_view(client, alice, 
     html = client.get(f"/cases/{case.pk}/").content.decode()
     assert f'src="/cases/{case.pk}/media/{case.media_item_id}/"' in html
     assert case.media_item.file.name not in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("header", "span"),
+    [("bytes=0-99", (0, 99)), ("bytes=100-", (100, None)), ("bytes=-50", (-50, None))],
+)
+def test_players_can_seek_with_byte_ranges(client, alice, cases, header, span):
+    case = cases["slovak"]
+    whole = case.media_item.file.open("rb").read()
+    client.force_login(alice)
+    response = client.get(f"/cases/{case.pk}/media/{case.media_item_id}/", HTTP_RANGE=header)
+    assert response.status_code == 206
+    start, end = span
+    expected = whole[start:] if end is None else whole[start : end + 1]
+    assert b"".join(response.streaming_content) == expected
+    first = len(whole) + start if start < 0 else start
+    assert response["Content-Range"] == f"bytes {first}-{first + len(expected) - 1}/{len(whole)}"
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
+@pytest.mark.django_db
+def test_a_range_past_the_end_is_416(client, alice, cases):
+    case = cases["slovak"]
+    client.force_login(alice)
+    response = client.get(f"/cases/{case.pk}/media/{case.media_item_id}/", HTTP_RANGE="bytes=99999999-")
+    assert response.status_code == 416
+    assert response["Content-Range"] == f"bytes */{case.media_item.size_bytes}"
+
+
+@pytest.mark.django_db
+def test_a_range_it_does_not_understand_gets_the_whole_file(client, alice, cases):
+    case = cases["slovak"]
+    client.force_login(alice)
+    response = client.get(f"/cases/{case.pk}/media/{case.media_item_id}/", HTTP_RANGE="bytes=0-1,5-9")
+    assert response.status_code == 200
+    assert response["Accept-Ranges"] == "bytes"

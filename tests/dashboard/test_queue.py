@@ -93,3 +93,13 @@ def test_the_silence_strip_lists_countries_in_silence_now(client, alice, cases, 
     assert "SK until" in strip
     row = html[html.index(f'data-case="{cases["slovak"].pk}"') :]
     assert "silent now: SK" in row[: row.index("</tr>")]
+
+
+@pytest.mark.django_db
+def test_a_taken_case_shows_who_is_reviewing_it(client, alice, bob, cases):
+    client.force_login(alice)
+    client.post(f"/cases/{cases['slovak'].pk}/take/")
+    client.force_login(bob)
+    html = client.get("/").content.decode()
+    row = html[html.index(f'data-case="{cases["slovak"].pk}"') :]
+    assert '<span class="badge locked" title="being reviewed">alice</span>' in row[: row.index("</tr>")]

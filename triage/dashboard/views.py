@@ -5,13 +5,14 @@ from __future__ import annotations
 import functools
 import logging
 import mimetypes
+import re
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
@@ -146,7 +147,7 @@ def _case_page(
 
 @require_GET
 @moderator_required
-def case_media(request: HttpRequest, case_id: int, media_item_id: int) -> FileResponse:
+def case_media(request: HttpRequest, case_id: int, media_item_id: int) -> HttpResponse:
     """Stream a case's media file from storage to a moderator (there is no public media URL)."""
     case = _case_get(request, case_id)
     media = selectors.case_media_item_get(case=case, media_item_id=media_item_id)
@@ -158,13 +159,62 @@ def case_media(request: HttpRequest, case_id: int, media_item_id: int) -> FileRe
         logger.warning("media %s of case %s is missing from storage", media.pk, case.pk)
         raise Http404("The file is missing from storage.") from None
     content_type = media.mime_type or mimetypes.guess_type(media.file.name)[0] or "application/octet-stream"
-    response = FileResponse(handle, content_type=content_type)
+    size = media.size_bytes
+    byte_range = _byte_range(request.headers.get("Range", ""), size)
+    if byte_range == "unsatisfiable":
+        handle.close()
+        response = HttpResponse(status=416)
+        response["Content-Range"] = f"bytes */{size}"
+        return response
+    if byte_range is None:
+        response = FileResponse(handle, content_type=content_type)
+    else:
+        # Seeking in audio and video: the player asks for a part of the file.
+        start, end = byte_range
+        handle.seek(start)
+        response = StreamingHttpResponse(
+            _read_span(handle, end - start + 1), status=206, content_type=content_type
+        )
+        response["Content-Range"] = f"bytes {start}-{end}/{size}"
+        response["Content-Length"] = str(end - start + 1)
+    response["Accept-Ranges"] = "bytes"
     # Never render it as a page, never cache it outside this browser, never let it run script.
     response["Content-Disposition"] = "inline"
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
+
+
+def _byte_range(header: str, size: int) -> tuple[int, int] | str | None:
+    """Parse a single-range `Range: bytes=…` header; None means "send it all" (absent or not understood)."""
+    match = re.fullmatch(r"\s*bytes=(\d*)-(\d*)\s*", header or "")
+    if not match or size <= 0 or (not match[1] and not match[2]):
+        return None
+    if match[1]:
+        start = int(match[1])
+        end = min(int(match[2]), size - 1) if match[2] else size - 1
+        if start >= size:
+            return "unsatisfiable"
+        if end < start:
+            return None
+        return start, end
+    suffix = int(match[2])  # "bytes=-500": the last 500 bytes
+    if suffix == 0:
+        return "unsatisfiable"
+    return max(0, size - suffix), size - 1
+
+
+def _read_span(handle, length: int, chunk: int = 64 * 1024):
+    try:
+        while length > 0:
+            data = handle.read(min(chunk, length))
+            if not data:
+                break
+            length -= len(data)
+            yield data
+    finally:
+        handle.close()
 
 
 def _back(case_id: int) -> HttpResponse:
@@ -230,7 +280,7 @@ def case_decide(request: HttpRequest, case_id: int) -> HttpResponse:
         # Show the case again with the form's field-level errors.
         return _case_page(request, case, decide_form=form, status=400)
     try:
-        case_review_decide(
+        decision = case_review_decide(
             case_id=case.pk,
             user=request.user,
             actions=form.actions(),
@@ -239,8 +289,12 @@ def case_decide(request: HttpRequest, case_id: int) -> HttpResponse:
         )
     except (CaseLockedError, CaseNotHeldError, NotAllowedError, ValidationError) as exc:
         _decision_refused(request, exc)
-    else:
-        messages.success(request, "Decision made.")
+        return _back(case.pk)
+    if "escalate" in decision.action_types() and not user_is_lead(request.user):
+        # The case is the leads' now and no longer this moderator's to see: back to the queue.
+        messages.success(request, f"Case {case.pk} escalated to a lead.")
+        return redirect("dashboard:queue")
+    messages.success(request, "Decision made.")
     return _back(case.pk)
 
 
