@@ -7,9 +7,9 @@ depends on the media type:
   and two centre crops); a match is <= the bank's image_max_distance.
 - video: mean PDQ Hamming distance in bits of the query keyframes that matched; `score` is the share
   (0-1) of the shorter video's keyframes that matched, which must reach video_min_frame_fraction.
-- audio: 1 - aligned share, where the aligned share is the number of landmark hashes agreeing on
-  one time offset (`score`) over the landmarks of the shorter recording; a match needs `score` >=
-  the bank's audio_min_hashes. `offset_seconds` says where the banked recording starts inside the
+- audio (also a video's soundtrack, with extra "via": "soundtrack"): 1 - aligned share, where the
+  aligned share is the number of landmark hashes agreeing on one time offset (`score`) over the
+  landmarks of the shorter recording; a match needs `score` >= the bank's audio_min_hashes. `offset_seconds` says where the banked recording starts inside the
   query (negative: the query starts that far into the banked recording, e.g. a trimmed copy).
 """
 
@@ -199,6 +199,7 @@ def bank_match_file(*, path: Path, media_type: str | None = None) -> list[BankMa
         query: Any = image_fp.image_fingerprint(path)[0]
     elif media_type == "video":
         query = video_fp.video_keyframe_hashes(path)[0]
+        soundtrack = _soundtrack_peaks(path)
     elif media_type == "audio":
         query = audio_fp.spectral_peaks(audio_fp.decode_audio(path))
     else:
@@ -208,7 +209,20 @@ def bank_match_file(*, path: Path, media_type: str | None = None) -> list[BankMa
         return []
     matcher = {"image": _match_image, "video": _match_video, "audio": _match_audio}[media_type]
     matches = matcher(query, banks)
-    return sorted(matches, key=lambda m: (m.distance, m.bank, m.item["sha256"]))
+    if media_type == "video" and soundtrack is not None:
+        # A banked fake voice re-uploaded as a video (a still image and the recording) is still a match.
+        matches += _match_audio(soundtrack, banks, via="soundtrack")
+    # Matches of the file's own kind first: distances of different kinds are in different units.
+    return sorted(matches, key=lambda m: (m.media_type != media_type, m.distance, m.bank, m.item["sha256"]))
+
+
+def _soundtrack_peaks(path: Path) -> audio_fp.Peaks | None:
+    """Return the peaks of a video's audio track, or None if it has none that decodes."""
+    try:
+        peaks = audio_fp.spectral_peaks(audio_fp.decode_audio(path))
+    except UnparseableMediaError:
+        return None
+    return peaks if peaks.times.size else None
 
 
 def bank_match_media_item(*, media_item_id: int) -> list[BankMatch]:
@@ -294,7 +308,7 @@ def _match_video(hashes: list[bytes], banks: dict[int, FingerprintBank]) -> list
     return out
 
 
-def _match_audio(peaks: audio_fp.Peaks, banks: dict[int, FingerprintBank]) -> list[BankMatch]:
+def _match_audio(peaks: audio_fp.Peaks, banks: dict[int, FingerprintBank], via: str = "") -> list[BankMatch]:
     index = media_index("audio")
     min_aligned = min(b.audio_min_hashes for b in banks.values())
     query_size = max(1, audio_fp.landmarks(peaks).size)
@@ -315,7 +329,7 @@ def _match_audio(peaks: audio_fp.Peaks, banks: dict[int, FingerprintBank]) -> li
                 round(1.0 - share, 4),
                 score=hit.aligned,
                 offset_seconds=round(-hit.offset_frames * audio_fp.FRAME_SECONDS, 2),
-                extra={"speed": round(1.0 / hit.speed[1], 3)},
+                extra={"speed": round(1.0 / hit.speed[1], 3), **({"via": via} if via else {})},
             )
         )
     return out

@@ -56,3 +56,20 @@ def test_a_reencoded_video_matches(video_bank, banked_video, tmp_path, args):
 @pytest.mark.django_db
 def test_an_unrelated_video_matches_nothing(video_bank, unrelated_video):
     assert bank_match_file(path=unrelated_video, media_type="video") == []
+
+
+@pytest.mark.django_db
+def test_a_banked_recording_reuploaded_as_a_video_matches_through_its_soundtrack(
+    synthetic_bank, banked_speech, banked_photos, tmp_path
+):
+    bank_add_file(bank=synthetic_bank, path=banked_speech[5])
+    media.run(
+        "ffmpeg", "-y", "-loglevel", "error", "-loop", "1", "-framerate", "5", "-i", str(banked_photos[0]),
+        "-i", str(banked_speech[5]), "-shortest", "-c:v", "libx264", "-pix_fmt", "yuv420p",
+        "-c:a", "aac", "-b:a", "48k", str(tmp_path / "still-with-voice.mp4"),
+    )  # fmt: skip
+
+    [match] = bank_match_file(path=tmp_path / "still-with-voice.mp4")
+
+    assert (match.media_type, match.item["original_name"]) == ("audio", banked_speech[5].name)
+    assert match.as_json()["via"] == "soundtrack"
