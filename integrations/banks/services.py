@@ -9,8 +9,9 @@ depends on the media type:
   (0-1) of the shorter video's keyframes that matched, which must reach video_min_frame_fraction.
 - audio (also a video's soundtrack, with extra "via": "soundtrack"): 1 - aligned share, where the
   aligned share is the number of landmark hashes agreeing on one time offset (`score`) over the
-  landmarks of the shorter recording; a match needs `score` >= the bank's audio_min_hashes. `offset_seconds` says where the banked recording starts inside the
-  query (negative: the query starts that far into the banked recording, e.g. a trimmed copy).
+  landmarks of the shorter recording; a match needs `score` >= the bank's audio_min_hashes.
+  `offset_seconds` says where the banked recording starts inside the query (negative: the query
+  starts that far into the banked recording, e.g. a trimmed copy).
 """
 
 from __future__ import annotations
