@@ -27,7 +27,9 @@ from elections.selectors import countries_in_silence
 from triage.audit.models import AuditEvent
 from triage.checks.models import CheckResult, CheckState, Verdict
 from triage.models import Case, CaseStatus, MediaItem, ReachSample, Submission
-from triage.policy.models import Decision
+from triage.policy.models import DecidedBy, Decision
+
+from .roles import LEADS_GROUP
 
 # Queue tabs and what each holds (Ozone's unresolved / escalated / resolved, plus awaiting review).
 QUEUES = {
@@ -53,6 +55,11 @@ def _escalated_q() -> Q:
     return Q(actions__icontains='"escalate"')
 
 
+def _unresolved_q() -> Q:
+    """Cases a human still has to look at: not decided, or an escalation no lead has decided yet."""
+    return ~Q(status=CaseStatus.DECIDED) | Q(escalation_open=True)
+
+
 def _current_decisions() -> QuerySet[Decision]:
     return Decision.objects.filter(case=OuterRef("pk"), is_current=True)
 
@@ -70,6 +77,15 @@ def _live_cases() -> QuerySet[Case]:
             decision_deadline=Subquery(current.values("review_deadline")[:1], output_field=DateTimeField()),
             decision_by=Subquery(current.values("decided_by")[:1], output_field=CharField()),
             escalated=Exists(current.filter(_escalated_q())),
+            # An escalation waits for a lead until a lead (or staff) has decided the case: the
+            # policy's escalation, or a moderator's, stays open even when the case is "decided".
+            escalation_open=Exists(
+                current.filter(_escalated_q()).filter(
+                    Q(decided_by=DecidedBy.POLICY)
+                    | Q(moderator__isnull=True)
+                    | (Q(moderator__is_staff=False) & ~Q(moderator__groups__name=LEADS_GROUP))
+                )
+            ),
             silence_hold=Exists(current.filter(phase="silence", review_deadline__isnull=False)),
             verdict_label=Subquery(latest_verdict.values("label")[:1], output_field=CharField()),
             verdict_confidence=Subquery(latest_verdict.values("confidence")[:1]),
@@ -81,7 +97,7 @@ def _with_bucket(queryset: QuerySet[Case]) -> QuerySet[Case]:
     return queryset.annotate(
         bucket=Conditional(
             When(Q(silence_hold=True) & ~Q(status=CaseStatus.DECIDED), then=Value(BUCKET_SILENCE_HOLD)),
-            When(Q(escalated=True) & ~Q(status=CaseStatus.DECIDED), then=Value(BUCKET_ESCALATED)),
+            When(escalation_open=True, then=Value(BUCKET_ESCALATED)),
             When(status=CaseStatus.AWAITING_REVIEW, then=Value(BUCKET_AWAITING)),
             default=Value(BUCKET_REST),
             output_field=IntegerField(),
@@ -121,13 +137,13 @@ def queue_cases(*, filters: QueueFilters, can_see_escalations: bool) -> QuerySet
     if not can_see_escalations:
         queryset = queryset.filter(escalated=False)
     if filters.queue == "unresolved":
-        queryset = queryset.exclude(status=CaseStatus.DECIDED)
+        queryset = queryset.filter(_unresolved_q())
     elif filters.queue == "awaiting":
         queryset = queryset.filter(status=CaseStatus.AWAITING_REVIEW)
     elif filters.queue == "escalated":
-        queryset = queryset.filter(escalated=True).exclude(status=CaseStatus.DECIDED)
+        queryset = queryset.filter(escalation_open=True)
     elif filters.queue == "decided":
-        queryset = queryset.filter(status=CaseStatus.DECIDED)
+        queryset = queryset.exclude(_unresolved_q())
     if filters.phase:
         if filters.phase == "undecided":
             queryset = queryset.filter(decision_phase__isnull=True)
@@ -157,12 +173,12 @@ def queue_counts(*, can_see_escalations: bool) -> dict[str, int]:
         queryset = queryset.filter(escalated=False)
     # One COUNT per tab: small indexed queries, and aggregating over the annotated subqueries
     # in one statement is not something the ORM compiles.
-    open_cases = queryset.exclude(status=CaseStatus.DECIDED)
+    open_cases = queryset.filter(_unresolved_q())
     counts = {
         "unresolved": open_cases.count(),
         "awaiting": queryset.filter(status=CaseStatus.AWAITING_REVIEW).count(),
-        "escalated": open_cases.filter(escalated=True).count() if can_see_escalations else 0,
-        "decided": queryset.filter(status=CaseStatus.DECIDED).count(),
+        "escalated": queryset.filter(escalation_open=True).count() if can_see_escalations else 0,
+        "decided": queryset.exclude(_unresolved_q()).count(),
         "all": queryset.count(),
     }
     return {key: counts[key] for key in QUEUES}
