@@ -33,6 +33,7 @@ HI_BIN = int(3400 * N_FFT / SR)  # 3400 Hz
 PEAK_TIME_RADIUS = 6  # frames either side for a local maximum
 PEAK_FREQ_RADIUS = 10  # bins either side
 PEAKS_PER_SECOND = 30
+BLOCK_FRAMES = 4096  # spectrogram frames analysed at once (~65 s)
 FAN_OUT = 5  # targets per anchor: more finds more, but the index grows and queries slow
 MAX_DT = 40  # frames (0.64 s) from anchor to target
 MAX_DF = 60  # bins
@@ -100,16 +101,27 @@ def spectral_peaks(samples: np.ndarray) -> Peaks:
     if samples.size < N_FFT * 2:
         return Peaks(np.zeros(0, np.int32), np.zeros(0, np.int32), duration)
     frames = sliding_window_view(samples, N_FFT)[::HOP]
-    spectrum = np.abs(np.fft.rfft(frames * np.hanning(N_FFT).astype(np.float32), axis=1))
-    band = spectrum[:, LO_BIN : HI_BIN + 1]
-    # Log magnitude: a volume change only shifts every value by a constant.
-    logmag = np.log(band + 1e-6).astype(np.float32)
-    local_max = _max_filter(logmag, PEAK_TIME_RADIUS, PEAK_FREQ_RADIUS)
-    # A peak must stand out of silence: above the recording's median level by a margin.
-    floor = np.median(logmag) + 1.0
-    is_peak = (logmag == local_max) & (logmag > floor)
-    times, freqs = np.nonzero(is_peak)
-    strengths = logmag[times, freqs]
+    window = np.hanning(N_FFT).astype(np.float32)
+    found_t, found_f, found_s = [], [], []
+    # Blocks of ~65 s keep memory flat for long recordings (a whole hour at once would need
+    # gigabytes); each block is analysed with PEAK_TIME_RADIUS frames of context on both sides.
+    for start in range(0, frames.shape[0], BLOCK_FRAMES):
+        lo = max(0, start - PEAK_TIME_RADIUS)
+        hi = min(frames.shape[0], start + BLOCK_FRAMES + PEAK_TIME_RADIUS)
+        spectrum = np.abs(np.fft.rfft(frames[lo:hi] * window, axis=1))
+        # Log magnitude: a volume change only shifts every value by a constant.
+        logmag = np.log(spectrum[:, LO_BIN : HI_BIN + 1] + 1e-6).astype(np.float32)
+        local_max = _max_filter(logmag, PEAK_TIME_RADIUS, PEAK_FREQ_RADIUS)
+        # A peak must stand out of silence: above the block's median level by a margin.
+        floor = np.median(logmag) + 1.0
+        is_peak = (logmag == local_max) & (logmag > floor)
+        is_peak[: start - lo] = False  # context frames belong to the neighbouring blocks
+        is_peak[start - lo + BLOCK_FRAMES :] = False
+        times, freqs = np.nonzero(is_peak)
+        found_t.append(times + lo)
+        found_f.append(freqs)
+        found_s.append(logmag[times, freqs])
+    times, freqs, strengths = np.concatenate(found_t), np.concatenate(found_f), np.concatenate(found_s)
     # Keep the strongest peaks per second so density does not depend on the material.
     budget = max(1, int(PEAKS_PER_SECOND * duration))
     if times.size > budget:
