@@ -40,7 +40,7 @@ class Command(BaseCommand):
             path = Path(name)
             try:
                 if not path.is_file():
-                    raise UnparseableMediaError("no such file")
+                    raise UnparseableMediaError("no such file (or not a regular file)")
                 if banked_item_find(bank=target, sha256=file_sha256(path)) is not None:
                     skipped += 1
                 else:

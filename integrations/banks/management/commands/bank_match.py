@@ -24,7 +24,7 @@ class Command(BaseCommand):
             entry: dict = {"file": name, "matches": []}
             try:
                 if not Path(name).is_file():
-                    raise UnparseableMediaError("no such file")
+                    raise UnparseableMediaError("no such file (or not a regular file)")
                 entry["matches"] = [m.as_json() for m in bank_match_file(path=Path(name))]
             except UnparseableMediaError as exc:
                 entry["error"] = str(exc)
