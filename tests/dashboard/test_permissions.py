@@ -35,6 +35,7 @@ def test_a_wrong_password_is_refused_with_a_message(client, alice):
 def test_charlie_without_the_group_is_refused_everywhere(client, charlie, cases):
     client.force_login(charlie)
     case = cases["slovak"]
+    assert "The dashboard is for moderators." in client.get("/").content.decode()
     for url in [
         "/",
         f"/cases/{case.pk}/",
