@@ -293,12 +293,12 @@ def case_reach(*, case: Case, width: int = 160, height: int = 32) -> Reach:
         hours = max((last_at - base_at).total_seconds() / 3600, 1 / 60)
         velocity = (last_views - base_views) / hours
         first_at = samples[0][0]
-        span = max((last_at - first_at).total_seconds(), 1.0)
+        span = (last_at - first_at).total_seconds()
         top = max(v for _, v in samples) or 1
-        points = " ".join(
-            f"{(a - first_at).total_seconds() / span * width:.1f},{height - v / top * (height - 2) - 1:.1f}"
-            for a, v in samples
-        )
+        if span >= 60:  # a line over less than a minute says nothing
+            xs = [(a - first_at).total_seconds() / span * width for a, _ in samples]
+            ys = [height - v / top * (height - 2) - 1 for _, v in samples]
+            points = " ".join(f"{x:.1f},{y:.1f}" for x, y in zip(xs, ys, strict=True))
     return Reach(
         views=case.total_views,
         shares=case.total_shares,
