@@ -103,3 +103,29 @@ def test_a_taken_case_shows_who_is_reviewing_it(client, alice, bob, cases):
     html = client.get("/").content.decode()
     row = html[html.index(f'data-case="{cases["slovak"].pk}"') :]
     assert '<span class="badge locked" title="being reviewed">alice</span>' in row[: row.index("</tr>")]
+
+
+@pytest.mark.django_db
+def test_the_queue_costs_the_same_queries_for_more_cases(
+    client, bob, cases, platform, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from .conftest import case_make, decision_make, media_item_store
+
+    client.force_login(bob)
+    client.get("/")  # warm the session
+    with CaptureQueriesContext(connection) as few:
+        client.get("/")
+    for n in range(10):
+        case = case_make(
+            platform=platform,
+            media=media_item_store(f"png-{n}".encode()),
+            countries=["AT"],
+            content_id=f"more-{n}",
+        )
+        decision_make(case=case, actions=[{"type": "label", "kind": "unverified"}], minutes=60)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get("/")
+    assert len(response.context["page"].object_list) == 14  # 4 open cases + 10
