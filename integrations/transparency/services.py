@@ -110,7 +110,7 @@ def statements_sweep_missed(*, now: datetime | None = None, days: int = 7, limit
     decisions were looked at; each runs in its own transaction.
     """
     now = now or timezone.now()
-    restricting = reduce(or_, (Q(actions__contains=[{"type": kind}]) for kind in ACTION_VISIBILITY))
+    restricting = reduce(or_, (Q(action_kinds__contains=f",{kind},") for kind in ACTION_VISIBILITY))
     missed = list(
         Decision.objects.filter(
             restricting, created_at__gte=now - timedelta(days=days), statements__isnull=True

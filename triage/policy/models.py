@@ -92,6 +92,9 @@ class Decision(models.Model):
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="superseded_by"
     )
     is_current = models.BooleanField(default=True)
+    # The action types as ",label,removal_hold,": derived on save so "decisions that hold" or
+    # "that escalate" is a plain substring filter on every database (SQLite has no JSON containment).
+    action_kinds = models.CharField(max_length=200, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -105,6 +108,12 @@ class Decision(models.Model):
     def __str__(self) -> str:
         kinds = ", ".join(a.get("type", "?") for a in self.actions) or "nothing"
         return f"decision {self.decision_id} on case {self.case_id}: {kinds}"
+
+    def save(self, *args, **kwargs):
+        self.action_kinds = "," + ",".join(self.action_types()) + "," if self.actions else ""
+        if kwargs.get("update_fields") is not None and "actions" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "action_kinds"}
+        super().save(*args, **kwargs)
 
     def action_types(self) -> list[str]:
         return [a.get("type", "") for a in self.actions]
