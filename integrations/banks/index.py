@@ -107,7 +107,7 @@ class AudioIndex:
         self.hashes = np.ascontiguousarray(hashes[order], dtype=np.uint32)
         self.owners = np.ascontiguousarray(owners[order], dtype=np.int32)
         self.offsets = np.ascontiguousarray(offsets[order], dtype=np.int32)
-        # Where each owner's landmarks sit in the hash-sorted arrays, grouped by owner, so stage two
+        # Where each owner's landmarks sit in the hash-sorted arrays, grouped by owner, so stage three
         # can pull out one recording's landmarks without a scan.
         self.by_owner = np.empty(order.size, dtype=np.uint32 if order.size < 2**32 else np.int64)
         self.by_owner[order] = np.arange(order.size, dtype=self.by_owner.dtype)
