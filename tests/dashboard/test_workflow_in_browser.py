@@ -31,13 +31,14 @@ pytestmark = [
 
 
 @pytest.fixture
-def browser_page(monkeypatch):
-    from django.db import connection
-    from playwright.sync_api import sync_playwright
+def browser_page():
+    """Open a chromium page, closed after the test.
 
-    # The live server's request threads would keep their connections across a browser's
-    # keep-alive requests; closing them after each request lets the test database be dropped.
-    monkeypatch.setitem(connection.settings_dict, "CONN_MAX_AGE", 0)
+    Request it after the fixtures that write to the database: while Playwright's event loop
+    runs, Django would open a second connection in another async context, which nothing closes
+    and which keeps the test database from being dropped.
+    """
+    from playwright.sync_api import sync_playwright
 
     # Playwright's sync API runs an event loop; Django must not mistake the test for async code.
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -52,7 +53,7 @@ def browser_page(monkeypatch):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_alice_reviews_the_urgent_case_in_the_browser(live_server, browser_page, alice, cases):
+def test_alice_reviews_the_urgent_case_in_the_browser(live_server, alice, cases, browser_page):
     page = browser_page
     slovak = cases["slovak"]
 
@@ -98,7 +99,7 @@ def test_alice_reviews_the_urgent_case_in_the_browser(live_server, browser_page,
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_help_dialog_opens_with_the_question_mark(live_server, browser_page, alice, cases):
+def test_the_help_dialog_opens_with_the_question_mark(live_server, alice, cases, browser_page):
     page = browser_page
     page.goto(f"{live_server.url}/accounts/login/")
     page.fill("#id_username", "alice")
