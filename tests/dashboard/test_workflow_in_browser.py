@@ -84,8 +84,11 @@ def test_alice_reviews_the_urgent_case_in_the_browser(live_server, alice, cases,
 
     page.keyboard.press("t")
     page.wait_for_selector("text=You are reviewing this case until")
+    asked = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
     page.keyboard.press("c")
     page.wait_for_selector("text=Policy decision confirmed.")
+    assert asked == ["Confirm the policy decision as it is?"]  # a keystroke alone never decides
 
     history = page.locator("#history")
     current_row = history.locator("tr.current")

@@ -85,7 +85,10 @@
       case "Enter": case "o": if (current >= 0) window.location = rows[current].dataset.href; else return; break;
       case "t": submit("take-form"); break;
       case "r": submit("release-form"); break;
-      case "c": submit("confirm-form"); break;
+      case "c":
+        // One key sends a decision to every platform: ask first, a stray keystroke is easy.
+        if (document.getElementById("confirm-form") && window.confirm("Confirm the policy decision as it is?")) submit("confirm-form");
+        break;
       case "d": var f = document.getElementById("decide-form"); if (f) { f.scrollIntoView(); var first = f.querySelector("select, input"); if (first) first.focus(); } break;
       case "b": go("a#back-to-queue"); break;
       case "u": document.querySelectorAll(".media-frame.blurred").forEach(function (m) { m.classList.remove("blurred"); }); break;
