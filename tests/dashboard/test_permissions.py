@@ -78,3 +78,12 @@ def test_actions_need_post_and_csrf(alice, cases):
     assert client.get(f"/cases/{case.pk}/take/").status_code == 405
     assert client.post(f"/cases/{case.pk}/take/").status_code == 403  # no CSRF token
     assert not hasattr(case, "review_lock") or case.review_lock is None
+
+
+@pytest.mark.django_db
+def test_log_out_is_a_post_and_ends_the_session(client, alice):
+    client.force_login(alice)
+    assert client.get("/accounts/logout/").status_code == 405
+    response = client.post("/accounts/logout/")
+    assert response.status_code == 302 and response["Location"] == "/accounts/login/"
+    assert client.get("/").status_code == 302
