@@ -38,6 +38,7 @@ def ensure_database(url: str) -> None:
 
 
 def seed(n: int):
+    from django.core.management import call_command
     from django.db import transaction
 
     from elections.models import Country, Election, Person, SilenceRule, WindowTransition
@@ -48,8 +49,6 @@ def seed(n: int):
     from triage.policy.default import DEFAULT_RULES
     from triage.policy.selectors import policy_active
     from triage.policy.services import policy_activate, policy_draft_create
-
-    from django.core.management import call_command
 
     call_command("flush", interactive=False, verbosity=0)  # also drops the seeded calendar: SK only
     WindowTransition.objects.all().delete()
@@ -72,7 +71,9 @@ def seed(n: int):
     platform, _ = platform_create(slug="vidshare")
     with transaction.atomic():
         media = MediaItem.objects.bulk_create(
-            MediaItem(sha256=secrets.token_hex(32), media_type="audio", mime_type="audio/mpeg", size_bytes=1000)
+            MediaItem(
+                sha256=secrets.token_hex(32), media_type="audio", mime_type="audio/mpeg", size_bytes=1000
+            )
             for _ in range(n)
         )
         cases = Case.objects.bulk_create(
