@@ -255,7 +255,7 @@ class StatementListApi(PartnerApi):
     class InputSerializer(serializers.Serializer):
         since = serializers.DateTimeField(required=False, help_text="decided at or after (ISO 8601)")
         until = serializers.DateTimeField(required=False, help_text="decided before (ISO 8601)")
-        platform = serializers.SlugField(required=False, help_text="a platform's slug")
+        platform = serializers.SlugField(required=False, max_length=50, help_text="a platform's slug")
 
         def validate(self, data):
             if data.get("since") and data.get("until") and data["until"] <= data["since"]:
