@@ -74,3 +74,10 @@ def test_the_rate_limit_is_per_token(alice, bob, settings):
     settings.PARTNER_API_RATE = "2/minute"
     assert [alice.get(CASES).status_code for _ in range(3)] == [200, 200, 429]
     assert bob.get("/api/v1/calendar/status").status_code == 200  # bob has his own allowance
+
+
+def test_the_api_documentation_is_served(client):
+    assert client.get("/api/docs/").status_code == 200
+    schema = client.get("/api/schema/").content.decode()
+    assert "/api/v1/cases/" in schema
+    assert "partnerToken" in schema
