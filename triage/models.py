@@ -23,12 +23,27 @@ class MediaItem(models.Model):
     file = models.FileField(upload_to="media/", max_length=200)
     original_name = models.CharField(max_length=255, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Near-duplicates (see triage/clustering.py): a re-encoded, trimmed or telephone-band copy of
+    # media we had points at the first of its kind, whose cases it joins. Always a root: the
+    # canonical item has no canonical of its own.
+    canonical = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="near_duplicates"
+    )
+    # The fingerprint match that linked it (BankMatch.as_json()), for moderators.
+    canonical_match = models.JSONField(null=True, blank=True)
+    # When it was fingerprinted into the reference bank and matched; null: not clustered (yet).
+    clustered_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
         return f"{self.media_type} {self.sha256[:12]}"
+
+    @property
+    def case_media_id(self) -> int:
+        """The media item whose cases this one's submissions belong to."""
+        return self.canonical_id or self.pk
 
 
 class CaseStatus(models.TextChoices):

@@ -29,6 +29,7 @@ from psycopg.types.json import Jsonb
 
 from integrations.http import OutboundError, ResponseTooLarge, outbound_download
 
+from .clustering import media_item_cluster, media_item_needs_clustering
 from .models import (
     Case,
     CaseStatus,
@@ -467,27 +468,37 @@ def _media_fetch(*, submission_media: SubmissionMedia, allow_private: bool, dest
 
 @transaction.atomic
 def _media_attach(
-    *, submission_media_id: int, media_item: MediaItem, created: bool, info: dict[str, Any]
+    *,
+    submission_media_id: int,
+    media_item: MediaItem,
+    created: bool,
+    info: dict[str, Any],
+    case_media_id: int | None = None,
 ) -> None:
-    """Attach stored media to the case for (media item, audience), merging a provisional case."""
+    """Attach stored media to the case for (media item, audience), merging a provisional case.
+
+    case_media_id is the media item the case is keyed on: the canonical media of a near-duplicate
+    (see triage/clustering.py), else the media item itself.
+    """
     now = timezone.now()
-    # Holding the media item's row lock serialises case formation for the same bytes: two
-    # re-uploads processed at once cannot both found a case.
-    MediaItem.objects.select_for_update().get(pk=media_item.pk)
+    case_media_id = case_media_id or media_item.pk
+    # Holding the (canonical) media item's row lock serialises case formation for the same
+    # media: two re-uploads processed at once cannot both found a case.
+    MediaItem.objects.select_for_update().get(pk=case_media_id)
     sm = SubmissionMedia.objects.select_for_update().select_related("submission").get(pk=submission_media_id)
     provisional = sm.case
     target = (
         Case.objects.filter(
-            media_item=media_item, audience_key=provisional.audience_key, merged_into__isnull=True
+            media_item_id=case_media_id, audience_key=provisional.audience_key, merged_into__isnull=True
         )
         .exclude(pk=provisional.pk)
         .first()
     )
     if target is None:
-        if provisional.media_item_id not in (None, media_item.pk):
+        if provisional.media_item_id not in (None, case_media_id):
             raise AssertionError(f"case {provisional.pk} already holds another media item")
         _locked_cases([provisional.pk])
-        provisional.media_item = media_item
+        provisional.media_item_id = case_media_id
         provisional.save(update_fields=["media_item", "updated_at"])
         target = provisional
     else:
@@ -536,7 +547,17 @@ def _media_store(*, submission_media: SubmissionMedia, allow_private: bool) -> N
             "original_name": submission_media.original_name,
         },
     )
-    _media_attach(submission_media_id=submission_media.pk, media_item=media_item, created=created, info=info)
+    case_media_id = media_item.case_media_id
+    if media_item_needs_clustering(media_item=media_item):
+        # Before attaching, so a near-duplicate joins the original's case instead of founding one.
+        case_media_id = media_item_cluster(media_item_id=media_item.pk)
+    _media_attach(
+        submission_media_id=submission_media.pk,
+        media_item=media_item,
+        created=created,
+        info=info,
+        case_media_id=case_media_id,
+    )
     staged_delete(submission_media.staged_name)
 
 

@@ -15,6 +15,13 @@ class BankPurpose(models.TextChoices):
     SYNTHETIC = "synthetic", "Known synthetic"
     DEBUNKED = "debunked", "Debunked"
     AUTHENTIC = "authentic", "Authentic official recordings"
+    # Every stored media item, so a re-encoded copy joins the case of the original (see
+    # docs/clustering.md). A match here is not evidence of anything: the verdict never sees it.
+    REFERENCE = "reference", "Reference: media seen (clustering only, not evidence)"
+
+
+# The purposes whose matches say something about the media, which the fingerprint check reports.
+EVIDENCE_PURPOSES = frozenset({BankPurpose.SYNTHETIC, BankPurpose.DEBUNKED, BankPurpose.AUTHENTIC})
 
 
 class FingerprintBank(models.Model):

@@ -12,7 +12,7 @@ from django.db.models import Count, Max
 
 from .fingerprints import video as video_fp
 from .index import AudioIndex, HashIndex
-from .models import BankedItem, FingerprintBank
+from .models import BankedItem, BankPurpose, FingerprintBank
 
 
 def file_sha256(path: Path) -> str:
@@ -57,12 +57,18 @@ class MediaIndex:
     audio_pks: list[int] = field(default_factory=list)
 
 
-_cache: dict[str, MediaIndex] = {}
+_cache: dict[tuple[str, str], MediaIndex] = {}
 _lock = threading.Lock()
 
+# Two indexes per media type: the evidence banks, and the reference bank of every media item seen
+# (clustering). The reference bank grows with each stored file; keeping it apart means that
+# growth never rebuilds the evidence index the fingerprint check searches.
+EVIDENCE_SCOPE = "evidence"
+REFERENCE_SCOPE = "reference"
 
-def media_index(media_type: str) -> MediaIndex:
-    """Return the match index for a media type, rebuilt when its banked items changed.
+
+def media_index(media_type: str, scope: str = EVIDENCE_SCOPE) -> MediaIndex:
+    """Return the match index for a media type and scope, rebuilt when its banked items changed.
 
     The index lives in process memory and is keyed on (count, newest id, latest edit) of the
     banked items: adding, removing or editing an item changes that key, so every worker picks up
@@ -70,14 +76,18 @@ def media_index(media_type: str) -> MediaIndex:
     filtered at match time, so enabling one is instant.
     """
     rows = BankedItem.objects.filter(media_type=media_type)
+    if scope == REFERENCE_SCOPE:
+        rows = rows.filter(bank__purpose=BankPurpose.REFERENCE)
+    else:
+        rows = rows.exclude(bank__purpose=BankPurpose.REFERENCE)
     agg = rows.aggregate(n=Count("id"), newest=Max("id"), edited=Max("updated_at"))
     state = (agg["n"], agg["newest"], agg["edited"])
     with _lock:
-        cached = _cache.get(media_type)
+        cached = _cache.get((media_type, scope))
         if cached is not None and cached.state == state:
             return cached
         built = _build(media_type, state, rows)
-        _cache[media_type] = built
+        _cache[(media_type, scope)] = built
         return built
 
 

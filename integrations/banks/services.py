@@ -17,6 +17,7 @@ depends on the media type:
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -31,18 +32,22 @@ from .fingerprints import UnparseableMediaError, sniff_media_type
 from .fingerprints import audio as audio_fp
 from .fingerprints import image as image_fp
 from .fingerprints import video as video_fp
-from .models import BankedItem, BankPurpose, FingerprintBank
-from .selectors import banked_item_find, file_sha256, media_index
+from .models import EVIDENCE_PURPOSES, BankedItem, BankPurpose, FingerprintBank
+from .selectors import EVIDENCE_SCOPE, REFERENCE_SCOPE, banked_item_find, file_sha256, media_index
 
 __all__ = [
     "BankMatch",
     "BankPurposeConflictError",
+    "MediaFingerprint",
     "UnparseableMediaError",
     "bank_add_file",
+    "bank_add_fingerprint",
     "bank_add_media_item",
     "bank_get_or_create",
     "bank_match_file",
+    "bank_match_fingerprint",
     "bank_match_media_item",
+    "media_fingerprint",
 ]
 
 
@@ -190,15 +195,85 @@ def bank_add_media_item(
         )
 
 
-def bank_match_file(*, path: Path, media_type: str | None = None) -> list[BankMatch]:
+@dataclass(frozen=True)
+class MediaFingerprint:
+    """A file's fingerprints from one decode: what matching needs and what banking stores."""
+
+    media_type: str
+    query: Any  # image: one PDQ hash; video: keyframe hashes; audio: spectral peaks
+    soundtrack: audio_fp.Peaks | None  # a video's audio track, matched against audio banks
+    blob: bytes  # what a BankedItem stores (see _fingerprint)
+    duration_seconds: float | None
+    metadata: dict[str, Any]
+
+
+def media_fingerprint(*, path: Path, media_type: str | None = None) -> MediaFingerprint:
+    """Fingerprint a file once for both matching and banking (clustering does both).
+
+    Raise UnparseableMediaError for files that cannot be decoded.
+    """
+    path = Path(path)
+    media_type = media_type or sniff_media_type(path)
+    soundtrack = None
+    if media_type == "image":
+        hashes, quality = image_fp.image_bank_hashes(path)
+        query: Any = hashes[0]
+        blob, duration = b"".join(hashes), None
+        metadata: dict[str, Any] = {
+            "pdq_quality": quality,
+            "crop_variants": list(image_fp.BANK_CROP_FRACTIONS),
+        }
+    elif media_type == "video":
+        query, duration = video_fp.video_keyframe_hashes(path)
+        blob, metadata = video_fp.pack(query), {"keyframes": len(query)}
+        soundtrack = _soundtrack_peaks(path)
+    elif media_type == "audio":
+        query = audio_fp.spectral_peaks(audio_fp.decode_audio(path))
+        marks = audio_fp.landmarks(query)
+        if marks.size == 0:
+            raise UnparseableMediaError("unparseable: no audible content to fingerprint")
+        blob, duration = marks.tobytes(), query.duration_seconds
+        metadata = {"landmarks": int(marks.size)}
+    else:
+        raise ValueError(f"unknown media type {media_type!r}")
+    return MediaFingerprint(media_type, query, soundtrack, blob, duration, metadata)
+
+
+def bank_add_fingerprint(
+    *,
+    bank: FingerprintBank,
+    sha256: str,
+    fingerprint: MediaFingerprint,
+    original_name: str = "",
+    media_item: MediaItem | None = None,
+) -> BankedItem:
+    """Bank fingerprints already computed; return the existing item if these bytes are banked."""
+    return _banked_item_create(
+        bank=bank,
+        sha256=sha256,
+        media_type=fingerprint.media_type,
+        original_name=original_name,
+        fingerprint=fingerprint.blob,
+        duration_seconds=fingerprint.duration_seconds,
+        metadata=fingerprint.metadata,
+        media_item=media_item,
+    )
+
+
+def bank_match_file(
+    *, path: Path, media_type: str | None = None, purposes: Iterable[str] | None = None
+) -> list[BankMatch]:
     """Return the matches of a file against every enabled bank, closest first.
 
-    media_type is "image", "video" or "audio"; None sniffs it. Raise UnparseableMediaError for
-    files that cannot be decoded.
+    media_type is "image", "video" or "audio"; None sniffs it. purposes limits the banks searched;
+    None means the evidence banks (synthetic, debunked, authentic), never the reference bank of
+    media seen, which only clustering searches. Raise UnparseableMediaError for files that cannot
+    be decoded.
     """
     path = Path(path)
     media_type = media_type or sniff_media_type(path)
     # Fingerprint before looking at banks, so a hostile file is reported even with no bank yet.
+    soundtrack = None
     if media_type == "image":
         query: Any = image_fp.image_fingerprint(path)[0]
     elif media_type == "video":
@@ -208,14 +283,33 @@ def bank_match_file(*, path: Path, media_type: str | None = None) -> list[BankMa
         query = audio_fp.spectral_peaks(audio_fp.decode_audio(path))
     else:
         raise ValueError(f"unknown media type {media_type!r}")
-    banks = {b.pk: b for b in FingerprintBank.objects.filter(enabled=True)}
+    return _match_query(media_type, query, soundtrack, purposes)
+
+
+def bank_match_fingerprint(
+    *, fingerprint: MediaFingerprint, purposes: Iterable[str] | None = None
+) -> list[BankMatch]:
+    """Return the matches of fingerprints already computed (see bank_match_file for purposes)."""
+    return _match_query(fingerprint.media_type, fingerprint.query, fingerprint.soundtrack, purposes)
+
+
+def _match_query(
+    media_type: str, query: Any, soundtrack: audio_fp.Peaks | None, purposes: Iterable[str] | None
+) -> list[BankMatch]:
+    wanted = EVIDENCE_PURPOSES if purposes is None else frozenset(purposes)
+    banks = {b.pk: b for b in FingerprintBank.objects.filter(enabled=True, purpose__in=wanted)}
     if not banks:
         return []
     matcher = {"image": _match_image, "video": _match_video, "audio": _match_audio}[media_type]
-    matches = matcher(query, banks)
-    if media_type == "video" and soundtrack is not None:
-        # A banked fake voice re-uploaded as a video (a still image and the recording) is still a match.
-        matches += _match_audio(soundtrack, banks, via="soundtrack")
+    scopes = sorted(
+        {REFERENCE_SCOPE if b.purpose == BankPurpose.REFERENCE else EVIDENCE_SCOPE for b in banks.values()}
+    )
+    matches: list[BankMatch] = []
+    for scope in scopes:
+        matches += matcher(query, banks, scope)
+        if media_type == "video" and soundtrack is not None:
+            # A banked fake voice re-uploaded as a video (a still image and the recording) is still a match.
+            matches += _match_audio(soundtrack, banks, scope, via="soundtrack")
     # Matches of the file's own kind first: distances of different kinds are in different units.
     return sorted(matches, key=lambda m: (m.media_type != media_type, m.distance, m.bank, m.item["sha256"]))
 
@@ -272,8 +366,8 @@ def _match(bank: FingerprintBank, item_id: int, meta, media_type: str, distance,
     )
 
 
-def _match_image(digest: bytes, banks: dict[int, FingerprintBank]) -> list[BankMatch]:
-    index = media_index("image")
+def _match_image(digest: bytes, banks: dict[int, FingerprintBank], scope: str) -> list[BankMatch]:
+    index = media_index("image", scope)
     radius = max(b.image_max_distance for b in banks.values())
     owners, distances = index.hashes.search(np.frombuffer(digest, np.uint8)[None, :], radius)[0]
     closest: dict[int, int] = {}  # an item stores several hashes (its crops): keep the nearest
@@ -288,8 +382,8 @@ def _match_image(digest: bytes, banks: dict[int, FingerprintBank]) -> list[BankM
     return out
 
 
-def _match_video(hashes: list[bytes], banks: dict[int, FingerprintBank]) -> list[BankMatch]:
-    index = media_index("video")
+def _match_video(hashes: list[bytes], banks: dict[int, FingerprintBank], scope: str) -> list[BankMatch]:
+    index = media_index("video", scope)
     radius = max(b.video_max_distance for b in banks.values())
     query = np.frombuffer(b"".join(hashes), np.uint8).reshape(-1, 32)
     # Per banked video: the closest distance of each query keyframe that has a twin in it.
@@ -312,8 +406,10 @@ def _match_video(hashes: list[bytes], banks: dict[int, FingerprintBank]) -> list
     return out
 
 
-def _match_audio(peaks: audio_fp.Peaks, banks: dict[int, FingerprintBank], via: str = "") -> list[BankMatch]:
-    index = media_index("audio")
+def _match_audio(
+    peaks: audio_fp.Peaks, banks: dict[int, FingerprintBank], scope: str, via: str = ""
+) -> list[BankMatch]:
+    index = media_index("audio", scope)
     min_aligned = min(b.audio_min_hashes for b in banks.values())
     query_size = max(1, audio_fp.landmarks(peaks).size)
     out = []
