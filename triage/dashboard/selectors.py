@@ -6,7 +6,6 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db import connection
 from django.db.models import Case as Conditional
 from django.db.models import (
     CharField,
@@ -48,11 +47,8 @@ BUCKET_REST = 3
 
 
 def _escalated_q() -> Q:
-    """Match decisions whose actions include an escalation."""
-    if connection.vendor == "postgresql":
-        return Q(actions__contains=[{"type": "escalate"}])
-    # SQLite (first-look mode) has no JSON containment: match the action type in the JSON text.
-    return Q(actions__icontains='"escalate"')
+    """Match decisions whose actions include an escalation (action_kinds is ",label,escalate,")."""
+    return Q(action_kinds__contains=",escalate,")
 
 
 def _unresolved_q() -> Q:
