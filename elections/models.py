@@ -461,7 +461,8 @@ class WindowTransition(models.Model):
     """A silence window opening or closing, recorded once: the claim behind exactly-once re-evaluation.
 
     The identity is (window, kind, boundary_at), where boundary_at is the window's start (opened)
-    or end (closed) when the transition happened. The unique constraint is the claim: two beats
+    or end (closed) when the transition happened. A window deleted while open (its election or
+    rule removed) closes too, with the boundary of its opening. The unique constraint is the claim: two beats
     racing insert the same row and one of them loses. An operator who extends a live window moves
     its end, so the close at the new end is a new identity and nothing closes at the old one.
     """
@@ -469,6 +470,9 @@ class WindowTransition(models.Model):
     window = models.ForeignKey(
         SilenceWindow, on_delete=models.SET_NULL, null=True, blank=True, related_name="transitions"
     )
+    # The window's id, kept when the window is deleted: the claim's key, and how the close of a
+    # window removed while open finds its opening.
+    window_ref = models.BigIntegerField()
     kind = models.CharField(max_length=8, choices=TransitionKind.choices)
     boundary_at = models.DateTimeField(help_text="the window's start (opened) or end (closed), UTC")
     # Kept for the record: a recomputation may delete the window later.
@@ -484,10 +488,10 @@ class WindowTransition(models.Model):
         ordering = ["boundary_at", "kind"]
         constraints = [
             models.UniqueConstraint(
-                fields=["window", "kind", "boundary_at"], name="one_transition_per_window_boundary"
+                fields=["window_ref", "kind", "boundary_at"], name="one_transition_per_window_boundary"
             )
         ]
-        indexes = [models.Index(fields=["finished_at"])]
+        indexes = [models.Index(fields=["finished_at"]), models.Index(fields=["window", "kind"])]
 
     def __str__(self) -> str:
         return f"{self.window_label} {self.kind} at {self.boundary_at:%Y-%m-%d %H:%M} UTC"

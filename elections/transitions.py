@@ -21,6 +21,7 @@ once silence starts, and the policy decides whether anything changes.
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -54,15 +55,41 @@ def _catchup_cutoff(now: datetime) -> datetime:
     return now - timedelta(hours=_setting("WINDOW_TRANSITION_CATCHUP_HOURS", 168))
 
 
-def transitions_due(*, now: datetime) -> list[tuple[SilenceWindow, str, datetime]]:
-    """Return the (window, kind, boundary) transitions due at `now` and not yet recorded, oldest first.
+@dataclass(frozen=True)
+class Due:
+    """A transition due and not yet recorded. `window` is None for a window deleted while open."""
+
+    window: SilenceWindow | None
+    window_ref: int
+    kind: str
+    boundary_at: datetime
+    country: str
+    regions: list[str]
+    label: str
+
+
+def _due(window: SilenceWindow, kind: str, boundary_at: datetime) -> Due:
+    return Due(
+        window=window,
+        window_ref=window.pk,
+        kind=kind,
+        boundary_at=boundary_at,
+        country=window.country_id,
+        regions=list(window.regions or []),
+        label=f"{window.election.name} [{window.time_zone}]"[:300],
+    )
+
+
+def transitions_due(*, now: datetime) -> list[Due]:
+    """Return the transitions due at `now` and not yet recorded, oldest first.
 
     Opened: the window has started (and did not end before the catch-up horizon) and no opening
     at its current start is recorded. Closed: the window has ended, no close at its current end
-    is recorded, and the opening at its current start is recorded and fully re-evaluated.
+    is recorded, and the opening at its current start is recorded and fully re-evaluated. Also
+    closed: a window deleted while open (its election or rule removed), once its opening is done.
     """
     cutoff = _catchup_cutoff(now)
-    recorded = WindowTransition.objects.filter(window=OuterRef("pk"))
+    recorded = WindowTransition.objects.filter(window_ref=OuterRef("pk"))
     opened_now = recorded.filter(kind=TransitionKind.OPENED, boundary_at=OuterRef("start"))
     closed_now = recorded.filter(kind=TransitionKind.CLOSED, boundary_at=OuterRef("end"))
     windows = SilenceWindow.objects.select_related("election")
@@ -72,9 +99,31 @@ def transitions_due(*, now: datetime) -> list[tuple[SilenceWindow, str, datetime
         .exclude(Exists(closed_now))
         .filter(Exists(opened_now.filter(finished_at__isnull=False)))
     )
-    due = [(w, TransitionKind.OPENED.value, w.start) for w in opening]
-    due += [(w, TransitionKind.CLOSED.value, w.end) for w in closing]
-    return sorted(due, key=lambda item: (item[2], item[1] != TransitionKind.OPENED, item[0].pk))
+    due = [_due(w, TransitionKind.OPENED, w.start) for w in opening]
+    due += [_due(w, TransitionKind.CLOSED, w.end) for w in closing]
+    # An opening whose window is gone and which nothing closed: the silence ended with the window.
+    later_close = WindowTransition.objects.filter(
+        window_ref=OuterRef("window_ref"),
+        kind=TransitionKind.CLOSED,
+        boundary_at__gte=OuterRef("boundary_at"),
+    )
+    orphans = WindowTransition.objects.filter(
+        window__isnull=True, kind=TransitionKind.OPENED, finished_at__isnull=False
+    ).exclude(Exists(later_close))
+    due += [
+        Due(
+            window=None,
+            window_ref=t.window_ref,
+            kind=TransitionKind.CLOSED,
+            boundary_at=t.boundary_at,
+            country=t.country,
+            regions=list(t.regions),
+            label=t.window_label,
+        )
+        for t in orphans
+        if t.window_ref  # 0: deleted before transitions kept their window's id
+    ]
+    return sorted(due, key=lambda d: (d.boundary_at, d.kind != TransitionKind.OPENED, d.window_ref))
 
 
 def _audience_key_q(country: str) -> Q:
@@ -123,9 +172,7 @@ def _enqueue(batch_ids: list[int], at: datetime) -> None:
 
 
 @transaction.atomic
-def window_transition_record(
-    *, window: SilenceWindow, kind: str, boundary_at: datetime, now: datetime
-) -> WindowTransition | None:
+def window_transition_record(*, due: Due, now: datetime) -> WindowTransition | None:
     """Claim one transition and commit its batches; return it, or None if another beat has it.
 
     The batches' tasks are enqueued on commit, carrying `now` as the instant to evaluate at.
@@ -133,17 +180,18 @@ def window_transition_record(
     try:
         with transaction.atomic():
             transition = WindowTransition.objects.create(
-                window=window,
-                kind=kind,
-                boundary_at=boundary_at,
-                country=window.country_id,
-                regions=list(window.regions or []),
-                window_label=f"{window.election.name} [{window.time_zone}]"[:300],
+                window=due.window,
+                window_ref=due.window_ref,
+                kind=due.kind,
+                boundary_at=due.boundary_at,
+                country=due.country,
+                regions=due.regions,
+                window_label=due.label,
                 recorded_at=now,
             )
     except IntegrityError:
         return None
-    case_ids = transition_case_ids(country=window.country_id, regions=window.regions)
+    case_ids = transition_case_ids(country=due.country, regions=due.regions)
     size = max(1, _setting("WINDOW_TRANSITION_BATCH_SIZE", 200))
     enqueued_at = timezone.now()
     batches = WindowTransitionBatch.objects.bulk_create(
@@ -159,14 +207,14 @@ def window_transition_record(
         transition.finished_at = now
     transition.save(update_fields=["cases_total", "finished_at"])
     audit_record(
-        action=f"window.{kind}",
+        action=f"window.{due.kind}",
         inputs={
-            "window_id": window.pk,
-            "election": window.election.name,
-            "country": window.country_id,
-            "regions": list(window.regions or []),
-            "time_zone": window.time_zone,
-            "boundary_at": boundary_at,
+            "window_id": due.window_ref,
+            "window": due.label,
+            "window_removed": due.window is None,
+            "country": due.country,
+            "regions": due.regions,
+            "boundary_at": due.boundary_at,
             "clock": now,
         },
         outcome={"transition_id": transition.pk, "cases": len(case_ids), "batches": len(batches)},
@@ -197,8 +245,8 @@ def window_transitions_run(*, now: datetime | None = None) -> list[WindowTransit
     """Record every due transition (the beat's work) and re-enqueue stale batches; return those recorded."""
     now = now or clock.now()
     recorded = []
-    for window, kind, boundary_at in transitions_due(now=now):
-        transition = window_transition_record(window=window, kind=kind, boundary_at=boundary_at, now=now)
+    for due in transitions_due(now=now):
+        transition = window_transition_record(due=due, now=now)
         if transition is not None:
             recorded.append(transition)
     transition_batches_sweep(now=now)
@@ -268,6 +316,6 @@ def _transition_finish_if_done(*, transition_id: int, now: datetime) -> None:
             )
             audit_record(
                 action=f"window.{transition.kind}.reevaluated",
-                inputs={"transition_id": transition_id, "window_id": transition.window_id},
+                inputs={"transition_id": transition_id, "window_id": transition.window_ref},
                 outcome={"cases": transition.cases_total, "failed": failed},
             )

@@ -134,3 +134,19 @@ def test_two_beats_at_once_record_each_transition_once(slovak_election):
     assert WindowTransition.objects.count() == 1
     assert WindowTransitionBatch.objects.count() == 1
     assert AuditEvent.objects.filter(action="window.opened").count() == 1
+
+
+@pytest.mark.django_db
+def test_a_window_removed_while_open_closes_once(slovak_election):
+    make_case("SK")
+    reevaluate(window_transitions_run(now=SK_OPENS), SK_OPENS)
+    slovak_election.delete()  # the election was entered by mistake: its window goes with it
+
+    closed = window_transitions_run(now=SK_OPENS + MINUTE)
+    assert kinds(closed) == [(TransitionKind.CLOSED, SK_OPENS)]
+    assert closed[0].window_id is None
+    assert closed[0].cases_total == 1
+    reevaluate(closed, SK_OPENS + MINUTE)
+    assert window_transitions_run(now=SK_OPENS + 2 * MINUTE) == []
+    event = AuditEvent.objects.get(action="window.closed")
+    assert event.inputs["window_removed"] is True
