@@ -25,24 +25,6 @@ DATA_DIR = Path(__file__).resolve().parent / "data"
 COUNTRIES_FILE = DATA_DIR / "countries.json"
 ELECTIONS_FILE = DATA_DIR / "elections.json"
 
-RULE_KEYS = {
-    "scope",
-    "start_mode",
-    "start_hours",
-    "start_clock",
-    "start_days",
-    "start_time",
-    "end_mode",
-    "end_time",
-    "end_day_offset",
-    "end_time_zone",
-    "covers_online",
-    "legal_basis",
-    "source_urls",
-    "notes",
-    "uncertain",
-}
-
 
 class SeedError(ValueError):
     """A seed file entry that cannot be loaded; the message names the file, the entry and the field."""
@@ -92,7 +74,7 @@ def _rule_fields(path: Path, index: int, item: dict, raw: Any) -> dict[str, Any]
     if not isinstance(raw, dict):
         _fail(path, index, item, {"silence_rule": ["Expected an object or null."]})
     errors: validation.Errors = {}
-    fields = {key: raw[key] for key in RULE_KEYS if key in raw}
+    fields = {key: raw[key] for key in validation.RULE_FIELDS if key in raw}
     fields["start_time"] = _clock(raw.get("start_time"), "start_time", errors, required=False)
     fields["end_time"] = _clock(raw.get("end_time"), "end_time", errors, required=False)
     fields.setdefault("scope", "full")

@@ -222,25 +222,6 @@ def election_create(
     return election
 
 
-RULE_FIELDS = (
-    "scope",
-    "start_mode",
-    "start_hours",
-    "start_clock",
-    "start_days",
-    "start_time",
-    "end_mode",
-    "end_time",
-    "end_day_offset",
-    "end_time_zone",
-    "covers_online",
-    "legal_basis",
-    "source_urls",
-    "notes",
-    "uncertain",
-)
-
-
 @transaction.atomic
 def silence_rule_save(*, country: str, **fields: Any) -> SilenceRule:
     """Create or update `country`'s silence rule, validate it and recompute the country's windows.
@@ -248,7 +229,7 @@ def silence_rule_save(*, country: str, **fields: Any) -> SilenceRule:
     Fields not given keep their current (or default) values. Raise ValidationError with
     field-keyed messages, saving nothing, when the rule is incomplete or inconsistent.
     """
-    unknown = sorted(set(fields) - set(RULE_FIELDS))
+    unknown = sorted(set(fields) - set(validation.RULE_FIELDS))
     if unknown:
         raise ValidationError({name: ["Not a silence-rule field."] for name in unknown})
     country_obj = Country.objects.filter(pk=(country or "").upper()).first()

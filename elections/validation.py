@@ -327,3 +327,23 @@ def country_errors(*, code: str, time_zones: Any, languages: Any) -> Errors:
     ):
         add_error(errors, "languages", "Enter a list of ISO 639-1 codes such as sk.")
     return errors
+
+
+# The fields a silence rule is written with (services, the seed loader and the admin share them).
+RULE_FIELDS = (
+    "scope",
+    "start_mode",
+    "start_hours",
+    "start_clock",
+    "start_days",
+    "start_time",
+    "end_mode",
+    "end_time",
+    "end_day_offset",
+    "end_time_zone",
+    "covers_online",
+    "legal_basis",
+    "source_urls",
+    "notes",
+    "uncertain",
+)
