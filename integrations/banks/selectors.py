@@ -57,38 +57,76 @@ class MediaIndex:
     audio_pks: list[int] = field(default_factory=list)
 
 
-_cache: dict[tuple[str, str], MediaIndex] = {}
-_lock = threading.Lock()
-
 # Two indexes per media type: the evidence banks, and the reference bank of every media item seen
 # (clustering). The reference bank grows with each stored file; keeping it apart means that
 # growth never rebuilds the evidence index the fingerprint check searches.
 EVIDENCE_SCOPE = "evidence"
 REFERENCE_SCOPE = "reference"
+# The reference index grows by appending: new items go to a small delta index searched beside the
+# base, until the delta passes this many items (or a quarter of the base) and both are rebuilt.
+DELTA_MAX_ITEMS = 2000
 
 
-def media_index(media_type: str, scope: str = EVIDENCE_SCOPE) -> MediaIndex:
-    """Return the match index for a media type and scope, rebuilt when its banked items changed.
+@dataclass
+class _Segments:
+    state: tuple
+    base: MediaIndex
+    delta: MediaIndex | None = None
 
-    The index lives in process memory and is keyed on (count, newest id, latest edit) of the
+    @property
+    def indexes(self) -> list[MediaIndex]:
+        return [self.base] if self.delta is None else [self.base, self.delta]
+
+
+_cache: dict[tuple[str, str], _Segments] = {}
+_lock = threading.Lock()
+
+
+def _state(rows) -> tuple:
+    agg = rows.aggregate(n=Count("id"), newest=Max("id"), edited=Max("updated_at"))
+    return (agg["n"], agg["newest"], agg["edited"])
+
+
+def media_indexes(media_type: str, scope: str = EVIDENCE_SCOPE) -> list[MediaIndex]:
+    """Return the match indexes for a media type and scope, rebuilt when its banked items changed.
+
+    The indexes live in process memory and are keyed on (count, newest id, latest edit) of the
     banked items: adding, removing or editing an item changes that key, so every worker picks up
     changes on its next query without a message bus. Disabled banks stay in the index and are
-    filtered at match time, so enabling one is instant.
+    filtered at match time, so enabling one is instant. The evidence scope is one index; the
+    reference scope, which gains an item per stored file, is a base and a delta of recent items,
+    so a new item costs a small rebuild rather than a full one.
     """
     rows = BankedItem.objects.filter(media_type=media_type)
     if scope == REFERENCE_SCOPE:
         rows = rows.filter(bank__purpose=BankPurpose.REFERENCE)
     else:
         rows = rows.exclude(bank__purpose=BankPurpose.REFERENCE)
-    agg = rows.aggregate(n=Count("id"), newest=Max("id"), edited=Max("updated_at"))
-    state = (agg["n"], agg["newest"], agg["edited"])
+    state = _state(rows)
     with _lock:
         cached = _cache.get((media_type, scope))
         if cached is not None and cached.state == state:
-            return cached
-        built = _build(media_type, state, rows)
-        _cache[(media_type, scope)] = built
-        return built
+            return cached.indexes
+        segments = None
+        if cached is not None and scope == REFERENCE_SCOPE:
+            segments = _appended(media_type, cached.base, rows, state)
+        if segments is None:
+            segments = _Segments(state, _build(media_type, state, rows))
+        _cache[(media_type, scope)] = segments
+        return segments.indexes
+
+
+def _appended(media_type: str, base: MediaIndex, rows, state: tuple) -> _Segments | None:
+    """Return the base and a delta of the items added since it was built; None: rebuild it all."""
+    count, newest, _ = base.state
+    if newest is None or state[0] - count > max(DELTA_MAX_ITEMS, count // 4):
+        return None
+    # Only appends may go to the delta: an item removed or edited, or one committed late with an
+    # older id, changes the rows the base was built from.
+    if _state(rows.filter(id__lte=newest)) != base.state:
+        return None
+    added = rows.filter(id__gt=newest)
+    return _Segments(state, base, _build(media_type, _state(added), added))
 
 
 def _build(media_type: str, state: tuple, rows) -> MediaIndex:

@@ -33,7 +33,14 @@ from .fingerprints import audio as audio_fp
 from .fingerprints import image as image_fp
 from .fingerprints import video as video_fp
 from .models import EVIDENCE_PURPOSES, BankedItem, BankPurpose, FingerprintBank
-from .selectors import EVIDENCE_SCOPE, REFERENCE_SCOPE, banked_item_find, file_sha256, media_index
+from .selectors import (
+    EVIDENCE_SCOPE,
+    REFERENCE_SCOPE,
+    MediaIndex,
+    banked_item_find,
+    file_sha256,
+    media_indexes,
+)
 
 __all__ = [
     "BankMatch",
@@ -306,10 +313,12 @@ def _match_query(
     )
     matches: list[BankMatch] = []
     for scope in scopes:
-        matches += matcher(query, banks, scope)
+        for index in media_indexes(media_type, scope):
+            matches += matcher(query, banks, index)
         if media_type == "video" and soundtrack is not None:
             # A banked fake voice re-uploaded as a video (a still image and the recording) is still a match.
-            matches += _match_audio(soundtrack, banks, scope, via="soundtrack")
+            for index in media_indexes("audio", scope):
+                matches += _match_audio(soundtrack, banks, index, via="soundtrack")
     # Matches of the file's own kind first: distances of different kinds are in different units.
     return sorted(matches, key=lambda m: (m.media_type != media_type, m.distance, m.bank, m.item["sha256"]))
 
@@ -366,8 +375,7 @@ def _match(bank: FingerprintBank, item_id: int, meta, media_type: str, distance,
     )
 
 
-def _match_image(digest: bytes, banks: dict[int, FingerprintBank], scope: str) -> list[BankMatch]:
-    index = media_index("image", scope)
+def _match_image(digest: bytes, banks: dict[int, FingerprintBank], index: MediaIndex) -> list[BankMatch]:
     radius = max(b.image_max_distance for b in banks.values())
     owners, distances = index.hashes.search(np.frombuffer(digest, np.uint8)[None, :], radius)[0]
     closest: dict[int, int] = {}  # an item stores several hashes (its crops): keep the nearest
@@ -382,8 +390,9 @@ def _match_image(digest: bytes, banks: dict[int, FingerprintBank], scope: str) -
     return out
 
 
-def _match_video(hashes: list[bytes], banks: dict[int, FingerprintBank], scope: str) -> list[BankMatch]:
-    index = media_index("video", scope)
+def _match_video(
+    hashes: list[bytes], banks: dict[int, FingerprintBank], index: MediaIndex
+) -> list[BankMatch]:
     radius = max(b.video_max_distance for b in banks.values())
     query = np.frombuffer(b"".join(hashes), np.uint8).reshape(-1, 32)
     # Per banked video: the closest distance of each query keyframe that has a twin in it.
@@ -407,9 +416,8 @@ def _match_video(hashes: list[bytes], banks: dict[int, FingerprintBank], scope: 
 
 
 def _match_audio(
-    peaks: audio_fp.Peaks, banks: dict[int, FingerprintBank], scope: str, via: str = ""
+    peaks: audio_fp.Peaks, banks: dict[int, FingerprintBank], index: MediaIndex, via: str = ""
 ) -> list[BankMatch]:
-    index = media_index("audio", scope)
     min_aligned = min(b.audio_min_hashes for b in banks.values())
     query_size = max(1, audio_fp.landmarks(peaks).size)
     out = []
