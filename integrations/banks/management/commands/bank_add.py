@@ -7,7 +7,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from integrations.banks.models import BankPurpose
+from integrations.banks.models import EVIDENCE_PURPOSES, BankPurpose
 from integrations.banks.selectors import banked_item_find, file_sha256
 from integrations.banks.services import (
     BankPurposeConflictError,
@@ -22,7 +22,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--bank", required=True, help="bank name (a slug)")
-        parser.add_argument("--purpose", choices=BankPurpose.values, help="purpose of a new bank")
+        # The reference purpose is the system bank of media seen (clustering), not one operators make.
+        evidence = [p for p in BankPurpose.values if p in EVIDENCE_PURPOSES]
+        parser.add_argument("--purpose", choices=evidence, help="purpose of a new bank")
         parser.add_argument("--notes", default="", help="notes stored with every added item")
         parser.add_argument("files", nargs="+", metavar="FILE")
 
