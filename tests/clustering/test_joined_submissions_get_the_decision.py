@@ -100,3 +100,27 @@ def test_an_exact_reupload_after_the_decision_gets_it_too(
 
     assert body["decision_id"] == str(decision.decision_id)
     assert case_resolve(case_id=again["case_id"]).pk == decision.case_id
+
+
+def test_a_copy_for_another_audience_is_decided_on_the_verdict_the_media_already_has(
+    client, make_callback_platform, platform_server, media_server, original_speech, mp3_copy
+):
+    videoshare, vs_secret = make_callback_platform("videoshare")
+    chirp, chirp_secret = make_callback_platform("chirp")
+    slovak = _decided_case(
+        report(client, videoshare, vs_secret, media_server, original_speech, event_id="v1")
+    )
+
+    copy = report(client, chirp, chirp_secret, media_server, mp3_copy, event_id="c1", countries=("CZ",))
+    czech = _decided_case(copy)
+
+    assert czech.case_id != slovak.case_id
+    assert czech.case.audience_countries == ["CZ"]
+    assert czech.case.media_item_id == slovak.case.media_item_id
+    assert czech.verdict["label"] == slovak.verdict["label"]
+    body = poll(
+        lambda: _callback(platform_server, platform="chirp", content_id="post-c1"),
+        timeout=60,
+        message="the Czech decision to reach the platform",
+    )
+    assert body["decision_id"] == str(czech.decision_id)
