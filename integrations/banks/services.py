@@ -284,7 +284,8 @@ def bank_match_file(
     if media_type == "image":
         query: Any = image_fp.image_fingerprint(path)[0]
     elif media_type == "video":
-        query = video_fp.video_keyframe_hashes(path)[0]
+        # Keyframes only: a query needs no dense sampling, banked videos have it (see video.py).
+        query = video_fp.video_keyframe_hashes(path, keyframes_only=True)[0]
         soundtrack = _soundtrack_peaks(path)
     elif media_type == "audio":
         query = audio_fp.spectral_peaks(audio_fp.decode_audio(path))

@@ -24,12 +24,30 @@ def video_bank(debunked_bank, banked_video):
     return debunked_bank
 
 
-def test_keyframes_are_sampled_about_once_a_second_and_deduplicated(banked_video):
+def test_a_banked_video_is_sampled_twice_a_second_and_deduplicated(banked_video):
     hashes, duration = video_keyframe_hashes(banked_video)
 
     assert duration == pytest.approx(8, abs=0.5)
-    # Four two-second shots with a slow zoom: near-identical seconds collapse into one keyframe.
-    assert 4 <= len(hashes) <= 9
+    # Four two-second shots with a slow zoom: 16 samples, near-identical neighbours kept once.
+    assert 4 <= len(hashes) < 16
+
+
+def test_a_query_hashes_only_keyframes(banked_video, tmp_path):
+    copy = media.ffmpeg(banked_video, tmp_path / "gop2s.mp4", "-c:v", "libx264", "-g", "20")
+
+    query, duration = video_keyframe_hashes(copy, keyframes_only=True)
+
+    assert duration == pytest.approx(8, abs=0.5)
+    # A keyframe every two seconds (plus scene cuts): far fewer frames than dense sampling hashes.
+    assert 3 <= len(query) <= 8 < len(video_keyframe_hashes(copy)[0])
+
+
+def test_a_query_with_too_few_keyframes_is_sampled_densely(banked_video, tmp_path):
+    copy = media.ffmpeg(
+        banked_video, tmp_path / "one-keyframe.mp4", "-c:v", "libx264", "-g", "1000", "-sc_threshold", "0"
+    )
+
+    assert video_keyframe_hashes(copy, keyframes_only=True) == video_keyframe_hashes(copy)
 
 
 @pytest.mark.django_db
@@ -39,8 +57,9 @@ def test_keyframes_are_sampled_about_once_a_second_and_deduplicated(banked_video
         ("-c:v", "libx264", "-crf", "35"),
         ("-vf", "scale=320:240", "-c:v", "libx264"),
         ("-c:v", "mpeg4", "-q:v", "8", "-r", "25"),
+        ("-c:v", "libx264", "-g", "13", "-sc_threshold", "0", "-ss", "0.7"),
     ],
-    ids=["crf35", "downscaled", "mpeg4-25fps"],
+    ids=["crf35", "downscaled", "mpeg4-25fps", "other-gop-trimmed"],
 )
 def test_a_reencoded_video_matches(video_bank, banked_video, tmp_path, args):
     copy = media.ffmpeg(banked_video, tmp_path / "copy.mp4", *args)
