@@ -273,6 +273,8 @@ def transition_batch_process(*, batch_id: int, at: datetime) -> int:
     case is its own transaction inside the policy service; one case failing is logged by id and
     recorded on the batch, and the others go on.
     """
+    from triage.policy.followups import decision_followups_coalesced
+    from triage.policy.inputs import batch_memo
     from triage.policy.services import case_decide_by_policy
 
     batch = _claim(batch_id)
@@ -280,12 +282,18 @@ def transition_batch_process(*, batch_id: int, at: datetime) -> int:
         return 0
     trigger = TRIGGERS[batch.transition.kind]
     failed = []
-    for case_id in batch.case_ids:
-        try:
-            case_decide_by_policy(case_id=case_id, trigger=trigger, at=at)
-        except Exception:
-            logger.exception("re-evaluating case %s for transition %s failed", case_id, batch.transition_id)
-            failed.append(case_id)
+    # Every case of the batch is evaluated at the same instant: the calendar, the registry and the
+    # policy are read once per batch (per audience), not once per case.
+    # Their decisions' fan-outs and statements are enqueued as one task each when the batch ends.
+    with batch_memo(), decision_followups_coalesced():
+        for case_id in batch.case_ids:
+            try:
+                case_decide_by_policy(case_id=case_id, trigger=trigger, at=at)
+            except Exception:
+                logger.exception(
+                    "re-evaluating case %s for transition %s failed", case_id, batch.transition_id
+                )
+                failed.append(case_id)
     WindowTransitionBatch.objects.filter(pk=batch.pk).update(
         state=TransitionBatchState.DONE, done_at=timezone.now(), failed_case_ids=failed
     )

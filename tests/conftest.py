@@ -107,3 +107,17 @@ def celery_worker_process(django_db_setup, django_db_blocker, shared_media_root,
             proc.wait(timeout=20)
         except subprocess.TimeoutExpired:
             proc.kill()
+
+
+@pytest.fixture
+def decision_tasks_inline(monkeypatch):
+    """Run the tasks `decision_made` enqueues (fan-out, statements) in the test's own process.
+
+    For tests without a worker that check what a decision leads to; the tasks run exactly as a
+    worker would run them (Celery's `apply`), only without the broker round trip.
+    """
+    from integrations.callbacks.tasks import decision_fan_out_task
+    from integrations.transparency.tasks import statements_for_decisions_task
+
+    for task in (decision_fan_out_task, statements_for_decisions_task):
+        monkeypatch.setattr(task, "delay", lambda *args, _task=task: _task.apply(args=args))

@@ -1,9 +1,29 @@
 """Celery tasks for decision callbacks: thin wrappers that take ids and call services."""
 
+import logging
+
 from celery import shared_task
 from django.utils import timezone
 
 from . import selectors, services
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(acks_late=True)
+def decision_fan_out_task(decision_ids: list[int]) -> int:
+    """Fan out decisions, each in its own transaction (idempotent: see decision_fan_out).
+
+    A failing decision is logged and left to the periodic sweep; the others go on. Return how
+    many deliveries were created.
+    """
+    created = 0
+    for decision_id in decision_ids:
+        try:
+            created += len(services.decision_fan_out(decision_id=decision_id))
+        except Exception:  # noqa: BLE001
+            logger.exception("fan-out of decision %s failed; the sweep will retry it", decision_id)
+    return created
 
 
 @shared_task(acks_late=True)

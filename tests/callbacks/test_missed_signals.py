@@ -14,7 +14,7 @@ from triage.signals import decision_made
 
 from .conftest import make_case, make_decision, make_submission
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("decision_tasks_inline")]
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from triage.policy.services import case_decide_by_moderator
 
 from .conftest import make_case, make_submission
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("decision_tasks_inline")]
 
 
 def test_a_moderators_hold_is_fanned_out_and_gets_a_statement(

@@ -12,7 +12,7 @@ from tests.callbacks.conftest import make_case, make_decision, make_submission
 from triage.policy.models import Decision
 from triage.signals import decision_made
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("decision_tasks_inline")]
 
 
 @pytest.fixture

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -73,9 +76,48 @@ def _contains_name(haystack: str, name: str) -> bool:
     return re.search(rf"(?<!\w){re.escape(name)}(?!\w)", haystack) is not None
 
 
+# Set by `batch_memo()`: answers already computed in this block, by key.
+_batch_memo: ContextVar[dict[tuple, Any] | None] = ContextVar("policy_batch_memo", default=None)
+
+
+@contextmanager
+def batch_memo() -> Iterator[None]:
+    """Within the block, compute what every case of a batch shares once: the calendar phase per
+    (audience, instant), the registered people per audience, the active policy.
+
+    For a batch of cases re-evaluated at one instant (a window opening): its 200 cases mostly
+    share an audience, so one calendar lookup answers them all. Only for blocks short enough that
+    the calendar, the registry and the policy may be read once (one batch, not a worker's life):
+    a change made meanwhile applies from the next batch, as it would to a batch already done.
+    """
+    token = _batch_memo.set({})
+    try:
+        yield
+    finally:
+        _batch_memo.reset(token)
+
+
+def memoized(key: tuple, compute: Callable[[], Any]) -> Any:
+    """Return compute(), remembered under `key` inside a `batch_memo()` block (computed each time outside)."""
+    memo = _batch_memo.get()
+    if memo is None:
+        return compute()
+    if key not in memo:
+        memo[key] = compute()
+    return memo[key]
+
+
 def case_phase(*, case: Case, at: datetime) -> PhaseResult:
     """Return the strictest calendar phase for the case's audience at `at`."""
-    return calendar_phase(countries=case.audience_countries, regions=case.audience_regions, at=at)
+    key = (
+        "phase",
+        tuple(sorted({c.upper() for c in case.audience_countries or []})),
+        tuple(sorted({r.upper() for r in case.audience_regions or []})),
+        at,
+    )
+    return memoized(
+        key, lambda: calendar_phase(countries=case.audience_countries, regions=case.audience_regions, at=at)
+    )
 
 
 def phase_reason(result: PhaseResult) -> dict[str, Any]:
@@ -97,9 +139,15 @@ def _submissions(case: Case) -> list[Submission]:
 
 def public_figures_match(*, countries: list[str], subjects: list[str], texts: list[str]) -> list[Person]:
     """Registered people of `countries` named in `subjects` (exactly, folded) or in `texts` (as words)."""
-    people = Person.objects.all()
-    if countries:
-        people = people.filter(country_id__in=[c.upper() for c in countries])
+    codes = sorted({c.upper() for c in countries or []})
+
+    def registered() -> list[Person]:
+        people = Person.objects.all()
+        if codes:
+            people = people.filter(country_id__in=codes)
+        return list(people)
+
+    people = memoized(("people", tuple(codes)), registered)
     folded_subjects = {name_normalize(s) for s in subjects if s}
     folded_text = " \n ".join(name_normalize(t) for t in texts if t)
     found: list[Person] = []
@@ -139,8 +187,14 @@ def reach_velocity(*, case: Case, at: datetime) -> float:
     return 0.0
 
 
-def case_policy_inputs(*, case: Case, at: datetime, trigger: str = "") -> PolicyInputs:
-    """Gather the policy's inputs for `case` at `at` (reads only)."""
+def case_policy_inputs(
+    *, case: Case, at: datetime, trigger: str = "", previous_hold_reason: str | None = None
+) -> PolicyInputs:
+    """Gather the policy's inputs for `case` at `at` (reads only).
+
+    `previous_hold_reason`: the current decision's hold reason when the caller already read it
+    ("" for none); looked up when None.
+    """
     phase = case_phase(case=case, at=at)
     verdict = verdict_latest_for_media(media_item_id=case.media_item_id) if case.media_item_id else None
     media_type = case.media_item.media_type if case.media_item_id else ""
@@ -165,7 +219,9 @@ def case_policy_inputs(*, case: Case, at: datetime, trigger: str = "") -> Policy
     if language is None:
         notes.append("content language unknown: neither declared by the platform nor detected from the text")
 
-    previous = case.decisions.filter(is_current=True).values_list("hold_reason", flat=True).first()
+    previous = previous_hold_reason
+    if previous is None:
+        previous = case.decisions.filter(is_current=True).values_list("hold_reason", flat=True).first()
     return PolicyInputs(
         verdict=verdict.label if verdict else "pending",
         verdict_confidence=round(verdict.confidence, 2) if verdict else None,

@@ -26,7 +26,7 @@ from triage.models import Case, CaseStatus
 from triage.signals import decision_made
 
 from .engine import ACTION_TYPES, rules_evaluate, rules_validate
-from .inputs import PolicyInputs, case_phase, case_policy_inputs, phase_reason
+from .inputs import PolicyInputs, case_phase, case_policy_inputs, memoized, phase_reason
 from .models import DecidedBy, Decision, PolicyStatus, PolicyVersion
 
 __all__ = [
@@ -184,7 +184,8 @@ def _priority(
 
 
 def _policy_active() -> PolicyVersion | None:
-    return PolicyVersion.objects.filter(status=PolicyStatus.ACTIVE).first()
+    # Read once per batch inside `batch_memo()` (a window opening's re-evaluation).
+    return memoized(("policy",), lambda: PolicyVersion.objects.filter(status=PolicyStatus.ACTIVE).first())
 
 
 def outcome_for(*, rules: dict[str, Any], inputs: PolicyInputs, at: datetime) -> Outcome:
@@ -291,7 +292,9 @@ def case_decide_by_policy(*, case_id: int, trigger: str, at: datetime | None = N
     moderator's decision is current (a human decision stands until a human changes it).
     """
     at = at or timezone.now()
-    case = Case.objects.select_for_update().filter(pk=case_id).first()
+    case = (
+        Case.objects.select_for_update(of=("self",)).select_related("media_item").filter(pk=case_id).first()
+    )
     if case is None or case.merged_into_id is not None or case.media_item_id is None:
         return None
     policy = _policy_active()
@@ -301,7 +304,9 @@ def case_decide_by_policy(*, case_id: int, trigger: str, at: datetime | None = N
     previous = case.decisions.filter(is_current=True).first()
     if previous is not None and previous.decided_by == DecidedBy.MODERATOR:
         return None
-    inputs = case_policy_inputs(case=case, at=at, trigger=trigger)
+    inputs = case_policy_inputs(
+        case=case, at=at, trigger=trigger, previous_hold_reason=previous.hold_reason if previous else ""
+    )
     outcome = outcome_for(rules=policy.rules, inputs=inputs, at=at)
     if previous is not None and _decision_signature(previous) == outcome.signature():
         return None
