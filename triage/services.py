@@ -16,16 +16,17 @@ import json
 import logging
 import tempfile
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any, BinaryIO
 
+import psycopg
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, connection, models, transaction
 from django.db.models import Count, F, Sum
 from django.utils import timezone
-from psycopg.types.json import Jsonb
 
 from integrations.http import OutboundError, ResponseTooLarge, outbound_download
 
@@ -42,6 +43,7 @@ from .models import (
     SubmissionMedia,
     SubmissionState,
 )
+from .publisher import submission_publish_soon, submissions_publish
 from .signals import media_item_stored
 from .sniffing import sniff_file
 from .storage import media_store, staged_delete, staged_save
@@ -110,54 +112,65 @@ def _locked_cases(case_ids) -> list[Case]:
 
 
 def submission_enqueue_on_commit(*, submission_id: int) -> None:
-    """Enqueue processing once the submission is committed; a broker failure is left to the sweeper."""
+    """Enqueue processing once the submission is committed; a broker failure is left to the sweeper.
 
-    def enqueue() -> None:
-        from .tasks import process_submission
+    With a broker, the web process's publishing thread sends it (triage/publisher.py), so the
+    request does not wait for the broker. Without one (tasks run eagerly), it runs right here.
+    """
+    from .tasks import process_submission
 
-        try:
-            # No publish retries: the request must answer fast, and the row is safe either way.
-            process_submission.apply_async(kwargs={"submission_id": submission_id}, retry=False)
-        except Exception:  # noqa: BLE001 - any broker error: the sweeper re-enqueues the pending row
-            logger.warning("could not enqueue submission %s; the sweeper will retry", submission_id)
+    if process_submission.app.conf.task_always_eager:
+        transaction.on_commit(lambda: submissions_publish(submission_ids=[submission_id]))
+    else:
+        transaction.on_commit(lambda: submission_publish_soon(submission_id=submission_id))
 
-    transaction.on_commit(enqueue)
+
+def _content_changes(content: dict[str, Any], event: dict[str, Any]) -> dict[str, Any]:
+    """Return the submission fields (attname: value) an event sets or updates."""
+    changes = {
+        attr: value
+        for attr, value in (
+            ("content_url", content.get("url")),
+            ("posted_at", content.get("posted_at")),
+            ("text", content.get("text")),
+            ("language", content.get("language")),
+            ("subjects", content.get("subjects")),
+            ("creator_disclosure", content.get("creator_disclosure")),
+            ("report_note", event.get("report", {}).get("note")),
+        )
+        if value is not None
+    }
+    report = event.get("report") or {}
+    if report.get("source"):
+        changes["report_source"] = report["source"]
+    if report.get("reason"):
+        changes["report_reason"] = report["reason"]
+    reach = event.get("reach") or {}
+    for key, attr in (("views", "views"), ("shares", "shares"), ("window_minutes", "reach_window_minutes")):
+        if key in reach:
+            changes[attr] = reach[key]
+    return changes
 
 
 def _apply_content(submission: Submission, content: dict[str, Any], event: dict[str, Any]) -> None:
     """Copy the fields an event may set or update onto the submission."""
-    for attr, value in (
-        ("content_url", content.get("url")),
-        ("posted_at", content.get("posted_at")),
-        ("text", content.get("text")),
-        ("language", content.get("language")),
-        ("subjects", content.get("subjects")),
-        ("creator_disclosure", content.get("creator_disclosure")),
-        ("report_note", event.get("report", {}).get("note")),
-    ):
-        if value is not None:
-            setattr(submission, attr, value)
-    report = event.get("report") or {}
-    if report.get("source"):
-        submission.report_source = report["source"]
-    if report.get("reason"):
-        submission.report_reason = report["reason"]
-    reach = event.get("reach")
-    if reach:
-        submission.views = reach.get("views", submission.views)
-        submission.shares = reach.get("shares", submission.shares)
-        submission.reach_window_minutes = reach.get("window_minutes", submission.reach_window_minutes)
+    for attr, value in _content_changes(content, event).items():
+        setattr(submission, attr, value)
 
 
 @dataclass
 class _NewRows:
-    """The rows a first event about some content creates, before any of them has an id."""
+    """The rows a first event about some content creates, as field values (attname: value).
 
-    cases: list[Case]
-    submission: Submission
-    event: SubmissionEvent
-    media: list[SubmissionMedia]
-    samples: list[ReachSample]
+    Foreign keys between them (case_id, submission_id) are not set: they only exist once written.
+    One provisional case and one reach sample per media entry; all of them alike.
+    """
+
+    case: dict[str, Any]
+    submission: dict[str, Any]
+    event: dict[str, Any]
+    media: list[dict[str, Any]]
+    sample: dict[str, Any]
 
 
 def _new_rows(*, platform, event: dict[str, Any], inline_files: dict[str, UploadedFile]) -> _NewRows:
@@ -169,25 +182,25 @@ def _new_rows(*, platform, event: dict[str, Any], inline_files: dict[str, Upload
     reach = event.get("reach") or {}
     views, shares = reach.get("views", 0), reach.get("shares", 0)
     # A provisional case per media entry: its only submission is this one, so its totals are known.
-    cases = [
-        Case(
-            audience_countries=countries, audience_regions=regions, audience_key=_audience_key(countries),
-            total_views=views, total_shares=shares, submission_count=1,
-        )
-        for _ in content["media"]
-    ]  # fmt: skip
+    case = {
+        "audience_countries": countries, "audience_regions": regions,
+        "audience_key": _audience_key(countries), "total_views": views, "total_shares": shares,
+        "submission_count": 1, "created_at": now, "updated_at": now,
+    }  # fmt: skip
     report = event["report"]
-    submission = Submission(
-        platform=platform,
-        content_id=content["id"],
-        report_source=report["source"],
-        report_reason=report["reason"],
-        audience_countries=countries,
-        audience_regions=regions,
-        state=SubmissionState.PENDING,
-        due_at=now,
-    )
-    _apply_content(submission, content, event)
+    submission = {
+        "platform_id": platform.pk,
+        "content_id": content["id"],
+        "report_source": report["source"],
+        "report_reason": report["reason"],
+        "audience_countries": countries,
+        "audience_regions": regions,
+        "state": SubmissionState.PENDING.value,
+        "due_at": now,
+        "created_at": now,
+        "updated_at": now,
+        **_content_changes(content, event),
+    }
     media = []
     for position, entry in enumerate(content["media"]):
         staged_name = original_name = ""
@@ -196,144 +209,148 @@ def _new_rows(*, platform, event: dict[str, Any], inline_files: dict[str, Upload
             staged_name = staged_save(fileobj=upload)
             original_name = (upload.name or "")[:255]
         media.append(
-            SubmissionMedia(
-                position=position,
-                url=entry.get("url") or "",
-                staged_name=staged_name,
-                original_name=original_name,
-                declared_media_type=entry.get("media_type") or "",
-            )
+            {
+                "position": position,
+                "url": entry.get("url") or "",
+                "staged_name": staged_name,
+                "original_name": original_name,
+                "declared_media_type": entry.get("media_type") or "",
+            }
         )
-    samples = [
-        ReachSample(
-            at=now, views=views, shares=shares, window_minutes=submission.reach_window_minutes,
-            case_views=views, case_shares=shares,
-        )
-        for _ in cases
-    ]  # fmt: skip
-    created = SubmissionEvent(
-        platform=platform, event_id=event["event_id"], kind=SubmissionEventKind.CREATED, payload=event
-    )
-    return _NewRows(cases, submission, created, media, samples)
+    sample = {
+        "at": now, "views": views, "shares": shares,
+        "window_minutes": submission.get("reach_window_minutes"), "case_views": views, "case_shares": shares,
+    }  # fmt: skip
+    created = {
+        "platform_id": platform.pk, "event_id": event["event_id"],
+        "kind": SubmissionEventKind.CREATED.value, "payload": event, "received_at": now,
+    }  # fmt: skip
+    return _NewRows(case, submission, created, media, sample)
 
 
 @transaction.atomic
 def _write_new_rows(rows: _NewRows) -> tuple[int, int]:
     """Insert the rows with the ORM, table by table; return (submission id, first case id)."""
-    Case.objects.bulk_create(rows.cases)
-    rows.submission.case = rows.cases[0]
-    rows.submission.save(force_insert=True)
-    rows.event.submission = rows.submission
-    rows.event.save(force_insert=True)
-    for media, case in zip(rows.media, rows.cases, strict=True):
-        media.submission, media.case = rows.submission, case
-    SubmissionMedia.objects.bulk_create(rows.media)
-    for sample, case in zip(rows.samples, rows.cases, strict=True):
-        sample.submission, sample.case = rows.submission, case
-    ReachSample.objects.bulk_create(rows.samples)
-    return rows.submission.pk, rows.cases[0].pk
+    cases = Case.objects.bulk_create([Case(**rows.case) for _ in rows.media])
+    submission = Submission(**rows.submission, case=cases[0])
+    submission.save(force_insert=True)
+    SubmissionEvent(**rows.event, submission=submission).save(force_insert=True)
+    pairs = zip(rows.media, cases, strict=True)
+    SubmissionMedia.objects.bulk_create(
+        [SubmissionMedia(**media, submission=submission, case=case) for media, case in pairs]
+    )
+    ReachSample.objects.bulk_create(
+        [ReachSample(**rows.sample, submission=submission, case=case) for case in cases]
+    )
+    return submission.pk, cases[0].pk
+
+
+# Each table's rows travel as one JSON document that PostgreSQL turns into rows of the table's
+# type (jsonb_populate_record): the statement text never changes, so it is parsed and planned
+# once per connection (a prepared statement), and the few parameters cost nothing to bind.
+_FILLED_BY_STATEMENT = {"case_id", "submission_id"}
 
 
 @functools.cache
-def _insert_plan(model) -> list[tuple[str, Any]]:
-    """Return (quoted column, field) pairs of the model's concrete, non-pk fields."""
-    quote = connection.ops.quote_name
-    return [(quote(field.column), field) for field in model._meta.concrete_fields if not field.primary_key]
+def _columns(model) -> tuple[tuple[str, Any], ...]:
+    """Return (attname, field) of the model's columns a new row gets from its JSON document."""
+    return tuple(
+        (field.attname, field)
+        for field in model._meta.concrete_fields
+        if not field.primary_key and field.attname not in _FILLED_BY_STATEMENT
+    )
 
 
-def _insert_values(obj, *, exclude: set[str], extra: list[tuple[str, str]]) -> tuple[list[str], str, list]:
-    """Return (columns, "(%s, …, <extra SQL>)", params) to insert `obj` in a hand-written statement.
-
-    Values go to psycopg as Python objects (it adapts str, int, datetime, None natively); only
-    JSON and auto-now timestamps need Django's help. This is the hot path: field-by-field
-    get_db_prep_save would cost more than the statement.
-    """
-    columns, placeholders, params = [], [], []
-    for column, field in _insert_plan(type(obj)):
-        if field.attname in exclude:
-            continue
-        columns.append(column)
-        placeholders.append("%s")
-        if isinstance(field, models.JSONField):
-            value = getattr(obj, field.attname)
-            dumps = functools.partial(json.dumps, cls=field.encoder)
-            params.append(None if value is None else Jsonb(value, dumps=dumps))
+def _document(model, values: dict[str, Any]) -> dict[str, Any]:
+    """Return a complete row of `model` as JSON-ready values: `values`, else each field's default."""
+    row = {}
+    for attname, field in _columns(model):
+        if attname in values:
+            value = values[attname]
         elif getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
-            params.append(field.pre_save(obj, add=True))
+            value = timezone.now()
         else:
-            params.append(getattr(obj, field.attname))
-    for column, sql in extra:
-        columns.append(connection.ops.quote_name(column))
-        placeholders.append(sql)
-    return columns, f"({', '.join(placeholders)})", params
+            value = field.get_default()
+        if isinstance(value, datetime) and not isinstance(field, models.JSONField):
+            value = value.isoformat()  # full precision (the JSON encoder would cut to milliseconds)
+        row[attname] = value
+    return row
+
+
+@functools.cache
+def _new_rows_statement() -> str:
+    quote = connection.ops.quote_name
+
+    def insert(model, *, source: str, extra: dict[str, str], returning: bool = False) -> str:
+        columns = [attname for attname, _field in _columns(model)]
+        column_list = ", ".join(quote(model._meta.get_field(a).column) for a in [*columns, *extra])
+        values = ", ".join([*(f"r.{quote(a)}" for a in columns), *extra.values()])
+        # Only identifiers from model metadata go into the text; every value is a parameter.
+        return (
+            f"INSERT INTO {quote(model._meta.db_table)} ({column_list}) "  # noqa: S608
+            f"SELECT {values} FROM {source}{' RETURNING id' if returning else ''}"
+        )
+
+    def row(model, param: str) -> str:
+        return f"jsonb_populate_record(NULL::{quote(model._meta.db_table)}, {param}::jsonb) r"
+
+    first_case = "(SELECT id FROM cs WHERE pos = 0)"
+    submission = "(SELECT id FROM s)"
+    media_rows = (
+        f"jsonb_populate_recordset(NULL::{quote(SubmissionMedia._meta.db_table)}, %(media)s::jsonb) r"
+    )
+    parts = {
+        "c": insert(
+            Case, source=f"{row(Case, '%(case)s')}, generate_series(1, %(n)s)", extra={}, returning=True
+        ),
+        "cs": "SELECT id, row_number() OVER (ORDER BY id) - 1 AS pos FROM c",
+        "s": insert(
+            Submission,
+            source=row(Submission, "%(submission)s"),
+            extra={"case_id": first_case},
+            returning=True,
+        ),
+        "e": insert(
+            SubmissionEvent, source=row(SubmissionEvent, "%(event)s"), extra={"submission_id": submission}
+        ),
+        "m": insert(
+            SubmissionMedia,
+            source=f"{media_rows} JOIN cs ON cs.pos = r.{quote('position')}",
+            extra={"submission_id": submission, "case_id": "cs.id"},
+        ),
+        "rs": insert(
+            ReachSample,
+            source=f"{row(ReachSample, '%(sample)s')}, cs",
+            extra={"submission_id": submission, "case_id": "cs.id"},
+        ),
+    }
+    ctes = ", ".join(f"{name} AS ({sql})" for name, sql in parts.items())
+    return f"WITH {ctes} SELECT {submission}, {first_case}"
 
 
 def _write_new_rows_in_one_statement(rows: _NewRows) -> tuple[int, int]:
-    """Insert every row in one PostgreSQL statement (data-modifying CTEs); return the ids.
+    """Insert every row in one prepared PostgreSQL statement (data-modifying CTEs); return the ids.
 
     The webhook's hot path: one round trip instead of one per table plus BEGIN and COMMIT,
     atomic because a single statement is. A unique violation fails the whole statement.
     """
-    table = connection.ops.quote_name
-    parts, params = [], []
-
-    def insert(name: str, model, objs, *, exclude: set[str], extra, returning: bool) -> None:
-        values = []
-        columns: list[str] = []
-        for obj, obj_extra in zip(objs, extra, strict=True):
-            columns, sql, obj_params = _insert_values(obj, exclude=exclude, extra=obj_extra)
-            values.append(sql)
-            params.extend(obj_params)
-        suffix = " RETURNING id" if returning else ""
-        # Only identifiers from model metadata and integers are formatted in; values are parameters.
-        parts.append(
-            f"{name} AS (INSERT INTO {table(model._meta.db_table)} ({', '.join(columns)}) "  # noqa: S608
-            f"VALUES {', '.join(values)}{suffix})"
-        )
-
-    def case_id(position: int) -> str:
-        return f"(SELECT id FROM cs WHERE pos = {int(position)})"  # noqa: S608 - an integer
-
-    insert("c", Case, rows.cases, exclude=set(), extra=[[] for _ in rows.cases], returning=True)
-    parts.append("cs AS (SELECT id, row_number() OVER (ORDER BY id) - 1 AS pos FROM c)")
-    insert(
-        "s",
-        Submission,
-        [rows.submission],
-        exclude={"case_id"},
-        extra=[[("case_id", case_id(0))]],
-        returning=True,
-    )
-    by_submission = ("submission_id", "(SELECT id FROM s)")
-    insert(
-        "e",
-        SubmissionEvent,
-        [rows.event],
-        exclude={"submission_id"},
-        extra=[[by_submission]],
-        returning=False,
-    )
-    media_extra = [[by_submission, ("case_id", case_id(n))] for n in range(len(rows.media))]
-    insert(
-        "m",
-        SubmissionMedia,
-        rows.media,
-        exclude={"submission_id", "case_id"},
-        extra=media_extra,
-        returning=False,
-    )
-    sample_extra = [[by_submission, ("case_id", case_id(n))] for n in range(len(rows.samples))]
-    insert(
-        "r",
-        ReachSample,
-        rows.samples,
-        exclude={"submission_id", "case_id"},
-        extra=sample_extra,
-        returning=False,
-    )
-    sql = f"WITH {', '.join(parts)} SELECT (SELECT id FROM s), {case_id(0)}"  # noqa: S608 - see above
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+    dumps = functools.partial(json.dumps, cls=DjangoJSONEncoder, separators=(",", ":"))
+    params = {
+        "n": len(rows.media),
+        "case": dumps(_document(Case, rows.case)),
+        "submission": dumps(_document(Submission, rows.submission)),
+        "event": dumps(_document(SubmissionEvent, rows.event)),
+        "media": dumps([_document(SubmissionMedia, media) for media in rows.media]),
+        "sample": dumps(_document(ReachSample, rows.sample)),
+    }
+    # Django's cursor binds values into the text client-side; a psycopg Cursor on the same
+    # connection binds them server-side, which is what lets PostgreSQL keep the statement prepared.
+    with (
+        connection.cursor() as wrapper,
+        connection.wrap_database_errors,
+        psycopg.Cursor(wrapper.cursor.connection) as cursor,
+    ):
+        cursor.execute(_new_rows_statement(), params, prepare=True)
         submission_id, first_case_id = cursor.fetchone()
     return submission_id, first_case_id
 
@@ -357,7 +374,7 @@ def _ingest_new(*, platform, event: dict[str, Any], inline_files: dict[str, Uplo
             submission_id, case_id = _write_new_rows(rows)
     except IntegrityError:
         for media in rows.media:  # inline uploads staged for rows that were not written
-            staged_delete(media.staged_name)
+            staged_delete(media["staged_name"])
         raise
     submission_enqueue_on_commit(submission_id=submission_id)
     return IngestResult(submission_id, case_id, created=True, updated=False, duplicate=False)

@@ -19,6 +19,13 @@ def process_submission(self, submission_id: int) -> None:
 
 
 @shared_task
+def dispatch_submissions(submission_ids: list[int]) -> None:
+    """Fan a batch published by a web process out into one processing task per submission."""
+    for submission_id in submission_ids:
+        process_submission.apply_async(kwargs={"submission_id": submission_id})
+
+
+@shared_task
 def sweep_submissions() -> int:
     """Re-enqueue submissions whose processing message was lost (periodic, see CELERY_BEAT_SCHEDULE)."""
     return services.submissions_sweep()

@@ -2,7 +2,8 @@
 
 Plain Django views rather than DRF APIViews: this is the hot path (see docs/benchmarks.md), the
 signature must be checked on the raw bytes before anything parses them, and the permission
-check *is* the signature. A DRF serializer still validates the body field by field.
+check *is* the signature. A plainly valid body takes a fast path (validation.py); anything else
+goes to the DRF serializer, which answers with the field-level errors.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from triage.services import submission_ingest
 from .selectors import platform_for_webhook
 from .serializers import Event
 from .signing import SIGNATURE_HEADER, TIMESTAMP_HEADER, signature_valid
+from .validation import event_validate_fast
 
 
 def _error(status: int, detail: str, errors: dict | None = None) -> JsonResponse:
@@ -100,15 +102,18 @@ class WebhookView(View):
         data, files, problem = _parse(request, body)
         if problem is not None:
             return problem
-        serializer = Event(data=data, context={"files": files})
-        try:
-            valid = serializer.is_valid()
-        except RecursionError:
-            return _error(400, "Invalid event.", {"body": ["Too deeply nested."]})
-        if not valid:
-            return _error(400, "Invalid event.", serializer.errors)
-        result = submission_ingest(platform=platform, event=serializer.validated_data, inline_files=files)
-        event_id = serializer.validated_data["event_id"]
+        event = event_validate_fast(data, files=files)
+        if event is None:  # not plainly valid: the serializer decides, with field-level errors
+            serializer = Event(data=data, context={"files": files})
+            try:
+                valid = serializer.is_valid()
+            except RecursionError:
+                return _error(400, "Invalid event.", {"body": ["Too deeply nested."]})
+            if not valid:
+                return _error(400, "Invalid event.", serializer.errors)
+            event = serializer.validated_data
+        result = submission_ingest(platform=platform, event=event, inline_files=files)
+        event_id = event["event_id"]
         case = case_resolve(case_id=result.case_id) if result.duplicate else None
         status_path = reverse("platforms:submission-status", args=[platform.slug, event_id])
         return JsonResponse(
