@@ -25,7 +25,7 @@ import time
 logger = logging.getLogger(__name__)
 
 MAX_BATCH = 500
-LINGER_SECONDS = 0.02
+LINGER_SECONDS = 0.1
 
 _lock = threading.Lock()
 _queue: queue.SimpleQueue[int] = queue.SimpleQueue()
