@@ -20,6 +20,8 @@ export CELERY_BROKER_URL="${CELERY_BROKER_URL:-redis://127.0.0.1:6379/15}"
 export DJANGO_SETTINGS_MODULE=bench.webhook.settings DJANGO_DEBUG=0 ALLOWED_HOSTS=127.0.0.1
 export SECRET_KEY="${SECRET_KEY:-bench-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz}"
 export LOG_LEVEL=WARNING
+# Keep each worker's PostgreSQL connection for the whole run, so its backend's CPU is counted.
+export DATABASE_CONN_MAX_AGE=3600
 WORK="$(mktemp -d)"
 trap 'kill "${GUNICORN_PID:-}" 2>/dev/null || true; rm -rf "$WORK"' EXIT
 
