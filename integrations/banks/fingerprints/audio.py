@@ -71,7 +71,9 @@ def decode_audio(path: Path, *, max_seconds: float = MAX_AUDIO_SECONDS) -> np.nd
             if not container.streams.audio:
                 raise UnparseableMediaError("unparseable: no audio stream")
             stream = container.streams.audio[0]
-            resampler = av.AudioResampler(format="flt", layout="mono", rate=SR)
+            # Out in ~1 s frames rather than one per codec frame (1152 samples for MP3): an 11-minute
+            # MP3 is 25,000 codec frames, and per-frame conversion to numpy was a third of its decode.
+            resampler = av.AudioResampler(format="flt", layout="mono", rate=SR, frame_size=SR)
             for frame in container.decode(stream):
                 for out in resampler.resample(frame):
                     chunk = out.to_ndarray().reshape(-1)
@@ -138,10 +140,25 @@ def spectral_peaks(samples: np.ndarray) -> Peaks:
 
 
 def _max_filter(values: np.ndarray, time_radius: int, freq_radius: int) -> np.ndarray:
-    padded = np.pad(values, ((0, 0), (freq_radius, freq_radius)), constant_values=-np.inf)
-    out = sliding_window_view(padded, 2 * freq_radius + 1, axis=1).max(axis=-1)
-    padded = np.pad(out, ((time_radius, time_radius), (0, 0)), constant_values=-np.inf)
-    return sliding_window_view(padded, 2 * time_radius + 1, axis=0).max(axis=-1)
+    """Max over a (2 * time_radius + 1) x (2 * freq_radius + 1) window, -inf beyond the edges."""
+    return _window_max(_window_max(values, freq_radius, axis=1), time_radius, axis=0)
+
+
+def _window_max(values: np.ndarray, radius: int, *, axis: int) -> np.ndarray:
+    # Exact, by doubling: after k passes out[i] is the max of 2**k values from i, then one more pass
+    # closes the gap to the window's width. A handful of whole-array maximums instead of a strided
+    # reduction over every window (4-5x faster on a 65 s block).
+    pad = [(0, 0)] * values.ndim
+    pad[axis] = (radius, radius)
+    out = np.pad(values, pad, constant_values=-np.inf)
+    width, span = 2 * radius + 1, 1
+    while span < width:
+        step = min(span, width - span)
+        head, tail = [slice(None)] * out.ndim, [slice(None)] * out.ndim
+        head[axis], tail[axis] = slice(0, out.shape[axis] - step), slice(step, None)
+        out = np.maximum(out[tuple(head)], out[tuple(tail)])
+        span += step
+    return out
 
 
 def landmarks(peaks: Peaks, *, freq_scale: float = 1.0, time_scale: float = 1.0) -> np.ndarray:

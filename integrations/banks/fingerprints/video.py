@@ -145,7 +145,8 @@ def _frame_seconds(frame: av.VideoFrame, stream, previous: float) -> float:
 def _small_rgb(frame: av.VideoFrame) -> np.ndarray:
     scale = min(1.0, HASH_SIZE / max(frame.width, frame.height, 1))
     width, height = max(1, round(frame.width * scale)), max(1, round(frame.height * scale))
-    return frame.to_ndarray(width=width, height=height, format="rgb24")
+    # Area averaging: what PDQ's own downsampling approximates, and half the cost of the default.
+    return frame.to_ndarray(width=width, height=height, format="rgb24", interpolation="AREA")
 
 
 def _duration(container, stream, last_time: float) -> float:
