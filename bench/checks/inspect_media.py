@@ -7,11 +7,13 @@ signatures, the fingerprint check the banks):
 
 Files (made here, ~10 MB each): a C2PA-signed JPEG (4000x3000, quality 97), the same JPEG
 unsigned with an XMP packet, a PNG with generator text chunks, a C2PA-signed WAV of speech-like
-audio; and two hostile files: a PNG whose zTXt chunk inflates to 1 GB behind a 60000x60000 IHDR,
-and 10 MB of random bytes behind a JPEG header. For each it times every offline check and the
-whole command (`call_command`, as an analyst runs it, including the verdict), reporting the
-median of `--repeat` runs. The banks hold
-one image and one audio clip, so the fingerprint time is hashing plus a trivial lookup (bank
+audio, an MP3 (128 kbit/s, ~11 minutes) and an M4A (AAC 128 kbit/s) of the same, an H.264 MP4
+(60 s, 1280x720, 30 fps, a keyframe every 2 s, twelve 5-second panning shots with film grain, AAC
+speech-like soundtrack); and two hostile files: a PNG whose zTXt chunk inflates to 1 GB behind a
+60000x60000 IHDR, and 10 MB of random bytes behind a JPEG header. For each it times every
+offline check and the whole command (`call_command`, as an analyst runs it, including the
+verdict), reporting the median of `--repeat` runs. The banks hold one image, one audio clip and
+one video, so the fingerprint time is hashing plus a trivial lookup (bank
 query latency at scale is bench/banks/index_latency.py).
 """
 
@@ -32,6 +34,7 @@ import django
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 django.setup()
 
+import av  # noqa: E402
 import numpy as np  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from PIL import Image  # noqa: E402
@@ -65,6 +68,59 @@ def big_png() -> bytes:
     return out.getvalue()
 
 
+def big_video(
+    *, seconds: int = 60, fps: int = 30, size: tuple[int, int] = (1280, 720), first_scene: int = 100
+) -> bytes:
+    """A ~10 MB 720p H.264 MP4: panning shots of generated scenes with grain, and a soundtrack."""
+    width, height = size
+    rng = np.random.default_rng(4)
+    grain = [rng.normal(0, 6, (height, width, 3)).astype(np.int16) for _ in range(5)]
+    rate = 44100
+    out = io.BytesIO()
+    with av.open(out, "w", format="mp4") as container:
+        video = container.add_stream("libx264", rate=fps)
+        video.width, video.height, video.pix_fmt = width, height, "yuv420p"
+        video.bit_rate = 1_250_000
+        video.gop_size = 2 * fps  # a keyframe every 2 s, as platforms re-encode uploads
+        video.options = {"preset": "veryfast"}
+        audio = container.add_stream("aac", rate=rate)
+        audio.layout = "mono"
+        audio.bit_rate = 96_000
+        shot_frames = 5 * fps
+        for shot in range(seconds * fps // shot_frames):
+            scene = np.asarray(media._scene((width + 400, height + 200), first_scene + shot), dtype=np.int16)
+            for k in range(shot_frames):
+                x, y = 400 * k // shot_frames, 200 * k // shot_frames  # a pan across the scene
+                pixels = np.clip(scene[y : y + height, x : x + width] + grain[k % 5], 0, 255)
+                frame = av.VideoFrame.from_ndarray(pixels.astype(np.uint8), format="rgb24")
+                for packet in video.encode(frame):
+                    container.mux(packet)
+        for packet in video.encode(None):
+            container.mux(packet)
+        pcm = media.speechlike_pcm(seconds=seconds, rate=rate).reshape(1, -1)
+        sound = av.AudioFrame.from_ndarray(pcm, format="s16", layout="mono")
+        sound.sample_rate = rate
+        for packet in [*audio.encode(sound), *audio.encode(None)]:
+            container.mux(packet)
+    return out.getvalue()
+
+
+def big_audio(ext: str, *, seconds: float) -> bytes:
+    """A speech-like MP3 or M4A at 128 kbit/s (mono, 44.1 kHz)."""
+    fmt, codec, _ = media.AUDIO_FORMATS[ext]
+    pcm = media.speechlike_pcm(seconds=seconds, rate=44100).reshape(1, -1)
+    out = io.BytesIO()
+    with av.open(out, "w", format=fmt) as container:
+        stream = container.add_stream(codec, rate=44100)
+        stream.layout = "mono"
+        stream.bit_rate = 128_000
+        frame = av.AudioFrame.from_ndarray(pcm, format="s16", layout="mono")
+        frame.sample_rate = 44100
+        for packet in [*stream.encode(frame), *stream.encode(None)]:
+            container.mux(packet)
+    return out.getvalue()
+
+
 def time_checks(path: Path, repeat: int, *, hostile: bool) -> dict:
     described = MediaFile.from_path(path)
     timings: dict[str, list[float]] = {}
@@ -92,6 +148,7 @@ def time_checks(path: Path, repeat: int, *, hostile: bool) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--only", nargs="*", help="time only these files (names as in the report)")
     args = parser.parse_args()
     from integrations.banks.services import bank_add_file, bank_get_or_create
     from triage.checks.models import GeneratorSignature
@@ -111,17 +168,27 @@ def main() -> None:
             "speech.wav": media.c2pa_sign(
                 media.audio_bytes("wav", seconds=TARGET_BYTES / 88200, rate=44100), "audio/wav", ca
             ),
+            # 128 kbit/s is 16 kB a second: 10 MB is about 11 minutes of audio.
+            "speech.mp3": lambda: big_audio("mp3", seconds=TARGET_BYTES / 16000),
+            "speech.m4a": lambda: big_audio("m4a", seconds=TARGET_BYTES / 16000),
+            "video-720p.mp4": big_video,
         }
         banked_image = tmp / "banked.jpg"
         banked_image.write_bytes(media.jpeg_bytes(size=(640, 480), seed=3))
         banked_audio = tmp / "banked.wav"
         banked_audio.write_bytes(media.audio_bytes("wav", seconds=10))
+        banked_video = tmp / "banked.mp4"
+        banked_video.write_bytes(big_video(seconds=10, size=(640, 360), first_scene=900))
         bank = bank_get_or_create(name="bench-inspect-media", purpose="synthetic")
         try:
             bank_add_file(bank=bank, path=banked_image)
             bank_add_file(bank=bank, path=banked_audio)
+            bank_add_file(bank=bank, path=banked_video)
             report = {}
             for name, data in files.items():
+                if args.only and name not in args.only:
+                    continue
+                data = data() if callable(data) else data  # the big ones are made only when timed
                 path = tmp / name
                 path.write_bytes(data)
                 report[name] = {
