@@ -21,6 +21,8 @@ import sys
 import time
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as dtime
+from functools import reduce
+from operator import or_
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -115,9 +117,13 @@ def main() -> None:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
+    from django.db.models import Q
+
     from config.celery import app
     from elections.models import TransitionBatchState, WindowTransition, WindowTransitionBatch
     from elections.transitions import window_transitions_run
+    from integrations.transparency.build import ACTION_VISIBILITY
+    from integrations.transparency.models import StatementOfReasons
     from triage.policy.models import Decision
 
     t0 = time.monotonic()
@@ -146,6 +152,18 @@ def main() -> None:
             if time.monotonic() - started > 600:
                 raise SystemExit("not finished after 600 s")
         total = time.monotonic() - started
+        # What the decisions set off, run by the same worker after (the decision_made tasks): every
+        # decision fanned out (the platform polls: no callback URL, so no HTTP) and every
+        # restricting decision's statements of reasons stored.
+        restricting = reduce(or_, (Q(action_kinds__contains=f",{kind},") for kind in ACTION_VISIBILITY))
+        while (
+            Decision.objects.filter(fan_out__isnull=True).exists()
+            or Decision.objects.filter(restricting, statements__isnull=True).exists()
+        ):
+            time.sleep(0.5)
+            if time.monotonic() - started > 1800:
+                raise SystemExit("follow-up tasks not finished after 1800 s")
+        follow_ups = time.monotonic() - started
         batches = WindowTransitionBatch.objects.filter(transition=transition)
         failed = sum(len(b.failed_case_ids) for b in batches)
         last_done = max(b.done_at for b in batches)
@@ -159,6 +177,9 @@ def main() -> None:
             "all_reevaluated_seconds": round(total, 2),
             "last_batch_done_after_seconds": round((last_done - wall_started).total_seconds(), 2),
             "cases_per_second": round(transition.cases_total / total, 1),
+            "decisions_fanned_out_and_statements_stored_seconds": round(follow_ups, 2),
+            "statements_stored": StatementOfReasons.objects.count(),
+            "load_average_after": [round(x, 2) for x in os.getloadavg()],
             "holds_placed": Decision.objects.filter(is_current=True, hold_reason="silence").count(),
             "decisions_written": Decision.objects.count(),
             "failed_cases": failed,
