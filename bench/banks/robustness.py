@@ -166,6 +166,8 @@ VIDEO_TRANSFORMS = {
     "downscale_320x240": ("-vf", "scale=320:240", "-c:v", "libx264"),
     "mpeg4_25fps": ("-c:v", "mpeg4", "-q:v", "8", "-r", "25"),
     "trim_first_2s": ("-ss", "2", "-c:v", "libx264"),
+    # Keyframes every 1.3 s at times unrelated to the original's (no scene-cut keyframes).
+    "h264_gop13_no_scenecut_trim_0.7s": ("-ss", "0.7", "-c:v", "libx264", "-g", "13", "-sc_threshold", "0"),
 }
 
 
@@ -186,7 +188,8 @@ def video_table(work: Path, n_videos: int) -> dict:
     index = HashIndex(np.stack(frames), np.array(owners))
 
     def query(path: Path) -> dict[int, float]:
-        hashes, _ = video_fp.video_keyframe_hashes(path)
+        # As bank_match_file queries: keyframes only, against the densely sampled banked videos.
+        hashes, _ = video_fp.video_keyframe_hashes(path, keyframes_only=True)
         found: dict[int, set] = {}
         for qi, (hit_owners, distances) in enumerate(
             index.search(np.stack([np.frombuffer(h, np.uint8) for h in hashes]), IMAGE_MAX_DISTANCE)
