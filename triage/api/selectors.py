@@ -6,9 +6,7 @@ from datetime import datetime
 
 from django.db.models import Prefetch, Q, QuerySet
 
-from elections.management.commands.silence_status import window_json
-from elections.models import Country
-from elections.selectors import countries_in_silence, election_period_active, silence_window_active
+from elections.status import countries_in_focus, country_status
 from triage.models import Case, CaseStatus, Submission
 from triage.policy.models import Decision
 
@@ -63,25 +61,5 @@ def case_content_urls(*, case_id: int) -> list[str]:
 def calendar_status(*, country: str | None, at: datetime) -> list[dict]:
     """Return the `silence_status --json` objects at `at`: for `country`, or every country in
     silence or in an election period."""
-    if country:
-        codes = [country.upper()]
-    else:
-        silent = {window.country_id for window in countries_in_silence(at=at)}
-        in_period = {
-            code
-            for code in Country.objects.values_list("code", flat=True)
-            if election_period_active(country=code, at=at) is not None
-        }
-        codes = sorted(silent | in_period)
-    statuses = []
-    for code in codes:
-        window = silence_window_active(country=code, at=at)
-        statuses.append(
-            {
-                "country": code,
-                "in_silence": window is not None,
-                "in_election_period": election_period_active(country=code, at=at) is not None,
-                "window": window_json(window) if window else None,
-            }
-        )
-    return statuses
+    codes = [country.upper()] if country else countries_in_focus(at=at)
+    return [country_status(country=code, at=at) for code in codes]

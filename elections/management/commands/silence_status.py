@@ -7,7 +7,8 @@ from zoneinfo import ZoneInfo
 from django.core.management.base import BaseCommand, CommandError
 
 from elections.models import Country, SilenceWindow
-from elections.selectors import countries_in_silence, election_period_active, silence_window_active
+from elections.selectors import election_period_active
+from elections.status import countries_in_focus, country_status
 
 
 def parse_instant(value: str) -> dt.datetime:
@@ -27,29 +28,8 @@ def parse_instant(value: str) -> dt.datetime:
     return instant.astimezone(dt.UTC)
 
 
-def utc_iso(instant: dt.datetime) -> str:
-    return instant.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
 def _local(instant: dt.datetime, zone: str) -> dt.datetime:
     return instant.astimezone(ZoneInfo(zone))
-
-
-def window_json(window: SilenceWindow) -> dict:
-    """The `window` object of the JSON output: start and end in UTC ("Z"), plus local times."""
-    return {
-        "start": utc_iso(window.start),
-        "end": utc_iso(window.end),
-        "election": window.election.name,
-        "election_id": window.election_id,
-        "time_zone": window.time_zone,
-        "start_local": _local(window.start, window.time_zone).isoformat(),
-        "end_local": _local(window.end, window.time_zone).isoformat(),
-        "regions": list(window.regions),
-        "phase": window.phase.number if window.phase_id else None,
-        "scope": window.scope,
-        "covers_online": window.covers_online,
-    }
 
 
 class Command(BaseCommand):
@@ -79,17 +59,15 @@ class Command(BaseCommand):
         else:
             # What an operator asks at a glance: who is silent now, and who is in the run-up
             # where friction already rises. Quiet countries only with --all or --country.
-            silent = {window.country_id for window in countries_in_silence(at=at)}
-            in_period = {
-                code
-                for code in Country.objects.values_list("code", flat=True)
-                if election_period_active(country=code, at=at) is not None
-            }
-            codes = sorted(silent | in_period)
+            codes = countries_in_focus(at=at)
+
+        if options["json"]:
+            payload = [country_status(country=code, at=at) for code in codes]
+            self.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2))
+            return
 
         statuses = []
         for code in codes:
-            window = silence_window_active(country=code, at=at)
             # Every window in force, for the table: a country spanning zones has one per zone.
             windows = list(
                 SilenceWindow.objects.filter(country_id=code, start__lte=at, end__gt=at)
@@ -99,24 +77,11 @@ class Command(BaseCommand):
             statuses.append(
                 {
                     "code": code,
-                    "window": window,
                     "windows": windows,
                     "in_election_period": election_period_active(country=code, at=at) is not None,
                 }
             )
 
-        if options["json"]:
-            payload = [
-                {
-                    "country": status["code"],
-                    "in_silence": status["window"] is not None,
-                    "in_election_period": status["in_election_period"],
-                    "window": window_json(status["window"]) if status["window"] else None,
-                }
-                for status in statuses
-            ]
-            self.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2))
-            return
         self._table(at, statuses)
 
     def _table(self, at: dt.datetime, statuses: list[dict]) -> None:
