@@ -64,8 +64,10 @@ class Case(models.Model):
     merged with a pointer, so every case id a platform was given keeps resolving.
     """
 
+    # The two foreign keys are NULL on every case the webhook creates: their indexes are partial
+    # (see Meta), so ingest writes no index entry for them; lookups by a value still use them.
     media_item = models.ForeignKey(
-        MediaItem, null=True, blank=True, on_delete=models.PROTECT, related_name="cases"
+        MediaItem, null=True, blank=True, on_delete=models.PROTECT, related_name="cases", db_index=False
     )
     audience_countries = models.JSONField(default=list, blank=True)  # ISO 3166-1 alpha-2, sorted
     audience_regions = models.JSONField(default=list, blank=True)
@@ -74,7 +76,7 @@ class Case(models.Model):
     status = models.CharField(max_length=20, choices=CaseStatus.choices, default=CaseStatus.NEW)
     priority = models.IntegerField(default=0, help_text="higher first; set by the policy")
     merged_into = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_cases"
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_cases", db_index=False
     )
     # Sums over the case's submissions of the latest reach each reported; ReachSample keeps history.
     total_views = models.BigIntegerField(default=0)
@@ -92,7 +94,19 @@ class Case(models.Model):
                 name="one_live_case_per_media_and_audience",
             )
         ]
-        indexes = [models.Index(fields=["status", "-priority"])]
+        indexes = [
+            models.Index(fields=["status", "-priority"]),
+            models.Index(
+                fields=["media_item"],
+                condition=models.Q(media_item__isnull=False),
+                name="case_media_item_set",
+            ),
+            models.Index(
+                fields=["merged_into"],
+                condition=models.Q(merged_into__isnull=False),
+                name="case_merged_into_set",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"case {self.pk} ({', '.join(self.audience_countries) or 'no audience'})"
@@ -223,8 +237,14 @@ class SubmissionMedia(models.Model):
     declared_content_type = models.CharField(max_length=100, blank=True)
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="submission_media")
     state = models.CharField(max_length=8, choices=MediaFetchState.choices, default=MediaFetchState.PENDING)
+    # NULL until the media is stored: a partial index (see Meta), so ingest writes no entry for it.
     media_item = models.ForeignKey(
-        MediaItem, null=True, blank=True, on_delete=models.PROTECT, related_name="submission_media"
+        MediaItem,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="submission_media",
+        db_index=False,
     )
     # The sniffed type wins; a declared type or Content-Type that disagrees is recorded here.
     type_mismatch = models.CharField(max_length=200, blank=True)
@@ -235,6 +255,13 @@ class SubmissionMedia(models.Model):
         ordering = ["submission", "position"]
         constraints = [
             models.UniqueConstraint(fields=["submission", "position"], name="one_media_per_position")
+        ]
+        indexes = [
+            models.Index(
+                fields=["media_item"],
+                condition=models.Q(media_item__isnull=False),
+                name="submission_media_item_set",
+            )
         ]
         verbose_name_plural = "submission media"
 

@@ -86,8 +86,16 @@ def secret_decrypt(token: str) -> str:
     """Decrypt a stored secret; an empty field stays empty."""
     if not token:
         return ""
+    return _decrypt(token, _keys())
+
+
+# Every webhook request reads its platform's row and needs the plaintext secrets; decrypting
+# costs more than checking the signature. The cache is keyed on the stored token itself (and the
+# keys), so a rotation, which stores a new token, takes effect on the very next request.
+@functools.lru_cache(maxsize=256)
+def _decrypt(token: str, keys: tuple[str, ...]) -> str:
     try:
-        return _fernet(_keys()).decrypt(token.encode()).decode()
+        return _fernet(keys).decrypt(token.encode()).decode()
     except InvalidToken as exc:
         raise RuntimeError(
             "a platform signing secret cannot be decrypted: SECRET_KEY changed without the old key "
