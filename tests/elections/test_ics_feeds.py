@@ -9,6 +9,8 @@ from django.urls import reverse
 from elections.models import Country, Person, SilenceRule
 from elections.services import election_create, window_adjust
 
+from .calendar_io import mexico_2024
+
 UTC = dt.UTC
 SK_2023 = "2023 Slovak parliamentary election"
 
@@ -40,25 +42,7 @@ def slovakia(db):
 
 @pytest.fixture
 def mexico(db):
-    country = Country.objects.create(
-        code="MX", name="Mexico", time_zones=["America/Mexico_City", "America/Tijuana"], languages=["es"]
-    )
-    SilenceRule.objects.create(
-        country=country,
-        start_mode="days_before_at_time",
-        start_days=3,
-        start_time=dt.time(0),
-        end_mode="polls_close",
-    )
-    election_create(
-        country="MX",
-        name="2024 Mexican general election",
-        kind="general",
-        voting_days=[dt.date(2024, 6, 2)],
-        polls_open=dt.time(8),
-        polls_close=dt.time(18),
-    )
-    return country
+    return mexico_2024()
 
 
 @pytest.fixture

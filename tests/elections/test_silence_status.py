@@ -9,7 +9,7 @@ from django.core.management.base import CommandError
 from elections.models import Country, SilenceRule
 from elections.services import election_create, window_adjust
 
-from .calendar_io import run
+from .calendar_io import mexico_2024, run
 
 SK_2023 = "2023 Slovak parliamentary election"
 # A 48-hours-before-polls-open rule (the research notes' first reading of Slovakia's law) for a
@@ -175,24 +175,7 @@ def test_the_table_says_plainly_when_nobody_is_silent():
 
 
 def test_a_country_spanning_zones_shows_each_zone_in_the_table():
-    mexico = Country.objects.create(
-        code="MX", name="Mexico", time_zones=["America/Mexico_City", "America/Tijuana"], languages=["es"]
-    )
-    SilenceRule.objects.create(
-        country=mexico,
-        start_mode="days_before_at_time",
-        start_days=3,
-        start_time=dt.time(0),
-        end_mode="polls_close",
-    )
-    election_create(
-        country="MX",
-        name="2024 Mexican general election",
-        kind="general",
-        voting_days=[dt.date(2024, 6, 2)],
-        polls_open=dt.time(8),
-        polls_close=dt.time(18),
-    )
+    mexico_2024()
 
     # 06:30 UTC on 30 May: past midnight in Mexico City, still 23:30 the day before in Tijuana.
     early = run("silence_status", "--country", "MX", "--at", "2024-05-30T06:30:00Z")
