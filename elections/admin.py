@@ -16,6 +16,8 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 from django.utils.html import format_html_join
 
+from config.admin_mixins import ReadOnlyAdminMixin
+
 from .models import (
     AuthorizedLikeness,
     Country,
@@ -380,7 +382,7 @@ class SilenceWindowAdmin(admin.ModelAdmin):
 
 
 @admin.register(WindowAdjustment)
-class WindowAdjustmentAdmin(admin.ModelAdmin):
+class WindowAdjustmentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """The audit trail of window changes: read-only, never deleted."""
 
     list_display = ["window_label", "previous_end", "new_end", "made_by", "made_at", "reason"]
@@ -388,15 +390,6 @@ class WindowAdjustmentAdmin(admin.ModelAdmin):
     search_fields = ["reason", "window_label"]
     list_select_related = ["window__election", "made_by"]
     readonly_fields = ["window", "window_label", "previous_end", "new_end", "reason", "made_by", "made_at"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class PersonRoleInline(admin.TabularInline):
@@ -446,7 +439,7 @@ class WindowTransitionBatchInline(admin.TabularInline):
 
 
 @admin.register(WindowTransition)
-class WindowTransitionAdmin(admin.ModelAdmin):
+class WindowTransitionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Read-only: the record of each window opening and closing and how its re-evaluation went."""
 
     list_display = ["window_label", "kind", "boundary_at", "recorded_at", "cases_total", "finished_at"]
@@ -454,12 +447,3 @@ class WindowTransitionAdmin(admin.ModelAdmin):
     search_fields = ["window_label"]
     readonly_fields = [f.name for f in WindowTransition._meta.fields]
     inlines = [WindowTransitionBatchInline]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False

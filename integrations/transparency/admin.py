@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.http import HttpResponse
 
+from config.admin_mixins import ReadOnlyAdminMixin
+
 from .models import StatementOfReasons
 from .selectors import statements_export
 
@@ -14,22 +16,13 @@ def _export(queryset, fmt: str) -> HttpResponse:
 
 
 @admin.register(StatementOfReasons)
-class StatementOfReasonsAdmin(admin.ModelAdmin):
+class StatementOfReasonsAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["puid", "platform", "valid", "decided_at", "decision"]
     list_filter = ["valid", "platform"]
     search_fields = ["puid"]
     date_hierarchy = "decided_at"
     readonly_fields = [f.name for f in StatementOfReasons._meta.fields]
     actions = ["export_json", "export_csv"]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
     @admin.action(description="Export selected valid statements as JSON", permissions=["view"])
     def export_json(self, request, queryset):

@@ -9,6 +9,8 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.template.response import TemplateResponse
 
+from config.admin_mixins import ReadOnlyAdminMixin
+
 from . import services
 from .engine import rules_describe, rules_validate
 from .models import Decision, PolicyStatus, PolicyVersion
@@ -111,7 +113,7 @@ class PolicyVersionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Decision)
-class DecisionAdmin(admin.ModelAdmin):
+class DecisionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Read-only: decisions are made by the policy or through the moderator services."""
 
     list_display = [
@@ -127,12 +129,3 @@ class DecisionAdmin(admin.ModelAdmin):
     list_filter = ["phase", "decided_by", "is_current", "hold_reason"]
     search_fields = ["case__id"]
     readonly_fields = [f.name for f in Decision._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
