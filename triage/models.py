@@ -141,6 +141,10 @@ class Submission(models.Model):
     Later events about the same content update it (reach, text) and are kept as
     SubmissionEvents. `state` is the "to process" outbox flag: it is committed with the row, the
     task is enqueued on commit, and the sweeper re-enqueues whatever stays pending.
+
+    The webhook writes this one row and nothing else (it is the request's hot path): the event,
+    its media entries and the id of the case to be are kept in `intake`, and the worker writes
+    the rest (see `triage.services.submission_materialize`) before it fetches anything.
     """
 
     # No separate index: the (platform, content_id) unique constraint serves platform look-ups.
@@ -163,8 +167,18 @@ class Submission(models.Model):
     shares = models.BigIntegerField(default=0)
     reach_window_minutes = models.PositiveIntegerField(null=True, blank=True)
     # The case of the first media entry: the case_id the webhook answered with (may be merged
-    # later; follow Case.merged_into).
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="primary_submissions")
+    # later; follow Case.merged_into). Its id is reserved from the case sequence when the webhook
+    # writes the submission, and the case row is written with that id by the worker a moment
+    # later: so no database-level constraint (Django still protects it on delete).
+    case = models.ForeignKey(
+        Case, on_delete=models.PROTECT, related_name="primary_submissions", db_constraint=False
+    )
+    # The event that created the submission: a replay of it is recognised before the worker has
+    # written its SubmissionEvent.
+    first_event_id = models.CharField(max_length=200, blank=True)
+    # What the worker still has to write: {"event": the first event, "media": the entries}.
+    # NULL once the cases, media entries, event and reach sample exist.
+    intake = models.JSONField(null=True, blank=True, encoder=DjangoJSONEncoder)
     state = models.CharField(max_length=12, choices=SubmissionState.choices, default=SubmissionState.PENDING)
     # When a task is due to pick the submission up (now at ingest, later when a retry is
     # scheduled); the sweeper re-enqueues pending submissions that stay overdue.
@@ -181,7 +195,12 @@ class Submission(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["platform", "content_id"], name="one_submission_per_platform_content"
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["platform", "first_event_id"],
+                condition=~models.Q(first_event_id=""),
+                name="one_submission_per_platform_first_event",
+            ),
         ]
         indexes = [models.Index(fields=["state", "due_at"])]
 

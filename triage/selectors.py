@@ -16,6 +16,12 @@ def case_resolve(*, case_id: int) -> Case | None:
 
 
 def submission_for_event(*, platform_id: int, event_id: str) -> Submission | None:
+    """Return the submission an event (its first or any update) belongs to, or None."""
+    # The first event is known from the submission row at once; its SubmissionEvent is written
+    # by the worker a moment later (see triage.services.submission_materialize).
+    first = Submission.objects.filter(platform_id=platform_id, first_event_id=event_id).first()
+    if first is not None:
+        return first
     event = (
         SubmissionEvent.objects.select_related("submission")
         .filter(platform_id=platform_id, event_id=event_id)
@@ -36,6 +42,34 @@ def case_decision(*, case: Case, submission: Submission | None = None) -> dict |
     return decision_body(decision=decision, submission=submission) if decision else None
 
 
+def _media_status(submission: Submission) -> list[dict]:
+    if submission.intake is not None:  # not picked up by a worker yet: what the event listed
+        return [
+            {
+                "position": m["position"],
+                "url": m["url"] or None,
+                "file": m["original_name"] or None if not m["url"] else None,
+                "state": "pending",
+                "media_type": None,
+                "sha256": None,
+                "error": None,
+            }
+            for m in submission.intake["media"]
+        ]
+    return [
+        {
+            "position": m.position,
+            "url": m.url or None,
+            "file": m.original_name or None if not m.url else None,
+            "state": m.state,
+            "media_type": m.media_item.media_type if m.media_item else None,
+            "sha256": m.media_item.sha256 if m.media_item else None,
+            "error": m.error or None,
+        }
+        for m in submission.media.select_related("media_item")
+    ]
+
+
 def submission_status(*, submission: Submission) -> dict:
     """Describe a submission's processing for the platform that sent it."""
     case = case_resolve(case_id=submission.case_id)
@@ -45,17 +79,6 @@ def submission_status(*, submission: Submission) -> dict:
         "case_id": case.pk if case else submission.case_id,
         "state": submission.state,
         "error": submission.error or None,
-        "media": [
-            {
-                "position": m.position,
-                "url": m.url or None,
-                "file": m.original_name or None if not m.url else None,
-                "state": m.state,
-                "media_type": m.media_item.media_type if m.media_item else None,
-                "sha256": m.media_item.sha256 if m.media_item else None,
-                "error": m.error or None,
-            }
-            for m in submission.media.select_related("media_item")
-        ],
+        "media": _media_status(submission),
         "decision": case_decision(case=case, submission=submission) if case else None,
     }

@@ -1,11 +1,13 @@
 """Writes on submissions, cases and media items: ingest, process (fetch and store), sweep.
 
-The flow: `submission_ingest` records a webhook event, its submission, one provisional case per
-media entry and the "to process" state in one transaction, and enqueues `process_submission` on
-commit. The task calls `submission_process`, which fetches or unstages each media entry, stores
-it by SHA-256, and attaches it to the case for (media item, audience): the provisional case
-becomes that case, or merges into the one that already exists. `submissions_sweep` re-enqueues
-whatever a lost message or a dead worker left behind.
+The flow: `submission_ingest` records a webhook event as one submission row in the "to process"
+state, holding the event and its media entries as its `intake` and the id reserved for its
+case, and enqueues `process_submission` on commit. The task calls `submission_process`, which
+first writes what the intake describes (`submission_materialize`: one provisional case per media
+entry, the media entries, the event, the reach sample), then fetches or unstages each media
+entry, stores it by SHA-256, and attaches it to the case for (media item, audience): the
+provisional case becomes that case, or merges into the one that already exists.
+`submissions_sweep` re-enqueues whatever a lost message or a dead worker left behind.
 """
 
 from __future__ import annotations
@@ -44,14 +46,15 @@ from .models import (
     SubmissionState,
 )
 from .publisher import submission_publish_soon, submissions_publish
+from .selectors import submission_for_event
 from .signals import media_item_stored
 from .sniffing import sniff_file
 from .storage import media_store, staged_delete, staged_save
 
 logger = logging.getLogger(__name__)
 
-# On PostgreSQL, a first event is written in one statement (see _write_new_rows_in_one_statement);
-# elsewhere (the embedded SQLite mode) table by table. Tests flip this to cover both.
+# On PostgreSQL, a first event is written in one statement (see _insert_submission_in_one_statement);
+# elsewhere (the embedded SQLite mode) through the ORM. Tests flip this to cover both.
 SINGLE_STATEMENT_INGEST = True
 
 
@@ -158,49 +161,14 @@ def _apply_content(submission: Submission, content: dict[str, Any], event: dict[
         setattr(submission, attr, value)
 
 
-@dataclass
-class _NewRows:
-    """The rows a first event about some content creates, as field values (attname: value).
-
-    Foreign keys between them (case_id, submission_id) are not set: they only exist once written.
-    One provisional case and one reach sample per media entry; all of them alike.
-    """
-
-    case: dict[str, Any]
-    submission: dict[str, Any]
-    event: dict[str, Any]
-    media: list[dict[str, Any]]
-    sample: dict[str, Any]
-
-
-def _new_rows(*, platform, event: dict[str, Any], inline_files: dict[str, UploadedFile]) -> _NewRows:
+def _new_submission(
+    *, platform, event: dict[str, Any], inline_files: dict[str, UploadedFile]
+) -> dict[str, Any]:
+    """Return the submission a first event creates (attname: value), its intake included."""
     now = timezone.now()
     content = event["content"]
     audience = event.get("audience") or {}
     countries = sorted({c.upper() for c in (audience.get("countries") or platform.default_countries or [])})
-    regions = sorted(set(audience.get("regions") or []))
-    reach = event.get("reach") or {}
-    views, shares = reach.get("views", 0), reach.get("shares", 0)
-    # A provisional case per media entry: its only submission is this one, so its totals are known.
-    case = {
-        "audience_countries": countries, "audience_regions": regions,
-        "audience_key": _audience_key(countries), "total_views": views, "total_shares": shares,
-        "submission_count": 1, "created_at": now, "updated_at": now,
-    }  # fmt: skip
-    report = event["report"]
-    submission = {
-        "platform_id": platform.pk,
-        "content_id": content["id"],
-        "report_source": report["source"],
-        "report_reason": report["reason"],
-        "audience_countries": countries,
-        "audience_regions": regions,
-        "state": SubmissionState.PENDING.value,
-        "due_at": now,
-        "created_at": now,
-        "updated_at": now,
-        **_content_changes(content, event),
-    }
     media = []
     for position, entry in enumerate(content["media"]):
         staged_name = original_name = ""
@@ -217,38 +185,52 @@ def _new_rows(*, platform, event: dict[str, Any], inline_files: dict[str, Upload
                 "declared_media_type": entry.get("media_type") or "",
             }
         )
-    sample = {
-        "at": now, "views": views, "shares": shares,
-        "window_minutes": submission.get("reach_window_minutes"), "case_views": views, "case_shares": shares,
-    }  # fmt: skip
-    created = {
-        "platform_id": platform.pk, "event_id": event["event_id"],
-        "kind": SubmissionEventKind.CREATED.value, "payload": event, "received_at": now,
-    }  # fmt: skip
-    return _NewRows(case, submission, created, media, sample)
+    report = event["report"]
+    return {
+        "platform_id": platform.pk,
+        "content_id": content["id"],
+        "first_event_id": event["event_id"],
+        "report_source": report["source"],
+        "report_reason": report["reason"],
+        "audience_countries": countries,
+        "audience_regions": sorted(set(audience.get("regions") or [])),
+        "state": SubmissionState.PENDING.value,
+        "due_at": now,
+        "created_at": now,
+        "updated_at": now,
+        "intake": {"event": event, "media": media},
+        **_content_changes(content, event),
+    }
+
+
+def _staged_names(values: dict[str, Any]) -> list[str]:
+    return [media["staged_name"] for media in values["intake"]["media"]]
 
 
 @transaction.atomic
-def _write_new_rows(rows: _NewRows) -> tuple[int, int]:
-    """Insert the rows with the ORM, table by table; return (submission id, first case id)."""
-    cases = Case.objects.bulk_create([Case(**rows.case) for _ in rows.media])
-    submission = Submission(**rows.submission, case=cases[0])
+def _insert_submission_orm(values: dict[str, Any]) -> tuple[int, int] | None:
+    """Insert the submission table by table (SQLite); return (submission id, case id).
+
+    Without sequences the only way to reserve the case's id is to write the case: the first
+    case is written here, the rest by `submission_materialize`, which finds it.
+    """
+    if SubmissionEvent.objects.filter(platform_id=values["platform_id"], event_id=values["first_event_id"]):
+        return None  # the id of an update event we already have: a replay
+    countries = values["audience_countries"]
+    case = Case.objects.create(
+        audience_countries=countries, audience_regions=values["audience_regions"],
+        audience_key=_audience_key(countries), total_views=values.get("views", 0),
+        total_shares=values.get("shares", 0), submission_count=1,
+    )  # fmt: skip
+    submission = Submission(**values, case=case)
     submission.save(force_insert=True)
-    SubmissionEvent(**rows.event, submission=submission).save(force_insert=True)
-    pairs = zip(rows.media, cases, strict=True)
-    SubmissionMedia.objects.bulk_create(
-        [SubmissionMedia(**media, submission=submission, case=case) for media, case in pairs]
-    )
-    ReachSample.objects.bulk_create(
-        [ReachSample(**rows.sample, submission=submission, case=case) for case in cases]
-    )
-    return submission.pk, cases[0].pk
+    return submission.pk, case.pk
 
 
-# Each table's rows travel as one JSON document that PostgreSQL turns into rows of the table's
-# type (jsonb_populate_record): the statement text never changes, so it is parsed and planned
-# once per connection (a prepared statement), and the few parameters cost nothing to bind.
-_FILLED_BY_STATEMENT = {"case_id", "submission_id"}
+# The row travels as one JSON document that PostgreSQL turns into a row of the table's type
+# (jsonb_populate_record): the statement text never changes, so it is parsed and planned once per
+# connection (a prepared statement), and the one parameter costs nothing to bind.
+_FILLED_BY_STATEMENT = {"case_id"}
 
 
 @functools.cache
@@ -278,71 +260,35 @@ def _document(model, values: dict[str, Any]) -> dict[str, Any]:
 
 
 @functools.cache
-def _new_rows_statement() -> str:
+def _submission_insert_statement() -> str:
     quote = connection.ops.quote_name
-
-    def insert(model, *, source: str, extra: dict[str, str], returning: bool = False) -> str:
-        columns = [attname for attname, _field in _columns(model)]
-        column_list = ", ".join(quote(model._meta.get_field(a).column) for a in [*columns, *extra])
-        values = ", ".join([*(f"r.{quote(a)}" for a in columns), *extra.values()])
-        # Only identifiers from model metadata go into the text; every value is a parameter.
-        return (
-            f"INSERT INTO {quote(model._meta.db_table)} ({column_list}) "  # noqa: S608
-            f"SELECT {values} FROM {source}{' RETURNING id' if returning else ''}"
-        )
-
-    def row(model, param: str) -> str:
-        return f"jsonb_populate_record(NULL::{quote(model._meta.db_table)}, {param}::jsonb) r"
-
-    first_case = "(SELECT id FROM cs WHERE pos = 0)"
-    submission = "(SELECT id FROM s)"
-    media_rows = (
-        f"jsonb_populate_recordset(NULL::{quote(SubmissionMedia._meta.db_table)}, %(media)s::jsonb) r"
+    columns = [attname for attname, _field in _columns(Submission)]
+    column_list = ", ".join(quote(Submission._meta.get_field(a).column) for a in [*columns, "case_id"])
+    values = ", ".join(f"r.{quote(a)}" for a in columns)
+    event = SubmissionEvent._meta
+    # Only identifiers from model metadata go into the text; every value is a parameter. The
+    # case's id comes from the case table's own sequence, so the worker can write that case
+    # later under the id the platform was given. NOT EXISTS: the event id of an update we
+    # already have is a replay too (first event ids are caught by the unique constraint).
+    return (
+        f"INSERT INTO {quote(Submission._meta.db_table)} ({column_list}) "  # noqa: S608
+        f"SELECT {values}, nextval(pg_get_serial_sequence('{Case._meta.db_table}', 'id')) "
+        f"FROM jsonb_populate_record(NULL::{quote(Submission._meta.db_table)}, %(row)s::jsonb) r "
+        f"WHERE NOT EXISTS (SELECT 1 FROM {quote(event.db_table)} e "
+        f"WHERE e.{quote(event.get_field('platform').column)} = r.{quote('platform_id')} "
+        f"AND e.{quote(event.get_field('event_id').column)} = r.{quote('first_event_id')}) "
+        f"RETURNING id, {quote('case_id')}"
     )
-    parts = {
-        "c": insert(
-            Case, source=f"{row(Case, '%(case)s')}, generate_series(1, %(n)s)", extra={}, returning=True
-        ),
-        "cs": "SELECT id, row_number() OVER (ORDER BY id) - 1 AS pos FROM c",
-        "s": insert(
-            Submission,
-            source=row(Submission, "%(submission)s"),
-            extra={"case_id": first_case},
-            returning=True,
-        ),
-        "e": insert(
-            SubmissionEvent, source=row(SubmissionEvent, "%(event)s"), extra={"submission_id": submission}
-        ),
-        "m": insert(
-            SubmissionMedia,
-            source=f"{media_rows} JOIN cs ON cs.pos = r.{quote('position')}",
-            extra={"submission_id": submission, "case_id": "cs.id"},
-        ),
-        "rs": insert(
-            ReachSample,
-            source=f"{row(ReachSample, '%(sample)s')}, cs",
-            extra={"submission_id": submission, "case_id": "cs.id"},
-        ),
-    }
-    ctes = ", ".join(f"{name} AS ({sql})" for name, sql in parts.items())
-    return f"WITH {ctes} SELECT {submission}, {first_case}"
 
 
-def _write_new_rows_in_one_statement(rows: _NewRows) -> tuple[int, int]:
-    """Insert every row in one prepared PostgreSQL statement (data-modifying CTEs); return the ids.
+def _insert_submission_in_one_statement(values: dict[str, Any]) -> tuple[int, int] | None:
+    """Insert the submission in one prepared PostgreSQL statement; return (submission id, case id).
 
-    The webhook's hot path: one round trip instead of one per table plus BEGIN and COMMIT,
-    atomic because a single statement is. A unique violation fails the whole statement.
+    The webhook's hot path: one row, one round trip, no BEGIN or COMMIT of our own. None when
+    the event id is an update's we already have; a unique violation (known content or a replayed
+    first event) raises IntegrityError.
     """
-    dumps = functools.partial(json.dumps, cls=DjangoJSONEncoder, separators=(",", ":"))
-    params = {
-        "n": len(rows.media),
-        "case": dumps(_document(Case, rows.case)),
-        "submission": dumps(_document(Submission, rows.submission)),
-        "event": dumps(_document(SubmissionEvent, rows.event)),
-        "media": dumps([_document(SubmissionMedia, media) for media in rows.media]),
-        "sample": dumps(_document(ReachSample, rows.sample)),
-    }
+    row = json.dumps(_document(Submission, values), cls=DjangoJSONEncoder, separators=(",", ":"))
     # Django's cursor binds values into the text client-side; a psycopg Cursor on the same
     # connection binds them server-side, which is what lets PostgreSQL keep the statement prepared.
     with (
@@ -350,34 +296,106 @@ def _write_new_rows_in_one_statement(rows: _NewRows) -> tuple[int, int]:
         connection.wrap_database_errors,
         psycopg.Cursor(wrapper.cursor.connection) as cursor,
     ):
-        cursor.execute(_new_rows_statement(), params, prepare=True)
-        submission_id, first_case_id = cursor.fetchone()
-    return submission_id, first_case_id
+        cursor.execute(_submission_insert_statement(), {"row": row}, prepare=True)
+        return cursor.fetchone()
 
 
-def _ingest_new(*, platform, event: dict[str, Any], inline_files: dict[str, UploadedFile]) -> IngestResult:
-    """Record an event about content we have not seen, without looking first.
+def _ingest_new(
+    *, platform, event: dict[str, Any], inline_files: dict[str, UploadedFile]
+) -> IngestResult | None:
+    """Record an event about content we have not seen, without looking first; None if known.
 
     New content is the common case under load, so this path only inserts; if the event or the
-    content is already known, a unique constraint fails, nothing is written, and
-    `_ingest_known` handles it.
+    content is already known, nothing is written and `_ingest_known` handles it.
     """
-    rows = _new_rows(platform=platform, event=event, inline_files=inline_files)
+    values = _new_submission(platform=platform, event=event, inline_files=inline_files)
     try:
         if connection.vendor == "postgresql" and SINGLE_STATEMENT_INGEST:
             if connection.in_atomic_block:
                 with transaction.atomic():  # a savepoint, so a unique violation leaves the caller usable
-                    submission_id, case_id = _write_new_rows_in_one_statement(rows)
+                    ids = _insert_submission_in_one_statement(values)
             else:
-                submission_id, case_id = _write_new_rows_in_one_statement(rows)
+                ids = _insert_submission_in_one_statement(values)
         else:
-            submission_id, case_id = _write_new_rows(rows)
+            ids = _insert_submission_orm(values)
     except IntegrityError:
-        for media in rows.media:  # inline uploads staged for rows that were not written
-            staged_delete(media["staged_name"])
-        raise
+        ids = None
+    if ids is None:
+        for name in _staged_names(values):  # inline uploads staged for a row that was not written
+            staged_delete(name)
+        return None
+    submission_id, case_id = ids
     submission_enqueue_on_commit(submission_id=submission_id)
     return IngestResult(submission_id, case_id, created=True, updated=False, duplicate=False)
+
+
+def _materialize(submission: Submission) -> None:
+    """Write what a locked submission's intake describes, and clear the intake."""
+    intake = submission.intake
+    at = submission.created_at
+    countries = submission.audience_countries
+    # A case per media entry: its only submission is this one, so its totals are known.
+    case_values = {
+        "audience_countries": countries, "audience_regions": submission.audience_regions,
+        "audience_key": _audience_key(countries), "total_views": submission.views,
+        "total_shares": submission.shares, "submission_count": 1,
+    }  # fmt: skip
+    first = Case.objects.filter(pk=submission.case_id).first()  # written at ingest without sequences
+    if first is None:
+        first = Case(pk=submission.case_id, **case_values)
+        first.save(force_insert=True)
+    cases = [first, *Case.objects.bulk_create([Case(**case_values) for _ in intake["media"][1:]])]
+    try:
+        with transaction.atomic():
+            SubmissionEvent.objects.create(
+                platform_id=submission.platform_id, event_id=submission.first_event_id,
+                submission=submission, kind=SubmissionEventKind.CREATED, payload=intake["event"],
+            )  # fmt: skip
+        SubmissionEvent.objects.filter(submission=submission, kind=SubmissionEventKind.CREATED).update(
+            received_at=at
+        )
+    except IntegrityError:
+        # Only if the platform reused this event id for an update of other content in the same
+        # instant: that update keeps the id, and this event's payload is what the submission holds.
+        logger.warning("event id of submission %s was taken by another event", submission.pk)
+    SubmissionMedia.objects.bulk_create(
+        [
+            SubmissionMedia(**media, submission=submission, case=case)
+            for media, case in zip(intake["media"], cases, strict=True)
+        ]
+    )
+    ReachSample.objects.bulk_create(
+        [
+            ReachSample(
+                case=case,
+                submission=submission,
+                at=at,
+                views=submission.views,
+                shares=submission.shares,
+                window_minutes=submission.reach_window_minutes,
+                case_views=submission.views,
+                case_shares=submission.shares,
+            )  # fmt: skip
+            for case in cases
+        ]
+    )
+    submission.intake = None
+    Submission.objects.filter(pk=submission.pk).update(intake=None)
+
+
+@transaction.atomic
+def submission_materialize(*, submission_id: int) -> bool:
+    """Write the cases, media entries, event and reach sample a new submission's intake holds.
+
+    The webhook writes only the submission (its hot path); the worker calls this before it
+    fetches anything, and an update about the same content calls it first too. Idempotent:
+    returns False when there was nothing left to write.
+    """
+    submission = Submission.objects.select_for_update().filter(pk=submission_id, intake__isnull=False).first()
+    if submission is None:
+        return False
+    _materialize(submission)
+    return True
 
 
 @transaction.atomic
@@ -385,16 +403,17 @@ def _ingest_known(*, platform, event: dict[str, Any]) -> IngestResult | None:
     """Handle a replayed event or a new event about known content; None if neither is known."""
     now = timezone.now()
     event_id = event["event_id"]
-    known = SubmissionEvent.objects.select_related("submission").filter(platform=platform, event_id=event_id)
-    if known:
-        submission = known[0].submission
-        return IngestResult(submission.pk, submission.case_id, created=False, updated=False, duplicate=True)
+    known = submission_for_event(platform_id=platform.pk, event_id=event_id)
+    if known is not None:
+        return IngestResult(known.pk, known.case_id, created=False, updated=False, duplicate=True)
     content = event["content"]
     submission = (
         Submission.objects.select_for_update().filter(platform=platform, content_id=content["id"]).first()
     )
     if submission is None:
         return None
+    if submission.intake is not None:
+        _materialize(submission)  # so the update finds its cases and the time series stays in order
     # A new event about content we have: update it, keep the event as history. Its media and
     # audience stay as first reported (they decide the case); the event records any change.
     _apply_content(submission, content, event)
@@ -419,10 +438,9 @@ def submission_ingest(
     the loser hits a unique constraint and, on the next try, finds the winner's rows.
     """
     for _attempt in range(3):
-        try:
-            return _ingest_new(platform=platform, event=event, inline_files=inline_files or {})
-        except IntegrityError:
-            pass
+        result = _ingest_new(platform=platform, event=event, inline_files=inline_files or {})
+        if result is not None:
+            return result
         result = _ingest_known(platform=platform, event=event)
         if result is not None:
             return result
@@ -613,6 +631,7 @@ def submission_process(*, submission_id: int, final_attempt: bool = False) -> No
     """
     if not submission_claim(submission_id=submission_id):
         return
+    submission_materialize(submission_id=submission_id)
     submission = Submission.objects.select_related("platform").get(pk=submission_id)
     transient: list[str] = []
     for sm in submission.media.filter(state=MediaFetchState.PENDING).order_by("position"):

@@ -115,3 +115,16 @@ def make_png(*, size: tuple[int, int] = (32, 24), color: tuple[int, int, int] = 
     buffer = io.BytesIO()
     Image.new("RGB", size, color).save(buffer, format="PNG")
     return buffer.getvalue()
+
+
+def picked_up(answer: dict) -> dict:
+    """Do what a worker does first with a new submission, and return the webhook's answer.
+
+    The webhook writes only the submission; the worker then writes its cases, media entries,
+    event and reach sample (`submission_materialize`). Tests that look at those rows without
+    running a worker call this in its place.
+    """
+    from triage.services import submission_materialize
+
+    submission_materialize(submission_id=answer["submission_id"])
+    return answer

@@ -3,7 +3,7 @@
 import pytest
 from django.contrib.auth import get_user_model
 
-from tests.ingestion.helpers import post_signed, sample_event
+from tests.ingestion.helpers import picked_up, post_signed, sample_event
 from triage.models import MediaFetchState, Submission, SubmissionMedia
 
 pytestmark = pytest.mark.django_db
@@ -18,7 +18,7 @@ def alice(client):
 
 def test_every_ingestion_admin_page_opens(client, alice, platform_with_secret):
     platform, secret = platform_with_secret
-    answer = post_signed(client, platform, secret, sample_event()).json()
+    answer = picked_up(post_signed(client, platform, secret, sample_event()).json())
     SubmissionMedia.objects.update(state=MediaFetchState.FAILED, error="HTTP 404 from cdn.example")
     submission = Submission.objects.get(pk=answer["submission_id"])
     for url in [

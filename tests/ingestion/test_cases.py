@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.ingestion.helpers import get_status_signed, make_wav, post_signed, sample_event
+from tests.ingestion.helpers import get_status_signed, make_wav, picked_up, post_signed, sample_event
 from triage.models import Case, CaseStatus, MediaItem, Submission
 from triage.selectors import case_resolve
 from triage.services import submission_process
@@ -113,5 +113,5 @@ def test_the_platform_default_audience_applies_when_an_event_names_none(client, 
     platform, secret = make_platform("localnews", default_countries=["sk", "cz"])
     event = sample_event()
     del event["audience"]
-    answer = post_signed(client, platform, secret, event).json()
+    answer = picked_up(post_signed(client, platform, secret, event).json())
     assert Case.objects.get(pk=answer["case_id"]).audience_countries == ["CZ", "SK"]

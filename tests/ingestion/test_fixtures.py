@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.ingestion.helpers import post_signed
+from tests.ingestion.helpers import picked_up, post_signed
 from triage.models import Case, Submission
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -22,6 +22,7 @@ def test_every_fixture_is_accepted(client, make_platform, name):
     platform, secret = make_platform("videoshare", default_countries=["BR"])
     response = post_signed(client, platform, secret, load(name))
     assert response.status_code == 202, response.content
+    picked_up(response.json())
     event = json.loads(load(name))
     submission = Submission.objects.get(pk=response.json()["submission_id"])
     assert submission.content_id == event["content"]["id"]
@@ -30,7 +31,7 @@ def test_every_fixture_is_accepted(client, make_platform, name):
 
 def test_a_trusted_flagger_report_keeps_source_reason_and_audience(client, make_platform):
     platform, secret = make_platform("chirp")
-    answer = post_signed(client, platform, secret, load("trusted_flagger_image.json")).json()
+    answer = picked_up(post_signed(client, platform, secret, load("trusted_flagger_image.json")).json())
     submission = Submission.objects.get(pk=answer["submission_id"])
     assert (submission.report_source, submission.report_reason) == ("trusted_flagger", "voter_suppression")
     case = Case.objects.get(pk=answer["case_id"])
@@ -42,7 +43,7 @@ def test_an_event_without_audience_takes_the_platform_default_and_extra_fields_a
     client, make_platform
 ):
     platform, secret = make_platform("videoshare", default_countries=["BR"])
-    answer = post_signed(client, platform, secret, load("classifier_video_two_media.json")).json()
+    answer = picked_up(post_signed(client, platform, secret, load("classifier_video_two_media.json")).json())
     submission = Submission.objects.get(pk=answer["submission_id"])
     assert submission.audience_countries == ["BR"]
     assert submission.language == "pt-BR"

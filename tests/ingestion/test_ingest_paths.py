@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.ingestion.helpers import post_signed, sample_event
+from tests.ingestion.helpers import picked_up, post_signed, sample_event
 from triage import services
 from triage.models import Case, ReachSample, Submission, SubmissionEvent
 
@@ -19,7 +19,7 @@ def test_an_event_with_two_media_gets_a_provisional_case_for_each(client, platfo
     event = sample_event("evt-1", views=40, shares=4)
     event["content"]["media"].append({"url": "https://cdn.example/b.png", "media_type": "image"})
 
-    answer = post_signed(client, platform, secret, event).json()
+    answer = picked_up(post_signed(client, platform, secret, event).json())
 
     submission = Submission.objects.get(pk=answer["submission_id"])
     media = list(submission.media.order_by("position"))

@@ -5,7 +5,7 @@ import json
 import pytest
 
 from integrations.platforms.models import Platform
-from tests.ingestion.helpers import get_status_signed, post_signed, sample_event
+from tests.ingestion.helpers import get_status_signed, picked_up, post_signed, sample_event
 from triage.models import Case, Submission, SubmissionEvent, SubmissionEventKind, SubmissionState
 
 pytestmark = pytest.mark.django_db
@@ -23,16 +23,21 @@ def test_an_accepted_event_answers_202_with_the_submission_case_and_status_url(c
     assert submission.state == SubmissionState.PENDING
     assert submission.views == 1200
     assert submission.subjects == ["Michal Šimečka"]
+    picked_up(answer)
     assert Case.objects.get(pk=answer["case_id"]).audience_countries == ["SK"]
 
 
 def test_the_same_event_twice_returns_the_same_submission_and_changes_nothing(client, platform_with_secret):
     platform, secret = platform_with_secret
     first = post_signed(client, platform, secret, sample_event("evt-1")).json()
-    replay = post_signed(client, platform, secret, sample_event("evt-1", views=999_999)).json()
-    assert replay["submission_id"] == first["submission_id"]
-    assert replay["case_id"] == first["case_id"]
-    assert replay["duplicate"] is True
+    # Before a worker has picked the submission up, and after: a replay changes nothing.
+    before = post_signed(client, platform, secret, sample_event("evt-1", views=999_999)).json()
+    picked_up(first)
+    after = post_signed(client, platform, secret, sample_event("evt-1", views=999_999)).json()
+    for replay in (before, after):
+        assert replay["submission_id"] == first["submission_id"]
+        assert replay["case_id"] == first["case_id"]
+        assert replay["duplicate"] is True
     assert Submission.objects.get().views == 1200
     assert SubmissionEvent.objects.count() == 1
 
