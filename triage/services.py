@@ -243,19 +243,32 @@ def _columns(model) -> tuple[tuple[str, Any], ...]:
     )
 
 
+@functools.cache
+def _defaults(model) -> dict[str, Any]:
+    """Return each column's default, computed once: a new row's document starts from these."""
+    return {
+        attname: None
+        if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)
+        # Callable defaults (list, dict) are called once and shared: documents are only dumped.
+        else field.get_default()
+        for attname, field in _columns(model)
+    }
+
+
+@functools.cache
+def _timestamp_columns(model) -> frozenset[str]:
+    return frozenset(a for a, f in _columns(model) if isinstance(f, (models.DateTimeField, models.DateField)))
+
+
 def _document(model, values: dict[str, Any]) -> dict[str, Any]:
-    """Return a complete row of `model` as JSON-ready values: `values`, else each field's default."""
-    row = {}
-    for attname, field in _columns(model):
-        if attname in values:
-            value = values[attname]
-        elif getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
-            value = timezone.now()
-        else:
-            value = field.get_default()
-        if isinstance(value, datetime) and not isinstance(field, models.JSONField):
-            value = value.isoformat()  # full precision (the JSON encoder would cut to milliseconds)
-        row[attname] = value
+    """Return a complete row of `model` as JSON-ready values: `values`, else each field's default.
+
+    Every auto_now / auto_now_add column must be in `values`.
+    """
+    row = {**_defaults(model), **values}
+    for attname in _timestamp_columns(model):
+        if isinstance(value := row[attname], datetime):
+            row[attname] = value.isoformat()  # full precision (the JSON encoder would cut to milliseconds)
     return row
 
 
@@ -291,11 +304,8 @@ def _insert_submission_in_one_statement(values: dict[str, Any]) -> tuple[int, in
     row = json.dumps(_document(Submission, values), cls=DjangoJSONEncoder, separators=(",", ":"))
     # Django's cursor binds values into the text client-side; a psycopg Cursor on the same
     # connection binds them server-side, which is what lets PostgreSQL keep the statement prepared.
-    with (
-        connection.cursor() as wrapper,
-        connection.wrap_database_errors,
-        psycopg.Cursor(wrapper.cursor.connection) as cursor,
-    ):
+    connection.ensure_connection()
+    with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
         cursor.execute(_submission_insert_statement(), {"row": row}, prepare=True)
         return cursor.fetchone()
 
