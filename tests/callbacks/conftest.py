@@ -126,9 +126,19 @@ def make_case(*, media_type: str = "audio", countries: tuple[str, ...] = ("SK",)
 
 
 def make_submission(
-    *, platform, case, content_id: str, event_ids: list[str], source: str = "trusted_flagger"
+    *,
+    platform,
+    case,
+    content_id: str,
+    event_ids: list[str],
+    source: str = "trusted_flagger",
+    attached_at=None,
 ):
-    """A platform's report on its content, with the events that carried it and its media entry."""
+    """A platform's report on its content, with the events that carried it and its media entry.
+
+    attached_at: when its media was stored and attached to the case (what ingestion records on
+    the media entry); None for reports made before the catch-up sweep looked at attachments.
+    """
     from triage.models import Submission, SubmissionEvent, SubmissionMedia
 
     submission = Submission.objects.create(
@@ -142,7 +152,9 @@ def make_submission(
         case=case,
         state="processed",
     )
-    SubmissionMedia.objects.create(submission=submission, position=0, case=case, state="stored")
+    SubmissionMedia.objects.create(
+        submission=submission, position=0, case=case, state="stored", fetched_at=attached_at
+    )
     for index, event_id in enumerate(event_ids):
         SubmissionEvent.objects.create(
             platform=platform,
