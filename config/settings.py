@@ -157,6 +157,11 @@ OUTBOUND_READ_TIMEOUT = float(envint("OUTBOUND_READ_TIMEOUT_MS", 30000)) / 1000
 # Decision callbacks to platforms (docs/callbacks.md): a slow platform is retried, not waited for.
 CALLBACK_CONNECT_TIMEOUT = float(envint("CALLBACK_CONNECT_TIMEOUT_MS", 5000)) / 1000
 CALLBACK_READ_TIMEOUT = float(envint("CALLBACK_READ_TIMEOUT_MS", 10000)) / 1000
+# The catch-up sweep (docs/callbacks.md) delivers a case's current decision to submissions that
+# joined the case and never got it. It leaves alone attachments (and decisions) younger than the
+# grace, which their own on-commit fan-out is still handling, and looks back this many hours.
+CALLBACK_CATCH_UP_GRACE_SECONDS = envint("CALLBACK_CATCH_UP_GRACE_SECONDS", 120)
+CALLBACK_CATCH_UP_LOOKBACK_HOURS = envint("CALLBACK_CATCH_UP_LOOKBACK_HOURS", 24)
 OUTBOUND_MAX_REDIRECTS = envint("OUTBOUND_MAX_REDIRECTS", 5)
 MEDIA_MAX_BYTES = envint("MEDIA_MAX_BYTES", 200 * 1024 * 1024)
 WEBHOOK_MAX_BODY_BYTES = envint("WEBHOOK_MAX_BODY_BYTES", 25 * 1024 * 1024)

@@ -141,7 +141,8 @@ def catch_up_joined_submissions(sender, *, media_item_id: int, case_id: int, cre
     newcomer's platform would never hear. Fanning out the current decision again creates
     deliveries only for submissions that have none (decision_fan_out is idempotent per
     submission). A near-duplicate founding a case of canonical media that already has a verdict
-    is decided now: that verdict will not be fused again.
+    is decided now: that verdict will not be fused again. If this catch-up fails or never runs,
+    the callbacks' catch-up sweep (decisions_catch_up_missed) delivers the decision instead.
     """
     try:
         case = Case.objects.filter(pk=case_id, merged_into__isnull=True).first()
@@ -155,10 +156,10 @@ def catch_up_joined_submissions(sender, *, media_item_id: int, case_id: int, cre
 
         decision = case_current_decision(case_id=case.pk)
         if decision is not None:
-            decision_fan_out(decision_id=decision.pk)
+            decision_fan_out(decision_id=decision.pk, trigger="submission_joined")
         elif media_item_id != case.media_item_id and verdict_latest_for_media(
             media_item_id=case.media_item_id
         ):
             case_decide_enqueue(case_id=case.pk, trigger="media_stored")
-    except Exception:  # noqa: BLE001 - the media is stored; the fan-out sweep is the safety net
+    except Exception:  # noqa: BLE001 - the media is stored; the catch-up sweep delivers it later
         logger.exception("could not catch up case %s after media item %s joined it", case_id, media_item_id)

@@ -268,6 +268,7 @@ class SubmissionMedia(models.Model):
     # The sniffed type wins; a declared type or Content-Type that disagrees is recorded here.
     type_mismatch = models.CharField(max_length=200, blank=True)
     error = models.TextField(blank=True)
+    # When the media was stored and the entry attached to its case (set only by the attachment).
     fetched_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -280,7 +281,15 @@ class SubmissionMedia(models.Model):
                 fields=["media_item"],
                 condition=models.Q(media_item__isnull=False),
                 name="submission_media_item_set",
-            )
+            ),
+            # When the entry was attached to its case: the callbacks' catch-up sweep reads the
+            # attachments of the last hours by range (integrations.callbacks.selectors). Partial,
+            # like the one above: ingest writes no entry for it, the attachment writes one.
+            models.Index(
+                fields=["fetched_at"],
+                condition=models.Q(fetched_at__isnull=False),
+                name="submission_media_attached_at",
+            ),
         ]
         verbose_name_plural = "submission media"
 

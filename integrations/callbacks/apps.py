@@ -17,3 +17,9 @@ class CallbacksConfig(AppConfig):
         settings.CELERY_BEAT_SCHEDULE.setdefault(
             "callbacks-dispatch-due", {"task": "integrations.callbacks.tasks.dispatch_due", "schedule": 15.0}
         )
+        # Submissions that joined a decided case after its fan-out and whose catch-up was lost.
+        # Every minute: a lost catch-up costs at most a minute plus CALLBACK_CATCH_UP_GRACE_SECONDS.
+        settings.CELERY_BEAT_SCHEDULE.setdefault(
+            "callbacks-catch-up-missed",
+            {"task": "integrations.callbacks.tasks.catch_up_missed_deliveries", "schedule": 60.0},
+        )

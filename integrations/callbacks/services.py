@@ -26,7 +26,7 @@ from triage.audit.services import audit_record
 from triage.policy.models import Decision
 
 from .models import AttemptOutcome, DecisionFanOut, Delivery, DeliveryAttempt, DeliveryState
-from .selectors import case_submissions, decision_body
+from .selectors import case_submissions, decision_body, decisions_with_undelivered_submissions
 
 logger = logging.getLogger(__name__)
 
@@ -88,12 +88,17 @@ def _enqueue(delivery_ids: list[int]) -> None:
 
 
 @transaction.atomic
-def decision_fan_out(*, decision_id: int, now: datetime | None = None) -> list[Delivery]:
+def decision_fan_out(
+    *, decision_id: int, now: datetime | None = None, trigger: str = "decision_made"
+) -> list[Delivery]:
     """Create one delivery per submission of the decision's case on a platform with a callback URL.
 
-    Idempotent (a second call for the same decision creates nothing). A decision that is no
-    longer current is not sent: its successor carries the case's whole state. Pending deliveries
-    of older decisions for the same content are marked superseded.
+    Idempotent (a second call for the same decision creates nothing): callers may race (the
+    decision's own fan-out, a joining submission's catch-up, the sweeps) since they serialise on
+    the decision's row lock and each (decision, submission) has one delivery at most. A decision
+    that is no longer current is not sent: its successor carries the case's whole state. Pending
+    deliveries of older decisions for the same content are marked superseded. `trigger` says in
+    the audit event who asked: the decision itself, a submission that joined the case, a sweep.
     """
     now = _now(now)
     decision = (
@@ -141,7 +146,7 @@ def decision_fan_out(*, decision_id: int, now: datetime | None = None) -> list[D
         audit_record(
             action="decision.fanned_out",
             case_id=decision.case_id,
-            inputs={"decision_id": str(decision.decision_id)},
+            inputs={"decision_id": str(decision.decision_id), "trigger": trigger},
             outcome={
                 "deliveries": [
                     {"id": d.pk, "platform": d.platform.slug, "content_id": d.content_id} for d in created
@@ -321,10 +326,43 @@ def decisions_fan_out_missed(*, now: datetime | None = None, limit: int = 200) -
     )
     for decision_id in missed:
         try:
-            decision_fan_out(decision_id=decision_id, now=now)
+            decision_fan_out(decision_id=decision_id, now=now, trigger="missed_signal_sweep")
         except Exception:  # noqa: BLE001  (logged; retried at the next sweep)
             logger.exception("fan-out of decision %s failed", decision_id)
     return len(missed)
+
+
+def decisions_catch_up_missed(*, now: datetime | None = None, limit: int = 100) -> int:
+    """Deliver current decisions to submissions that joined their case and never got them.
+
+    A submission attached to an already decided case (a re-upload, a near-duplicate) is given
+    the decision by a catch-up fan-out after the attachment commits
+    (triage.clustering.catch_up_joined_submissions). When that is lost (an exception inside, a
+    worker gone before its on-commit hooks ran) nothing else would repair it: the decision has
+    been fanned out before, so decisions_fan_out_missed skips it. This sweep looks for the
+    submissions themselves: attached in the last CALLBACK_CATCH_UP_LOOKBACK_HOURS, longer ago
+    than CALLBACK_CATCH_UP_GRACE_SECONDS (younger ones are their catch-up's to deliver), on a
+    platform with a callback URL, without a delivery of their case's current decision. It fans
+    those decisions out again (at most `limit` per sweep), which creates only the deliveries
+    missing; a catch-up running at the same moment waits on the decision's row lock and then
+    finds them made. Return how many decisions were fanned out; each runs in its own
+    transaction, so one failing decision does not hold back the others.
+    """
+    now = _now(now)
+    decision_ids = decisions_with_undelivered_submissions(
+        attached_since=now - timedelta(hours=settings.CALLBACK_CATCH_UP_LOOKBACK_HOURS),
+        settled_before=now - timedelta(seconds=settings.CALLBACK_CATCH_UP_GRACE_SECONDS),
+        limit=limit,
+    )
+    for decision_id in decision_ids:
+        try:
+            created = decision_fan_out(decision_id=decision_id, now=now, trigger="catch_up_sweep")
+        except Exception:  # noqa: BLE001  (logged; found again at the next sweep)
+            logger.exception("catch-up fan-out of decision %s failed", decision_id)
+            continue
+        if created:
+            logger.info("caught up %s lost deliveries of decision %s", len(created), decision_id)
+    return len(decision_ids)
 
 
 @transaction.atomic

@@ -42,3 +42,9 @@ def dispatch_due() -> int:
     for delivery_id in due:
         deliver_callback.delay(delivery_id)
     return len(due)
+
+
+@shared_task
+def catch_up_missed_deliveries() -> int:
+    """Deliver current decisions to joined submissions whose catch-up was lost (periodic: CallbacksConfig)."""
+    return services.decisions_catch_up_missed()
