@@ -169,9 +169,15 @@ class Submission(models.Model):
     # The case of the first media entry: the case_id the webhook answered with (may be merged
     # later; follow Case.merged_into). Its id is reserved from the case sequence when the webhook
     # writes the submission, and the case row is written with that id by the worker a moment
-    # later: so no database-level constraint (Django still protects it on delete).
+    # later: so no database-level constraint (Django still protects it on delete). No index
+    # either: a case's submissions are found through their media entries (the first entry's case
+    # is this one), and every index entry costs the webhook.
     case = models.ForeignKey(
-        Case, on_delete=models.PROTECT, related_name="primary_submissions", db_constraint=False
+        Case,
+        on_delete=models.PROTECT,
+        related_name="primary_submissions",
+        db_constraint=False,
+        db_index=False,
     )
     # The event that created the submission: a replay of it is recognised before the worker has
     # written its SubmissionEvent.

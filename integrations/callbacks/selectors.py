@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from integrations.platforms.models import Platform
 from triage.models import Case, Submission, SubmissionEvent, SubmissionMedia
@@ -29,16 +29,14 @@ def case_ids_merged_into(*, case_id: int) -> list[int]:
 def case_submissions(*, case_id: int) -> QuerySet[Submission]:
     """Return every submission of a live case, on every platform.
 
-    A submission belongs to the case when one of its media entries does, or when its primary
-    case is the case or one merged into it.
+    A submission belongs to the case when one of its media entries belongs to the case or to one
+    merged into it. (Its primary case is its first entry's case and moves with it on a merge, so
+    it adds nothing.) A semi-join on the entries' case index: an OR across the join would make
+    PostgreSQL scan every submission.
     """
     ids = case_ids_merged_into(case_id=case_id)
-    return (
-        Submission.objects.filter(Q(media__case_id__in=ids) | Q(case_id__in=ids))
-        .distinct()
-        .select_related("platform")
-        .order_by("platform_id", "pk")
-    )
+    entries = SubmissionMedia.objects.filter(case_id__in=ids).values("submission_id")
+    return Submission.objects.filter(pk__in=entries).select_related("platform").order_by("platform_id", "pk")
 
 
 def _iso(value: datetime | None) -> str | None:

@@ -25,7 +25,7 @@ from django.db.models import (
 from elections.selectors import countries_in_silence
 from triage.audit.models import AuditEvent
 from triage.checks.models import CheckResult, CheckState, Verdict
-from triage.models import Case, CaseStatus, MediaItem, ReachSample, Submission
+from triage.models import Case, CaseStatus, MediaItem, ReachSample, Submission, SubmissionMedia
 from triage.policy.models import DecidedBy, Decision
 
 from .roles import LEADS_GROUP
@@ -190,29 +190,35 @@ def case_for_dashboard(*, case_id: int) -> Case | None:
     return _with_bucket(_live_cases()).filter(pk=case_id).first()
 
 
+def _case_media_item_ids(case: Case) -> set[int]:
+    # Two index lookups rather than an OR across a join, which would scan every media item.
+    carried = SubmissionMedia.objects.filter(case=case, media_item__isnull=False).values_list(
+        "media_item_id", flat=True
+    )
+    return {*carried, *([case.media_item_id] if case.media_item_id else [])}
+
+
 def case_media_items(*, case: Case) -> list[MediaItem]:
     """Return the case's media: its own item, plus any other item its submissions carried for it."""
-    items = list(MediaItem.objects.filter(Q(cases=case) | Q(submission_media__case=case)).distinct())
+    items = list(MediaItem.objects.filter(pk__in=_case_media_item_ids(case)))
     items.sort(key=lambda m: (m.pk != case.media_item_id, m.pk))
     return items
 
 
 def case_media_item_get(*, case: Case, media_item_id: int) -> MediaItem | None:
     """Return the media item if it belongs to the case, else None (never another case's file)."""
-    return (
-        MediaItem.objects.filter(pk=media_item_id)
-        .filter(Q(cases=case) | Q(submission_media__case=case))
-        .distinct()
-        .first()
-    )
+    if media_item_id not in _case_media_item_ids(case):
+        return None
+    return MediaItem.objects.filter(pk=media_item_id).first()
 
 
 def case_submissions(*, case: Case) -> QuerySet[Submission]:
     """Return every submission about the case's media, from every platform."""
     return (
-        Submission.objects.filter(Q(case=case) | Q(media__case=case))
+        # A semi-join on the entries' case index (an OR across the join would scan every
+        # submission); the primary case is the first entry's, so it adds nothing.
+        Submission.objects.filter(pk__in=SubmissionMedia.objects.filter(case=case).values("submission_id"))
         .select_related("platform")
-        .distinct()
         .order_by("created_at", "pk")
     )
 
