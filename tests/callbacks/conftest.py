@@ -14,6 +14,7 @@ import itertools
 import json
 import threading
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
@@ -166,8 +167,11 @@ def make_submission(
     return submission
 
 
+# A day ahead of the real clock, which stamps decisions: a DSA statement of reasons may not end its
+# restriction before the day it applies it.
+REVIEW_DEADLINE = (datetime.now(UTC) + timedelta(days=1)).strftime("%Y-%m-%dT22:30:00Z")
 SILENCE_HOLD_ACTIONS = [
-    {"type": "removal_hold", "review_deadline": "2026-11-27T22:30:00Z"},
+    {"type": "removal_hold", "review_deadline": REVIEW_DEADLINE},
     {"type": "label", "kind": "likely_ai_generated", "language": "sk", "text": "Pravdepodobne vytvorené AI",
      "audio_disclosure_script": "Táto nahrávka je pravdepodobne vytvorená umelou inteligenciou."},
     {"type": "escalate", "reason": "voter_suppression"},

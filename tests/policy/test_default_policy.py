@@ -1,7 +1,8 @@
 """The default policy's decisions, case by case (services called directly; tests/scenarios has the
 same cases end to end through the webhook and a worker)."""
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.utils import timezone
@@ -24,7 +25,15 @@ def now():
 
 @pytest.fixture
 def sk_silence(now):
-    return factories.silence_window(code="SK", start=now - timedelta(hours=2), end=now + timedelta(hours=46))
+    """In force now, ending when the polls close (22:00 in Bratislava) on voting day, two days on.
+
+    Ending at polls close keeps the hour after it on voting day whatever the time the suite runs:
+    later, the election period is over and the policy has something new to say.
+    """
+    bratislava = ZoneInfo("Europe/Bratislava")
+    voting_day = now.astimezone(bratislava).date() + timedelta(days=2)
+    polls_close = datetime.combine(voting_day, time(22), tzinfo=bratislava).astimezone(UTC)
+    return factories.silence_window(code="SK", start=now - timedelta(hours=2), end=polls_close)
 
 
 def test_slovak_silence_likely_synthetic_party_leader_is_held_with_a_slovak_label(now, sk_silence):

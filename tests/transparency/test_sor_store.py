@@ -8,7 +8,7 @@ from integrations.platforms.services import platform_create
 from integrations.transparency.models import StatementOfReasons
 from integrations.transparency.services import statements_for_decision
 from integrations.transparency.validate import statement_of_reasons_validate
-from tests.callbacks.conftest import make_case, make_decision, make_submission
+from tests.callbacks.conftest import REVIEW_DEADLINE, make_case, make_decision, make_submission
 from triage.policy.models import Decision
 from triage.signals import decision_made
 
@@ -55,7 +55,7 @@ def test_the_statement_field_by_field(slovak_case):
         "DECISION_VISIBILITY_CONTENT_DISABLED",  # the removal hold
         "DECISION_VISIBILITY_CONTENT_LABELLED",
     ]
-    assert sor["end_date_visibility_restriction"] == "2026-11-27"  # the review deadline
+    assert sor["end_date_visibility_restriction"] == REVIEW_DEADLINE[:10]  # the review deadline
     assert sor["decision_ground"] == "DECISION_GROUND_INCOMPATIBLE_CONTENT"
     assert sor["incompatible_content_ground"].startswith("Terms of service")
     assert "during the pre-election silence period" in sor["incompatible_content_explanation"]
