@@ -98,16 +98,21 @@ def _case_recount(*, case: Case, at, submission: Submission | None) -> None:
     case.submission_count = totals["n"]
     case.save(update_fields=["total_views", "total_shares", "submission_count", "updated_at"])
     if submission is not None:
-        ReachSample.objects.create(
-            case=case,
-            submission=submission,
-            at=at,
-            views=submission.views,
-            shares=submission.shares,
-            window_minutes=submission.reach_window_minutes,
-            case_views=case.total_views,
-            case_shares=case.total_shares,
-        )
+        _reach_sample(case=case, submission=submission, at=at).save(force_insert=True)
+
+
+def _reach_sample(*, case: Case, submission: Submission, at) -> ReachSample:
+    """A point of the case's reach series: the submission's latest report and the case's totals."""
+    return ReachSample(
+        case=case,
+        submission=submission,
+        at=at,
+        views=submission.views,
+        shares=submission.shares,
+        window_minutes=submission.reach_window_minutes,
+        case_views=case.total_views,
+        case_shares=case.total_shares,
+    )
 
 
 def _locked_cases(case_ids) -> list[Case]:
@@ -372,19 +377,7 @@ def _materialize(submission: Submission) -> None:
         ]
     )
     ReachSample.objects.bulk_create(
-        [
-            ReachSample(
-                case=case,
-                submission=submission,
-                at=at,
-                views=submission.views,
-                shares=submission.shares,
-                window_minutes=submission.reach_window_minutes,
-                case_views=submission.views,
-                case_shares=submission.shares,
-            )  # fmt: skip
-            for case in cases
-        ]
+        [_reach_sample(case=case, submission=submission, at=at) for case in cases]
     )
     submission.intake = None
     Submission.objects.filter(pk=submission.pk).update(intake=None)
