@@ -37,11 +37,14 @@ class SubmissionAdmin(admin.ModelAdmin):
         "report_source",
         "report_reason",
         "views",
-        "case",
+        "case_number",
         "created_at",
     ]
+    # Not select_related() on every foreign key: a submission no worker has picked up has no case
+    # row yet, and the inner join would hide it.
+    list_select_related = ["platform"]
     list_filter = ["state", "platform", "report_source", "report_reason"]
-    search_fields = ["content_id", "events__event_id"]
+    search_fields = ["content_id", "first_event_id", "events__event_id"]
     readonly_fields = [
         "platform",
         "case",
@@ -53,6 +56,12 @@ class SubmissionAdmin(admin.ModelAdmin):
         "error",
     ]
     inlines = [SubmissionMediaInline, SubmissionEventInline]
+
+    @admin.display(description="case", ordering="case_id")
+    def case_number(self, submission: Submission) -> int:
+        # The id, not the case: a submission no worker has picked up yet has no case row (its
+        # id is reserved), and listing the case itself would join it away.
+        return submission.case_id
 
 
 class CaseMediaInline(admin.TabularInline):

@@ -37,3 +37,15 @@ def test_every_ingestion_admin_page_opens(client, alice, platform_with_secret):
         b"HTTP 404 from cdn.example"
         in client.get(f"/admin/triage/submission/{submission.pk}/change/").content
     )
+
+
+def test_a_submission_no_worker_has_picked_up_is_listed_and_opens(client, alice, platform_with_secret):
+    platform, secret = platform_with_secret
+    answer = post_signed(client, platform, secret, sample_event("evt-7", content_id="post-7")).json()
+
+    listing = client.get("/admin/triage/submission/?q=evt-7")
+    page = client.get(f"/admin/triage/submission/{answer['submission_id']}/change/")
+
+    assert listing.status_code == page.status_code == 200
+    assert b"post-7" in listing.content
+    assert str(answer["case_id"]).encode() in listing.content
