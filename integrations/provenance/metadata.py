@@ -1,27 +1,44 @@
-"""Pull generator metadata out of media containers, with bounded, hand-written walkers.
+"""Pull generator metadata out of media containers: bounded hand-written walkers, and mutagen for ID3.
 
 Covered: XMP in JPEG (APP1), PNG (iTXt "XML:com.adobe.xmp"), WebP ("XMP " chunk), WAV ("_PMX"
 chunk) and MP4/MOV/M4A (the XMP uuid box, and moov/udta/XMP_); PNG tEXt/zTXt/iTXt text chunks;
-EXIF Software in JPEG (APP1), PNG (eXIf) and WebP (EXIF). Not covered: ID3 frames in MP3, XMP in
-TIFF/HEIC/AVIF, Vorbis comments.
+EXIF Software in JPEG (APP1), PNG (eXIf) and WebP (EXIF); ID3v2 frames in MP3 (TSSE, TENC, TXXX,
+COMM, and XMP carried in a PRIV or GEOB frame). Not covered: XMP in TIFF/HEIC/AVIF, Vorbis comments,
+ID3v1 and ID3 tags appended at the end of a file.
+
+ID3 is read with mutagen, fenced in: only the first MAX_ID3_BYTES of a tag are handed to it (its
+frame loop costs time per frame, so a flood of tiny frames is what must be capped), only the
+frames above are parsed (cover art and the rest are skipped unread), and compressed frames are
+dropped rather than inflated.
 
 Nothing here decodes pixels or parses XML: XMP is searched with regular expressions, so an
 entity-expansion "billion laughs" packet is just text. Every loop has a count limit and every
-decompression a size limit, so a hostile file costs at most a few megabytes and milliseconds.
+decompression a size limit, so a hostile file costs at most a few megabytes and milliseconds
+(a flood of tiny ID3 frames, a few hundred milliseconds).
 """
 
 from __future__ import annotations
 
+import io
 import re
 import struct
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from mutagen import MutagenError
+from mutagen.id3 import COMM, GEOB, ID3, PRIV, TENC, TSSE, TXXX, Frame, ID3JunkFrameError
+from mutagen.id3._frames import COM, GEO, TEN, TSS, TXX
+
 MAX_FILE_READ = 64 * 1024 * 1024  # we read metadata, not media: no container needs more before its metadata
 MAX_SEGMENTS = 4096
 MAX_TEXT_BYTES = 1024 * 1024  # per inflated PNG text chunk
 MAX_XMP_BYTES = 4 * 1024 * 1024
+# mutagen's cost grows with a tag's frame count (~0.6 s for 256 KiB of empty frames on a slow core);
+# ffmpeg, LAME and editors write their text frames ahead of any cover art, well inside this.
+MAX_ID3_BYTES = 256 * 1024
+MAX_ID3_FRAMES = 256
+ID3_SOFTWARE_FRAMES = ("TSSE", "TENC")  # "software/encoder settings", "encoded by"
 
 XMP_JPEG_HEADER = b"http://ns.adobe.com/xap/1.0/\x00"
 XMP_UUID = bytes.fromhex("BE7ACFCB97A942E89C71999491E3AFAC")
@@ -37,6 +54,8 @@ class ExtractedMetadata:
     xmp_packets: list[bytes] = field(default_factory=list)
     text_chunks: dict[str, str] = field(default_factory=dict)
     exif_software: str | None = None
+    # "TSSE", "TENC", "TXXX:<description>", "COMM:<description>" -> text
+    id3_frames: dict[str, str] = field(default_factory=dict)
     container: str = "unknown"
     errors: list[str] = field(default_factory=list)
 
@@ -75,6 +94,7 @@ def extract_metadata(path: str | Path, mime_type: str) -> ExtractedMetadata:
         "video/mp4": _walk_bmff,
         "video/quicktime": _walk_bmff,
         "audio/mp4": _walk_bmff,
+        "audio/mpeg": _walk_id3,
     }.get(mime_type)
     if walker is None:
         found.container = "not covered"
@@ -82,7 +102,7 @@ def extract_metadata(path: str | Path, mime_type: str) -> ExtractedMetadata:
     found.container = mime_type
     try:
         walker(data, found)
-    except (struct.error, IndexError, ValueError, zlib.error) as exc:
+    except (struct.error, IndexError, ValueError, zlib.error, MutagenError) as exc:
         # A truncated or malformed container: keep what was read before the damage.
         found.errors.append(f"malformed {mime_type} structure: {exc}")
     return found
@@ -190,6 +210,68 @@ def _walk_bmff(
         elif btype in (b"moov", b"udta", b"trak"):
             _walk_bmff(data, found, body_start, box_end, depth + 1)
         pos += size
+
+
+def _skip_compressed(frame_class: type[Frame]) -> type[Frame]:
+    """`frame_class` as mutagen parses it, except that a compressed frame is dropped, not inflated."""
+
+    @classmethod  # type: ignore[misc]
+    def _fromData(cls, header, tflags, data):  # noqa: N802 - mutagen's name
+        if header.version >= header._V24:
+            compressed = tflags & Frame.FLAG24_COMPRESS
+        else:
+            compressed = header.version >= header._V23 and tflags & Frame.FLAG23_COMPRESS
+        if compressed:
+            raise ID3JunkFrameError("compressed frame not inflated")  # mutagen skips the frame
+        return super(bounded, cls)._fromData(header, tflags, data)
+
+    bounded = type(frame_class.__name__, (frame_class,), {"_fromData": _fromData})
+    return bounded
+
+
+# ID3v2.3/2.4 names and their ID3v2.2 twins; every other frame (APIC, ...) is skipped unparsed.
+_ID3_FRAMES = {
+    cls.__name__: _skip_compressed(cls)
+    for cls in (TSSE, TENC, TXXX, COMM, PRIV, GEOB, TSS, TEN, TXX, COM, GEO)
+}
+_ID3_V22_NAMES = {"TSS": "TSSE", "TEN": "TENC", "TXX": "TXXX", "COM": "COMM", "GEO": "GEOB"}
+
+
+def _walk_id3(data: bytes, found: ExtractedMetadata) -> None:
+    if len(data) < 10 or not data.startswith(b"ID3"):
+        return  # an MPEG stream with no ID3v2 tag in front
+    size = (data[6] & 0x7F) << 21 | (data[7] & 0x7F) << 14 | (data[8] & 0x7F) << 7 | (data[9] & 0x7F)
+    if size > MAX_ID3_BYTES - 10:
+        found.errors.append(f"ID3 tag of {size} bytes: only its first {MAX_ID3_BYTES} read")
+        size = MAX_ID3_BYTES - 10
+        header = data[:6] + bytes(((size >> 21) & 0x7F, (size >> 14) & 0x7F, (size >> 7) & 0x7F, size & 0x7F))
+        data = header + data[10 : 10 + size]
+    if len(data) < 10 + size:
+        # mutagen would refuse the whole tag; keep the frames that are there, as the other walkers do.
+        found.errors.append(
+            f"malformed audio/mpeg structure: the ID3 tag is cut short ({len(data) - 10} of {size} bytes)"
+        )
+        data += b"\x00" * (10 + size - len(data))  # zero padding: mutagen stops reading there
+    tag = ID3(io.BytesIO(data[: 10 + size]), known_frames=_ID3_FRAMES, translate=False, load_v1=False)
+    for frame in list(tag.values())[:MAX_ID3_FRAMES]:
+        name = _ID3_V22_NAMES.get(frame.FrameID, frame.FrameID)
+        if name in ID3_SOFTWARE_FRAMES:
+            _add_id3(found, name, frame.text)
+        elif name in ("TXXX", "COMM"):
+            _add_id3(found, f"{name}:{frame.desc}", frame.text)
+        elif name in ("PRIV", "GEOB") and _carries_xmp(frame):
+            found.xmp_packets.append(frame.data[:MAX_XMP_BYTES])
+
+
+def _carries_xmp(frame: Frame) -> bool:
+    """A PRIV frame owned "XMP" (Adobe's way), or any PRIV/GEOB whose payload is an XMP packet."""
+    named = getattr(frame, "owner", "") or f"{getattr(frame, 'mime', '')} {getattr(frame, 'desc', '')}"
+    return "xmp" in named.lower() or b"xmpmeta" in frame.data[:4096]
+
+
+def _add_id3(found: ExtractedMetadata, key: str, text: list) -> None:
+    if key not in found.id3_frames and len(found.id3_frames) < 256:
+        found.id3_frames[key[:79]] = " / ".join(str(t) for t in text)[:MAX_TEXT_BYTES]
 
 
 def _tiff_software(tiff: bytes) -> str | None:

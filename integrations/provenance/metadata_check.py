@@ -1,4 +1,9 @@
-"""The "metadata" check: IPTC DigitalSourceType in XMP, generator text chunks, EXIF Software."""
+"""The "metadata" check: IPTC DigitalSourceType in XMP, generator text chunks, EXIF Software, ID3 frames.
+
+ID3 frames are matched by the same signatures as their image counterparts: TSSE/TENC like EXIF
+Software (`exif_software`), a TXXX/COMM frame's description like a PNG text key (`png_text_key`)
+and its text, under a "Software" or "Source" description only, like a PNG text value.
+"""
 
 from __future__ import annotations
 
@@ -21,6 +26,7 @@ AI_SOURCE_TYPES = frozenset(
 CAPTURE_SOURCE_TYPES = frozenset({"digitalCapture", "computationalCapture", "negativeFilm", "positiveFilm"})
 # Text chunk values are only searched under these keys: a caption that mentions a generator is not a marker.
 VALUE_KEYS = ("Software", "Source")
+ID3_SOFTWARE_FRAMES = ("TSSE", "TENC")
 MAX_VALUE_SHOWN = 300
 
 
@@ -56,19 +62,35 @@ def find_markers(meta, signatures: list[Signature]) -> list[dict]:
             }
         )
     lowered_keys = {key.lower(): key for key in meta.text_chunks}
+    # TXXX/COMM frames by lowered description; a plain comment (no description) is a caption.
+    id3_by_desc: dict[str, list[str]] = {}
+    for key in meta.id3_frames:
+        if key.startswith(("TXXX:", "COMM:")) and key[5:]:
+            id3_by_desc.setdefault(key[5:].lower(), []).append(key)
+    id3_value_keys = [k for desc in VALUE_KEYS for k in id3_by_desc.get(desc.lower(), [])]
     for sig in signatures:
         pattern = sig.pattern.lower()
         hits: list[tuple[str, str, str]] = []
-        if sig.field == "png_text_key" and pattern in lowered_keys:
-            key = lowered_keys[pattern]
-            hits.append(("png_text", key, meta.text_chunks[key]))
+        if sig.field == "png_text_key":
+            if pattern in lowered_keys:
+                key = lowered_keys[pattern]
+                hits.append(("png_text", key, meta.text_chunks[key]))
+            hits += [("id3", key, meta.id3_frames[key]) for key in id3_by_desc.get(pattern, [])]
         elif sig.field == "png_text_value":
             for key in VALUE_KEYS:
                 value = meta.text_chunks.get(key)
                 if value and pattern in value[:4096].lower():
                     hits.append(("png_text", key, value))
-        elif sig.field == "exif_software" and meta.exif_software and pattern in meta.exif_software.lower():
-            hits.append(("exif_software", "Software", meta.exif_software))
+            for key in id3_value_keys:
+                if pattern in meta.id3_frames[key][:4096].lower():
+                    hits.append(("id3", key, meta.id3_frames[key]))
+        elif sig.field == "exif_software":
+            if meta.exif_software and pattern in meta.exif_software.lower():
+                hits.append(("exif_software", "Software", meta.exif_software))
+            for frame in ID3_SOFTWARE_FRAMES:
+                value = meta.id3_frames.get(frame)
+                if value and pattern in value[:4096].lower():
+                    hits.append(("id3", frame, value))
         elif sig.field == "xmp_tool":
             hits += [("xmp", "xmp:CreatorTool", t) for t in meta.xmp_creator_tools if pattern in t.lower()]
         for source, key, value in hits:
@@ -89,7 +111,7 @@ def find_markers(meta, signatures: list[Signature]) -> list[dict]:
 
 class MetadataCheck(Check):
     kind = "metadata"
-    version = "1"
+    version = "2"  # 2: reads ID3 frames in MP3
 
     def __init__(self, *, signatures: list[Signature] | None = None):
         self.signatures = signatures
@@ -112,5 +134,10 @@ class MetadataCheck(Check):
             container=meta.container,
             text_chunk_keys=sorted(meta.text_chunks)[:50],
             exif_software=meta.exif_software,
+            # What encoded an MP3 (e.g. "Lavf60.3.100", "LAME3.100"): shown even when it names no generator.
+            id3_software={
+                k: meta.id3_frames[k][:MAX_VALUE_SHOWN] for k in ID3_SOFTWARE_FRAMES if k in meta.id3_frames
+            },
+            id3_frame_keys=sorted(meta.id3_frames)[:50],
             errors=meta.errors,
         )

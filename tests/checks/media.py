@@ -358,3 +358,48 @@ def png_zip_bomb(*, inflated_mb: int = 512) -> bytes:
 def jpeg_segment_flood(segments: int = 100_000) -> bytes:
     """A JPEG that is nothing but empty APP segments: a parser looping per segment must give up."""
     return b"\xff\xd8" + b"\xff\xe2\x00\x02" * segments + b"\xff\xd9"
+
+
+# --- MP3 with ID3 tags --------------------------------------------------------------------------------
+
+
+def mp3_bytes(tmp_path: Path, *, seconds: float = 1.0) -> Path:
+    """A real MP3 as ffmpeg makes it (libmp3lame): its ID3v2.4 tag carries TSSE "Lavf..."."""
+    import subprocess
+
+    path = tmp_path / "tone.mp3"
+    subprocess.run(
+        ["ffmpeg", "-loglevel", "error", "-y", "-f", "lavfi", "-i", f"sine=frequency=220:duration={seconds}"]
+        + ["-c:a", "libmp3lame", "-b:a", "64k", str(path)],
+        check=True,
+        timeout=60,
+    )
+    return path
+
+
+def mp3_tagged(tmp_path: Path, *frames) -> bytes:
+    """An ffmpeg MP3 with mutagen ID3 frames (e.g. `TSSE(encoding=3, text=[...])`) added or replaced."""
+    from mutagen.id3 import ID3
+
+    path = mp3_bytes(tmp_path)
+    tag = ID3(path)
+    for frame in frames:
+        tag.add(frame)
+    tag.save(path)
+    return path.read_bytes()
+
+
+def id3_declared_size(data: bytes, size: int) -> bytes:
+    """`data` with its ID3 header claiming a tag of `size` bytes (syncsafe, at most 256 MiB)."""
+    syncsafe = bytes(((size >> 21) & 0x7F, (size >> 14) & 0x7F, (size >> 7) & 0x7F, size & 0x7F))
+    return data[:6] + syncsafe + data[10:]
+
+
+def id3_frame_flood(size: int = 4 * 1024 * 1024) -> bytes:
+    """An ID3v2.4 tag of `size` bytes of tiny one-byte TXXX frames, then an MPEG frame header."""
+    body = (b"TXXX\x00\x00\x00\x01\x00\x00\x00") * (size // 11)
+    return id3_declared_size(b"ID3\x04\x00\x00\x00\x00\x00\x00", len(body)) + body + b"\xff\xfb\x90\x64"
+
+
+def id3_random_after_header(size: int = 200_000, seed: int = 11) -> bytes:
+    return b"ID3\x04\x00\x00" + np.random.default_rng(seed).bytes(size)

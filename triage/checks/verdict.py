@@ -133,11 +133,10 @@ def fuse(findings: Iterable[Finding], detectors: Mapping[str, DetectorPolicy]) -
                 (0.85, f"XMP metadata declares {marker['value']} (IPTC DigitalSourceType){by}.")
             )
         else:
-            where = (
-                "EXIF Software"
-                if marker.get("source") == "exif_software"
-                else f"PNG text chunk '{marker['key']}'"
-            )
+            where = {
+                "exif_software": "EXIF Software",
+                "id3": f"ID3 frame '{marker['key']}'",
+            }.get(marker.get("source"), f"PNG text chunk '{marker['key']}'")
             ai_disclosures.append((0.8, f"{where} names a generator: {marker.get('generator')}."))
     capture_markers = [m for m in markers if m.get("declares_capture")]
 
