@@ -41,7 +41,7 @@ class PolicyVersionAdmin(admin.ModelAdmin):
     form = PolicyVersionForm
     list_display = ["version", "status", "description", "created_at", "activated_at"]
     list_filter = ["status"]
-    actions = ["shadow_run", "activate", "copy_to_draft"]
+    actions = ["shadow_run", "activate", "redecide_open_cases", "copy_to_draft"]
 
     def get_readonly_fields(self, request, obj=None):
         if obj is not None and obj.status != PolicyStatus.DRAFT:
@@ -99,6 +99,28 @@ class PolicyVersionAdmin(admin.ModelAdmin):
             self.message_user(request, "; ".join(exc.messages), messages.ERROR)
             return
         self.message_user(request, f"Policy v{version.version} is now active.")
+
+    @admin.action(
+        description="Re-decide open cases with this active version (changed decisions go to platforms)",
+        permissions=["change"],
+    )
+    def redecide_open_cases(self, request, queryset):
+        if queryset.count() != 1 or queryset.get().status != PolicyStatus.ACTIVE:
+            self.message_user(
+                request, "Select the active version (only) to re-decide open cases.", messages.ERROR
+            )
+            return
+        try:
+            queued = services.cases_redecide_with_active_policy(user=request.user)
+        except ValidationError as exc:
+            self.message_user(request, "; ".join(exc.messages), messages.ERROR)
+            return
+        version = queryset.get().version
+        self.message_user(
+            request,
+            f"{queued} open cases queued for re-decision with policy v{version}; "
+            "only the decisions that change are written and sent to platforms.",
+        )
 
     @admin.action(description="Copy to a new draft")
     def copy_to_draft(self, request, queryset):

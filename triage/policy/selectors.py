@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 
 from triage.models import Case, CaseStatus
 
-from .models import Decision, PolicyStatus, PolicyVersion
+from .models import DecidedBy, Decision, PolicyStatus, PolicyVersion
 
 
 def policy_active() -> PolicyVersion | None:
@@ -25,4 +25,21 @@ def cases_review_queue() -> QuerySet[Case]:
     """Cases a human must look at, most urgent first (silence holds, then earliest deadline)."""
     return Case.objects.filter(status=CaseStatus.AWAITING_REVIEW, merged_into__isnull=True).order_by(
         "-priority", "created_at"
+    )
+
+
+def cases_redecidable() -> QuerySet[Case]:
+    """Live cases the active policy may re-decide, oldest first.
+
+    The same cases `case_decide_by_policy` would act on: not merged, with stored media, and no
+    moderator's decision current (a human decision stands until a human changes it).
+    """
+    moderator_current = Decision.objects.filter(
+        case=OuterRef("pk"), is_current=True, decided_by=DecidedBy.MODERATOR
+    )
+    return (
+        Case.objects.filter(merged_into__isnull=True, media_item__isnull=False)
+        .exclude(status=CaseStatus.MERGED)
+        .exclude(Exists(moderator_current))
+        .order_by("pk")
     )

@@ -26,8 +26,10 @@ from triage.models import Case, CaseStatus
 from triage.signals import decision_made
 
 from .engine import ACTION_TYPES, rules_evaluate, rules_validate
-from .inputs import PolicyInputs, case_phase, case_policy_inputs, memoized, phase_reason
+from .followups import decision_followups_coalesced
+from .inputs import PolicyInputs, batch_memo, case_phase, case_policy_inputs, memoized, phase_reason
 from .models import DecidedBy, Decision, PolicyStatus, PolicyVersion
+from .selectors import cases_redecidable
 
 __all__ = [
     "Outcome",
@@ -35,6 +37,8 @@ __all__ = [
     "case_confirm_policy_decision",
     "case_decide_by_moderator",
     "case_decide_by_policy",
+    "cases_redecide",
+    "cases_redecide_with_active_policy",
     "case_phase",
     "case_policy_inputs",
     "cases_decide_for_media",
@@ -55,6 +59,8 @@ TIER_ESCALATED = 5
 _TIER = 10**8
 _EPOCH = datetime(2020, 1, 1, tzinfo=UTC)
 MODERATOR_REVIEW_MINUTES = 240
+# The trigger of a re-decision an operator requests after activating a version.
+TRIGGER_POLICY_ACTIVATED = "policy_activated"
 
 
 # Outcome ---------------------------------------------------------------------------------------
@@ -546,6 +552,66 @@ def policy_activate(*, policy_version_id: int, user=None) -> PolicyVersion:
         policy_version=version.version,
     )
     return version
+
+
+# Re-deciding open cases with the active version (opt-in) ---------------------------------------
+
+
+def _redecide_enqueue(batches: list[list[int]]) -> None:
+    from .tasks import cases_redecide_task
+
+    for case_ids in batches:
+        cases_redecide_task.delay(case_ids)
+
+
+@transaction.atomic
+def cases_redecide_with_active_policy(*, user=None, batch_size: int = 200) -> int:
+    """Queue every live case for re-decision with the active version; return how many were queued.
+
+    Activation alone re-decides nothing (each case takes the new version at its next trigger):
+    this is the explicit operator action that applies it to the open cases now. The cases are
+    those `case_decide_by_policy` would act on (not merged, with media, no moderator's decision
+    current); they are enqueued in batches of `batch_size` once this transaction commits. Only
+    the cases whose outcome changes get a new decision (and so a platform update).
+    """
+    policy = PolicyVersion.objects.filter(status=PolicyStatus.ACTIVE).first()
+    if policy is None:
+        raise ValidationError({"status": ["No policy version is active: nothing to re-decide with."]})
+    size = max(1, batch_size)
+    case_ids = list(cases_redecidable().values_list("pk", flat=True))
+    batches = [case_ids[i : i + size] for i in range(0, len(case_ids), size)]
+    audit_record(
+        action="policy.redecide_requested",
+        actor_kind=ActorKind.OPERATOR if user else ActorKind.SYSTEM,
+        actor_user=user,
+        inputs={"batch_size": size},
+        outcome={"version": policy.version, "cases": len(case_ids), "batches": len(batches)},
+        policy_version=policy.version,
+    )
+    transaction.on_commit(lambda: _redecide_enqueue(batches))
+    return len(case_ids)
+
+
+def cases_redecide(*, case_ids: list[int], at: datetime | None = None) -> int:
+    """Re-decide a batch of cases with the active policy at `at`; return how many were decided.
+
+    Each case is its own transaction inside `case_decide_by_policy`; one failing is logged by id
+    and the others go on. Idempotent: a duplicate or redelivered batch re-decides the same cases
+    and finds their outcomes unchanged, which writes nothing (no decision, no platform update).
+    The policy is the one active when the batch runs: a version activated meanwhile applies.
+    """
+    at = at or timezone.now()
+    failed = []
+    # One instant per batch: the calendar, the registry and the policy are read once per batch;
+    # the decisions' fan-outs and statements are enqueued as one task each when the batch ends.
+    with batch_memo(), decision_followups_coalesced():
+        for case_id in case_ids:
+            try:
+                case_decide_by_policy(case_id=case_id, trigger=TRIGGER_POLICY_ACTIVATED, at=at)
+            except Exception:
+                logger.exception("re-deciding case %s with the active policy failed", case_id)
+                failed.append(case_id)
+    return len(case_ids) - len(failed)
 
 
 # Shadow mode -----------------------------------------------------------------------------------

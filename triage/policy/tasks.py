@@ -16,3 +16,14 @@ def case_decide_task(self, case_id: int, trigger: str) -> str:
     except OperationalError as exc:  # a lock timeout or a dropped connection: try again shortly
         raise self.retry(exc=exc, countdown=2 ** (self.request.retries + 1)) from exc
     return str(decision.decision_id) if decision else "unchanged"
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def cases_redecide_task(case_ids: list[int]) -> int:
+    """Re-decide one batch of cases with the active policy (requested after an activation).
+
+    Redelivery is harmless: re-deciding a case whose outcome is unchanged writes nothing.
+    """
+    from .services import cases_redecide
+
+    return cases_redecide(case_ids=case_ids)
