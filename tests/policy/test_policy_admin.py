@@ -4,11 +4,12 @@ import json
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
 
 from tests.policy import factories
 from triage.policy.default import DEFAULT_RULES
 from triage.policy.models import PolicyVersion
-from triage.policy.services import case_decide_by_policy
+from triage.policy.services import case_decide_by_policy, policy_draft_create
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("default_policy")]
 
@@ -118,3 +119,21 @@ def test_decisions_are_listed_read_only(alice):
     assert page.status_code == 200 and b'name="actions"' not in page.content
     assert alice.get("/admin/policy/decision/add/").status_code == 403
     assert alice.get("/admin/policy/policyversion/").status_code == 200
+
+
+def test_who_may_only_view_policy_versions_can_neither_activate_nor_copy_them(client, default_policy):
+    draft = policy_draft_create(rules=STRICTER, description="stricter")
+    viewer = get_user_model().objects.create_user("vic", password="pw-vic-123", is_staff=True)
+    viewer.user_permissions.add(Permission.objects.get(codename="view_policyversion"))
+    client.force_login(viewer)
+
+    listing = client.get("/admin/policy/policyversion/")
+    for action in ("activate", "copy_to_draft"):
+        client.post("/admin/policy/policyversion/", {"action": action, "_selected_action": [draft.pk]})
+
+    assert listing.status_code == 200
+    assert b'value="activate"' not in listing.content
+    assert b'value="copy_to_draft"' not in listing.content
+    draft.refresh_from_db()
+    assert draft.status == "draft"
+    assert PolicyVersion.objects.count() == 2

@@ -88,7 +88,8 @@ class PolicyVersionAdmin(admin.ModelAdmin):
         context = {**self.admin_site.each_context(request), "reports": reports, "title": "Shadow run"}
         return TemplateResponse(request, "admin/policy/shadow_report.html", context)
 
-    @admin.action(description="Activate (retires the active version)")
+    # Activating changes what every later decision is: those who may only view versions may not.
+    @admin.action(description="Activate (retires the active version)", permissions=["change"])
     def activate(self, request, queryset):
         if queryset.count() != 1:
             self.message_user(request, "Select exactly one version to activate.", messages.ERROR)
@@ -122,7 +123,7 @@ class PolicyVersionAdmin(admin.ModelAdmin):
             "only the decisions that change are written and sent to platforms.",
         )
 
-    @admin.action(description="Copy to a new draft")
+    @admin.action(description="Copy to a new draft", permissions=["add"])
     def copy_to_draft(self, request, queryset):
         for version in queryset:
             draft = services.policy_draft_create(
