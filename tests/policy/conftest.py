@@ -11,3 +11,15 @@ def default_policy(db):
     if policy is None:
         policy = PolicyVersion.objects.create(version=1, status="active", rules=DEFAULT_RULES)
     return policy
+
+
+@pytest.fixture
+def policy_viewer(client):
+    """A staff user who may only view policy versions, logged in on `client`."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Permission
+
+    viewer = get_user_model().objects.create_user("vic", password="pw-vic-123", is_staff=True)
+    viewer.user_permissions.add(Permission.objects.get(codename="view_policyversion"))
+    client.force_login(viewer)
+    return viewer

@@ -20,6 +20,16 @@ from triage.models import Case, MediaFetchState, MediaItem, ReachSample, Submiss
 
 _seq = itertools.count(1)
 
+# A policy stricter than the default: every likely-synthetic case held, everything else left alone.
+STRICTER = {
+    "schema": 1,
+    "rules": [
+        {"name": "hold_everything_likely", "when": {"verdict": {"equals": "likely_synthetic"}},
+         "actions": [{"type": "removal_hold", "review_deadline_minutes": 60}]},
+        {"name": "otherwise_nothing", "actions": [{"type": "no_action"}]},
+    ],
+}  # fmt: skip
+
 COUNTRIES = {
     "SK": ("Slovakia", ["Europe/Bratislava"], ["sk"]),
     "PK": ("Pakistan", ["Asia/Karachi"], ["ur", "en"]),

@@ -4,23 +4,14 @@ import json
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Permission
 
 from tests.policy import factories
+from tests.policy.factories import STRICTER
 from triage.policy.default import DEFAULT_RULES
 from triage.policy.models import PolicyVersion
 from triage.policy.services import case_decide_by_policy, policy_draft_create
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("default_policy")]
-
-STRICTER = {
-    "schema": 1,
-    "rules": [
-        {"name": "hold_everything_likely", "when": {"verdict": {"equals": "likely_synthetic"}},
-         "actions": [{"type": "removal_hold", "review_deadline_minutes": 60}]},
-        {"name": "otherwise_nothing", "actions": [{"type": "no_action"}]},
-    ],
-}  # fmt: skip
 
 
 @pytest.fixture
@@ -121,11 +112,10 @@ def test_decisions_are_listed_read_only(alice):
     assert alice.get("/admin/policy/policyversion/").status_code == 200
 
 
-def test_who_may_only_view_policy_versions_can_neither_activate_nor_copy_them(client, default_policy):
+def test_who_may_only_view_policy_versions_can_neither_activate_nor_copy_them(
+    client, policy_viewer, default_policy
+):
     draft = policy_draft_create(rules=STRICTER, description="stricter")
-    viewer = get_user_model().objects.create_user("vic", password="pw-vic-123", is_staff=True)
-    viewer.user_permissions.add(Permission.objects.get(codename="view_policyversion"))
-    client.force_login(viewer)
 
     listing = client.get("/admin/policy/policyversion/")
     for action in ("activate", "copy_to_draft"):

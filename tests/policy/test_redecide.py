@@ -2,10 +2,10 @@
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Permission
 from django.core.management import call_command
 
 from tests.policy import factories
+from tests.policy.factories import STRICTER
 from triage.audit.models import AuditEvent
 from triage.models import Case
 from triage.policy import tasks
@@ -21,15 +21,6 @@ pytestmark = [
     pytest.mark.django_db,
     pytest.mark.usefixtures("default_policy", "decision_tasks_inline", "redecide_tasks_inline"),
 ]
-
-STRICTER = {
-    "schema": 1,
-    "rules": [
-        {"name": "hold_everything_likely", "when": {"verdict": {"equals": "likely_synthetic"}},
-         "actions": [{"type": "removal_hold", "review_deadline_minutes": 60}]},
-        {"name": "otherwise_nothing", "actions": [{"type": "no_action"}]},
-    ],
-}  # fmt: skip
 
 
 @pytest.fixture
@@ -198,10 +189,9 @@ def test_the_admin_action_is_refused_for_a_version_that_is_not_active(client, op
     assert likely.decisions.count() == 1
 
 
-def test_the_admin_action_is_refused_to_a_user_who_may_only_view_policy_versions(client, default_policy):
-    viewer = get_user_model().objects.create_user("vic", password="pw-vic-123", is_staff=True)
-    viewer.user_permissions.add(Permission.objects.get(codename="view_policyversion"))
-    client.force_login(viewer)
+def test_the_admin_action_is_refused_to_a_user_who_may_only_view_policy_versions(
+    client, policy_viewer, default_policy
+):
 
     listing = client.get("/admin/policy/policyversion/")
     client.post(
