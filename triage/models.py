@@ -6,6 +6,7 @@ stored once in content-addressed storage. Cases, submissions and their history l
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
+from django.utils import timezone
 
 
 class MediaType(models.TextChoices):
@@ -230,7 +231,9 @@ class SubmissionEvent(models.Model):
     submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=8, choices=SubmissionEventKind.choices)
     payload = models.JSONField(encoder=DjangoJSONEncoder, help_text="the validated event")
-    received_at = models.DateTimeField(auto_now_add=True)
+    # A default rather than auto_now_add: the worker writes a first event after the webhook
+    # received it, and records when the webhook did.
+    received_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["received_at"]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .models import Case, Submission, SubmissionEvent
+from .models import Case, MediaFetchState, Submission, SubmissionEvent
 
 
 def case_resolve(*, case_id: int) -> Case | None:
@@ -42,30 +42,40 @@ def case_decision(*, case: Case, submission: Submission | None = None) -> dict |
     return decision_body(decision=decision, submission=submission) if decision else None
 
 
+def _media_entry(*, position: int, url: str, original_name: str, state: str, media_item, error: str) -> dict:
+    return {
+        "position": position,
+        "url": url or None,
+        "file": original_name or None if not url else None,
+        "state": state,
+        "media_type": media_item.media_type if media_item else None,
+        "sha256": media_item.sha256 if media_item else None,
+        "error": error or None,
+    }
+
+
 def _media_status(submission: Submission) -> list[dict]:
     if submission.intake is not None:  # not picked up by a worker yet: what the event listed
         return [
-            {
-                "position": m["position"],
-                "url": m["url"] or None,
-                "file": m["original_name"] or None if not m["url"] else None,
-                "state": "pending",
-                "media_type": None,
-                "sha256": None,
-                "error": None,
-            }
+            _media_entry(
+                position=m["position"],
+                url=m["url"],
+                original_name=m["original_name"],
+                state=MediaFetchState.PENDING.value,
+                media_item=None,
+                error="",
+            )  # fmt: skip
             for m in submission.intake["media"]
         ]
     return [
-        {
-            "position": m.position,
-            "url": m.url or None,
-            "file": m.original_name or None if not m.url else None,
-            "state": m.state,
-            "media_type": m.media_item.media_type if m.media_item else None,
-            "sha256": m.media_item.sha256 if m.media_item else None,
-            "error": m.error or None,
-        }
+        _media_entry(
+            position=m.position,
+            url=m.url,
+            original_name=m.original_name,
+            state=m.state,
+            media_item=m.media_item,
+            error=m.error,
+        )  # fmt: skip
         for m in submission.media.select_related("media_item")
     ]
 

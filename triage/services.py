@@ -209,6 +209,15 @@ def _new_submission(
     }
 
 
+def _provisional_case_fields(*, countries: list[str], regions: list[str], views: int, shares: int) -> dict:
+    """The fields of a new submission's case: its only submission is that one, so its totals are known."""
+    return {
+        "audience_countries": countries, "audience_regions": regions,
+        "audience_key": _audience_key(countries), "total_views": views, "total_shares": shares,
+        "submission_count": 1,
+    }  # fmt: skip
+
+
 def _staged_names(values: dict[str, Any]) -> list[str]:
     return [media["staged_name"] for media in values["intake"]["media"]]
 
@@ -220,11 +229,11 @@ def _insert_submission_orm(values: dict[str, Any]) -> tuple[int, int]:
     Without sequences the only way to reserve the case's id is to write the case: the first
     case is written here, the rest by `submission_materialize`, which finds it.
     """
-    countries = values["audience_countries"]
     case = Case.objects.create(
-        audience_countries=countries, audience_regions=values["audience_regions"],
-        audience_key=_audience_key(countries), total_views=values.get("views", 0),
-        total_shares=values.get("shares", 0), submission_count=1,
+        **_provisional_case_fields(
+            countries=values["audience_countries"], regions=values["audience_regions"],
+            views=values.get("views", 0), shares=values.get("shares", 0),
+        )
     )  # fmt: skip
     submission = Submission(**values, case=case)
     submission.save(force_insert=True)
@@ -330,8 +339,6 @@ def _ingest_new(
         else:
             ids = _insert_submission_orm(values)
     except IntegrityError:
-        ids = None
-    if ids is None:
         for name in _staged_names(values):  # inline uploads staged for a row that was not written
             staged_delete(name)
         return None
@@ -344,13 +351,11 @@ def _materialize(submission: Submission) -> None:
     """Write what a locked submission's intake describes, and clear the intake."""
     intake = submission.intake
     at = submission.created_at
-    countries = submission.audience_countries
-    # A case per media entry: its only submission is this one, so its totals are known.
-    case_values = {
-        "audience_countries": countries, "audience_regions": submission.audience_regions,
-        "audience_key": _audience_key(countries), "total_views": submission.views,
-        "total_shares": submission.shares, "submission_count": 1,
-    }  # fmt: skip
+    # A case per media entry.
+    case_values = _provisional_case_fields(
+        countries=submission.audience_countries, regions=submission.audience_regions,
+        views=submission.views, shares=submission.shares,
+    )  # fmt: skip
     first = Case.objects.filter(pk=submission.case_id).first()  # written at ingest without sequences
     if first is None:
         first = Case(pk=submission.case_id, **case_values)
@@ -361,10 +366,8 @@ def _materialize(submission: Submission) -> None:
             SubmissionEvent.objects.create(
                 platform_id=submission.platform_id, event_id=submission.first_event_id,
                 submission=submission, kind=SubmissionEventKind.CREATED, payload=intake["event"],
+                received_at=at,
             )  # fmt: skip
-        SubmissionEvent.objects.filter(submission=submission, kind=SubmissionEventKind.CREATED).update(
-            received_at=at
-        )
     except IntegrityError:
         # The platform reused an update's event id for this other content. The webhook does not
         # look that up (it only inserts): the report is kept rather than lost as a "replay", the
