@@ -20,7 +20,6 @@ once silence starts, and the policy decides whether anything changes.
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -39,8 +38,6 @@ from .models import (
     WindowTransition,
     WindowTransitionBatch,
 )
-
-logger = logging.getLogger(__name__)
 
 TRIGGERS = {TransitionKind.OPENED: "window_opened", TransitionKind.CLOSED: "window_closed"}
 
@@ -273,27 +270,18 @@ def transition_batch_process(*, batch_id: int, at: datetime) -> int:
     case is its own transaction inside the policy service; one case failing is logged by id and
     recorded on the batch, and the others go on.
     """
-    from triage.policy.followups import decision_followups_coalesced
-    from triage.policy.inputs import batch_memo
-    from triage.policy.services import case_decide_by_policy
+    from triage.policy.services import cases_decide_in_batch
 
     batch = _claim(batch_id)
     if batch is None:
         return 0
-    trigger = TRIGGERS[batch.transition.kind]
-    failed = []
-    # Every case of the batch is evaluated at the same instant: the calendar, the registry and the
-    # policy are read once per batch (per audience), not once per case.
-    # Their decisions' fan-outs and statements are enqueued as one task each when the batch ends.
-    with batch_memo(), decision_followups_coalesced():
-        for case_id in batch.case_ids:
-            try:
-                case_decide_by_policy(case_id=case_id, trigger=trigger, at=at)
-            except Exception:
-                logger.exception(
-                    "re-evaluating case %s for transition %s failed", case_id, batch.transition_id
-                )
-                failed.append(case_id)
+    # Every case of the batch is evaluated at the same instant.
+    failed = cases_decide_in_batch(
+        case_ids=batch.case_ids,
+        trigger=TRIGGERS[batch.transition.kind],
+        at=at,
+        context=f"transition {batch.transition_id}",
+    )
     WindowTransitionBatch.objects.filter(pk=batch.pk).update(
         state=TransitionBatchState.DONE, done_at=timezone.now(), failed_case_ids=failed
     )

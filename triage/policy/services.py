@@ -592,25 +592,38 @@ def cases_redecide_with_active_policy(*, user=None, batch_size: int = 200) -> in
     return len(case_ids)
 
 
-def cases_redecide(*, case_ids: list[int], at: datetime | None = None) -> int:
-    """Re-decide a batch of cases with the active policy at `at`; return how many were decided.
+def cases_decide_in_batch(*, case_ids: list[int], trigger: str, at: datetime, context: str) -> list[int]:
+    """Decide many cases with the active policy at one instant; return the ids that failed.
 
     Each case is its own transaction inside `case_decide_by_policy`; one failing is logged by id
-    and the others go on. Idempotent: a duplicate or redelivered batch re-decides the same cases
-    and finds their outcomes unchanged, which writes nothing (no decision, no platform update).
-    The policy is the one active when the batch runs: a version activated meanwhile applies.
+    (with `context`, e.g. which transition) and the others go on. The calendar, the registry and
+    the policy are read once per batch; the decisions' fan-outs and statements are enqueued as one
+    task each when the batch ends. Used by window transitions and by re-decisions on request.
     """
-    at = at or timezone.now()
     failed = []
-    # One instant per batch: the calendar, the registry and the policy are read once per batch;
-    # the decisions' fan-outs and statements are enqueued as one task each when the batch ends.
     with batch_memo(), decision_followups_coalesced():
         for case_id in case_ids:
             try:
-                case_decide_by_policy(case_id=case_id, trigger=TRIGGER_POLICY_ACTIVATED, at=at)
+                case_decide_by_policy(case_id=case_id, trigger=trigger, at=at)
             except Exception:
-                logger.exception("re-deciding case %s with the active policy failed", case_id)
+                logger.exception("re-deciding case %s (%s) failed", case_id, context)
                 failed.append(case_id)
+    return failed
+
+
+def cases_redecide(*, case_ids: list[int], at: datetime | None = None) -> int:
+    """Re-decide a batch of cases with the active policy at `at`; return how many were decided.
+
+    Idempotent: a duplicate or redelivered batch re-decides the same cases and finds their
+    outcomes unchanged, which writes nothing (no decision, no platform update). The policy is the
+    one active when the batch runs: a version activated meanwhile applies.
+    """
+    failed = cases_decide_in_batch(
+        case_ids=case_ids,
+        trigger=TRIGGER_POLICY_ACTIVATED,
+        at=at or timezone.now(),
+        context="re-decision with the active policy",
+    )
     return len(case_ids) - len(failed)
 
 
