@@ -270,7 +270,7 @@ def _carries_xmp(frame: Frame) -> bool:
 
 
 def _add_id3(found: ExtractedMetadata, key: str, text: list) -> None:
-    if key not in found.id3_frames and len(found.id3_frames) < 256:
+    if key not in found.id3_frames and len(found.id3_frames) < MAX_ID3_FRAMES:
         found.id3_frames[key[:79]] = " / ".join(str(t) for t in text)[:MAX_TEXT_BYTES]
 
 
