@@ -149,7 +149,6 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
-CELERY_BEAT_SCHEDULE: dict = {}  # each app adds its periodic tasks in its AppConfig.ready()
 
 # Outbound HTTP (media fetches, detector vendors, callbacks).
 OUTBOUND_CONNECT_TIMEOUT = float(envint("OUTBOUND_CONNECT_TIMEOUT_MS", 5000)) / 1000
@@ -187,6 +186,36 @@ WINDOW_TRANSITION_BEAT_SECONDS = envint("WINDOW_TRANSITION_BEAT_SECONDS", 20)
 WINDOW_TRANSITION_BATCH_SIZE = envint("WINDOW_TRANSITION_BATCH_SIZE", 200)
 WINDOW_TRANSITION_CATCHUP_HOURS = envint("WINDOW_TRANSITION_CATCHUP_HOURS", 168)
 WINDOW_TRANSITION_LEASE_SECONDS = envint("WINDOW_TRANSITION_LEASE_SECONDS", 300)
+
+# Every periodic task, in one place: run exactly one `celery -A config beat` (or, without a broker,
+# `manage.py run_periodic_tasks`). Each is a sweep that also repairs what a lost message missed.
+# Task names are pinned in the tasks' decorators (tests/architecture/task_names.txt), so moving a
+# module never strands a scheduled or queued message.
+CELERY_BEAT_SCHEDULE: dict = {
+    # The safety net behind enqueue-on-commit: a lost message or a broker that was down at ingest
+    # costs at most a sweep interval plus SUBMISSION_SWEEP_AFTER_SECONDS.
+    "triage-sweep-submissions": {"task": "triage.tasks.sweep_submissions", "schedule": 60.0},
+    "checks-expire-stale": {"task": "triage.checks.tasks.checks_expire_stale_task", "schedule": 60.0},
+    # Window openings and closings re-evaluate their cases within a minute (docs/transitions.md).
+    "elections-window-transitions": {
+        "task": "elections.tasks.window_transitions_run",
+        "schedule": float(WINDOW_TRANSITION_BEAT_SECONDS),
+    },
+    # The outbox's engine: retries are due rows in the database, not day-long countdowns parked in
+    # the broker. Every tick enqueues what is due and recovers lost claims.
+    "callbacks-dispatch-due": {"task": "integrations.callbacks.tasks.dispatch_due", "schedule": 15.0},
+    # Submissions that joined a decided case after its fan-out and whose catch-up was lost: a lost
+    # catch-up costs at most a minute plus CALLBACK_CATCH_UP_GRACE_SECONDS.
+    "callbacks-catch-up-missed": {
+        "task": "integrations.callbacks.tasks.catch_up_missed_deliveries",
+        "schedule": 60.0,
+    },
+    # Restricting decisions whose statement of reasons was never stored.
+    "transparency-sweep-statements": {
+        "task": "integrations.transparency.tasks.sweep_statements",
+        "schedule": 60.0,
+    },
+}
 
 # C2PA trust list: a PEM bundle of trust anchors; with none, valid signatures are "valid, untrusted".
 C2PA_TRUST_ANCHORS_FILE = envstr("C2PA_TRUST_ANCHORS_FILE")

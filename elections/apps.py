@@ -8,15 +8,4 @@ class ElectionsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from django.conf import settings
-
         from . import signals  # noqa: F401 - connects the window recomputation handlers
-
-        # Window openings and closings re-evaluate their cases within a minute (docs/transitions.md).
-        settings.CELERY_BEAT_SCHEDULE.setdefault(
-            "elections-window-transitions",
-            {
-                "task": "elections.tasks.window_transitions_run",
-                "schedule": float(getattr(settings, "WINDOW_TRANSITION_BEAT_SECONDS", 20)),
-            },
-        )

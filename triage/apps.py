@@ -8,12 +8,4 @@ class TriageConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from django.conf import settings
-
         from . import clustering  # noqa: F401 - connects the media_item_stored catch-up receiver
-
-        # The safety net behind enqueue-on-commit: a lost message or a broker that was down at
-        # ingest costs at most a sweep interval plus SUBMISSION_SWEEP_AFTER_SECONDS.
-        settings.CELERY_BEAT_SCHEDULE.setdefault(
-            "triage-sweep-submissions", {"task": "triage.tasks.sweep_submissions", "schedule": 60.0}
-        )

@@ -10,7 +10,7 @@ from . import selectors, services
 logger = logging.getLogger(__name__)
 
 
-@shared_task(acks_late=True)
+@shared_task(name="integrations.callbacks.tasks.decision_fan_out_task", acks_late=True)
 def decision_fan_out_task(decision_ids: list[int]) -> int:
     """Fan out decisions, each in its own transaction (idempotent: see decision_fan_out).
 
@@ -26,14 +26,14 @@ def decision_fan_out_task(decision_ids: list[int]) -> int:
     return created
 
 
-@shared_task(acks_late=True)
+@shared_task(name="integrations.callbacks.tasks.deliver_callback", acks_late=True)
 def deliver_callback(delivery_id: int) -> str:
     """Send one due delivery (a no-op when another worker claimed it or it is not due)."""
     attempt = services.delivery_attempt(delivery_id=delivery_id)
     return attempt.outcome if attempt else "not claimed"
 
 
-@shared_task
+@shared_task(name="integrations.callbacks.tasks.dispatch_due")
 def dispatch_due() -> int:
     """Fan out missed decisions, recover lost claims, enqueue due deliveries (periodic: CallbacksConfig)."""
     services.decisions_fan_out_missed()
@@ -44,7 +44,7 @@ def dispatch_due() -> int:
     return len(due)
 
 
-@shared_task
+@shared_task(name="integrations.callbacks.tasks.catch_up_missed_deliveries")
 def catch_up_missed_deliveries() -> int:
     """Deliver current decisions to joined submissions whose catch-up was lost (periodic: CallbacksConfig)."""
     return services.decisions_catch_up_missed()

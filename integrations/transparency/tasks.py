@@ -9,7 +9,7 @@ from . import services
 logger = logging.getLogger(__name__)
 
 
-@shared_task(acks_late=True)
+@shared_task(name="integrations.transparency.tasks.statements_for_decisions_task", acks_late=True)
 def statements_for_decisions_task(decision_ids: list[int]) -> int:
     """Store the statements of reasons of decisions, each in its own transaction (idempotent).
 
@@ -25,7 +25,7 @@ def statements_for_decisions_task(decision_ids: list[int]) -> int:
     return stored
 
 
-@shared_task
+@shared_task(name="integrations.transparency.tasks.sweep_statements")
 def sweep_statements() -> int:
     """Store statements for restricting decisions that have none (periodic, see TransparencyConfig)."""
     return services.statements_sweep_missed()

@@ -1,5 +1,3 @@
-from datetime import timedelta
-
 from django.apps import AppConfig
 
 
@@ -10,11 +8,4 @@ class ChecksConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from django.conf import settings
-
         from . import receivers  # noqa: F401 - connects the media_item_stored receiver
-
-        settings.CELERY_BEAT_SCHEDULE.setdefault(
-            "checks-expire-stale",
-            {"task": "triage.checks.tasks.checks_expire_stale_task", "schedule": timedelta(minutes=1)},
-        )

@@ -17,6 +17,7 @@ CHECK_TIME_LIMIT = 150
 
 
 @shared_task(
+    name="triage.checks.tasks.check_run_task",
     bind=True,
     acks_late=True,
     reject_on_worker_lost=True,
@@ -40,11 +41,11 @@ def check_run_task(self, check_result_id: int) -> str:
     return outcome.state
 
 
-@shared_task(acks_late=True)
+@shared_task(name="triage.checks.tasks.check_run_fuse_task", acks_late=True)
 def check_run_fuse_task(run_id: int) -> None:
     services.check_run_fuse(run_id=run_id)
 
 
-@shared_task(acks_late=True)
+@shared_task(name="triage.checks.tasks.checks_expire_stale_task", acks_late=True)
 def checks_expire_stale_task() -> int:
     return services.checks_expire_stale()

@@ -6,7 +6,13 @@ from celery import shared_task
 from django.db import OperationalError
 
 
-@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=5)
+@shared_task(
+    name="triage.policy.tasks.case_decide_task",
+    bind=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    max_retries=5,
+)
 def case_decide_task(self, case_id: int, trigger: str) -> str:
     """Decide one case with the active policy (idempotent: a re-run with the same outcome is a no-op)."""
     from .services import case_decide_by_policy
@@ -18,7 +24,7 @@ def case_decide_task(self, case_id: int, trigger: str) -> str:
     return str(decision.decision_id) if decision else "unchanged"
 
 
-@shared_task(acks_late=True, reject_on_worker_lost=True)
+@shared_task(name="triage.policy.tasks.cases_redecide_task", acks_late=True, reject_on_worker_lost=True)
 def cases_redecide_task(case_ids: list[int]) -> int:
     """Re-decide one batch of cases with the active policy (requested after an activation).
 
