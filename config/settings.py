@@ -44,14 +44,14 @@ INSTALLED_APPS = [
     "elections",
     "triage",
     "integrations.platforms",
-    "integrations.banks",
-    "triage.checks",
-    "triage.policy",
+    "triage.evidence.banks",
+    "triage.evidence",
+    "triage.decisions",
     "triage.audit",
-    "triage.partners",
+    "integrations.partners",
     "integrations.callbacks",
     "integrations.transparency",
-    "triage.dashboard",
+    "triage.moderation",
 ]
 
 MIDDLEWARE = [

@@ -9,8 +9,9 @@ urlpatterns = [
     path("", include("integrations.platforms.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
-    path("api/v1/", include("triage.api.urls")),  # the partner API (docs/api.md)
+    path("api/v1/", include("integrations.partners.api.urls")),  # the partner API (docs/api.md)
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("", include("triage.dashboard.urls")),  # the moderator dashboard: "/" is the queue
+    path("", include("integrations.callbacks.urls")),  # dead letters, in the dashboard's frame
+    path("", include("triage.moderation.urls")),  # the moderator dashboard: "/" is the queue
 ]

@@ -28,8 +28,6 @@ from .models import (
     SilenceRule,
     SilenceWindow,
     WindowAdjustment,
-    WindowTransition,
-    WindowTransitionBatch,
 )
 from .services import window_adjust
 from .validation import parse_day
@@ -421,29 +419,3 @@ class AuthorizedLikenessAdmin(admin.ModelAdmin):
     list_filter = ["kind", "person__country"]
     search_fields = ["person__name", "declared_by", "evidence_url"]
     list_select_related = ["person"]
-
-
-class WindowTransitionBatchInline(admin.TabularInline):
-    model = WindowTransitionBatch
-    fields = ["state", "case_count", "enqueued_at", "claimed_at", "done_at", "failed_case_ids"]
-    readonly_fields = fields
-    can_delete = False
-    extra = 0
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    @admin.display(description="cases")
-    def case_count(self, batch) -> int:
-        return len(batch.case_ids)
-
-
-@admin.register(WindowTransition)
-class WindowTransitionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    """Read-only: the record of each window opening and closing and how its re-evaluation went."""
-
-    list_display = ["window_label", "kind", "boundary_at", "recorded_at", "cases_total", "finished_at"]
-    list_filter = ["kind", "country"]
-    search_fields = ["window_label"]
-    readonly_fields = [f.name for f in WindowTransition._meta.fields]
-    inlines = [WindowTransitionBatchInline]

@@ -14,7 +14,6 @@ import datetime as dt
 import io
 import os
 import re
-import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,6 +34,7 @@ from .models import (
     PersonRole,
     RoleKind,
 )
+from .names import name_clean, name_fold
 
 # Import files are hand-made spreadsheets and calendars, or a commission's candidate list (India's
 # ~8,000 candidates fit in 2 MB): anything larger is a mistake or hostile, and would hold the
@@ -226,15 +226,6 @@ def _split(value: str) -> list[str]:
     return [item.strip() for item in value.split(";") if item.strip()]
 
 
-def _nfc(value: str) -> str:
-    """Normalize to NFC: the same name typed on two keyboards must compare equal."""
-    return unicodedata.normalize("NFC", value).strip()
-
-
-def _name_key(value: str) -> str:
-    return " ".join(_nfc(value).casefold().split())
-
-
 def _country(value: str, errors: dict[str, str], countries: dict[str, Country]) -> Country | None:
     code = value.strip().upper()
     if not code:
@@ -297,7 +288,7 @@ def elections_import(*, rows: Iterable[tuple[int | None, dict]]) -> ImportResult
     def handle(row: dict) -> str:
         errors: dict[str, str] = dict(row.get("_errors") or {})
         country = _country(row["country"], errors, countries) if "country" not in errors else None
-        name = _nfc(row["name"])
+        name = name_clean(row["name"])
         if not name:
             errors["name"] = "required"
         round_ = row["round"].strip().lower() or ElectionRound.FIRST
@@ -380,9 +371,18 @@ def public_figures_import(*, rows: Iterable[tuple[int | None, dict[str, str]]]) 
     person_rename = {"name": "name", "aliases": "aliases", "party": "party", "country": "country"}
     role_rename = {"kind": "role", "party": "party", "valid_from": "valid_from", "valid_to": "valid_to"}
 
+    # One index per country for the whole file, kept up to date as rows add people.
+    indexes: dict[str, dict[str, list[Person]]] = {}
+
+    def registered(country: Country, name: str) -> Person | None:
+        if country.code not in indexes:
+            indexes[country.code] = person_index(country=country)
+        key = name_fold(name)
+        return next((p for p in indexes[country.code].get(key, []) if name_fold(p.name) == key), None)
+
     def handle(row: dict[str, str]) -> str:
         errors: dict[str, str] = {}
-        name = _nfc(row["name"])
+        name = name_clean(row["name"])
         if not name:
             errors["name"] = "required"
         country = _country(row["country"], errors, countries)
@@ -394,10 +394,13 @@ def public_figures_import(*, rows: Iterable[tuple[int | None, dict[str, str]]]) 
         valid_from, valid_to = _period(row, errors, from_required=False)
         if errors:
             raise _FieldErrors(errors)
-        aliases = [_nfc(alias) for alias in _split(row["aliases"])]
-        party = _nfc(row["party"])
+        aliases = [name_clean(alias) for alias in _split(row["aliases"])]
+        party = name_clean(row["party"])
 
-        person = Person.objects.select_for_update().filter(name=name, country=country).first()
+        # The same person whether the file spells the name with its diacritics or without.
+        person = registered(country, name)
+        if person is not None:
+            person = Person.objects.select_for_update().get(pk=person.pk)
         outcome = "unchanged"
         if person is None:
             person = Person(
@@ -405,6 +408,7 @@ def public_figures_import(*, rows: Iterable[tuple[int | None, dict[str, str]]]) 
             )
             _check_model(person, person_rename)
             person.save()
+            indexes[country.code].setdefault(name_fold(name), []).append(person)
             outcome = "created"
         else:
             merged = _merge_aliases(person.aliases, aliases, name)
@@ -427,13 +431,21 @@ def public_figures_import(*, rows: Iterable[tuple[int | None, dict[str, str]]]) 
 
 
 def _merge_aliases(existing: list[str], new: list[str], name: str) -> list[str]:
-    """Keep the aliases already known, in order, then add new ones; skip repeats of the name."""
+    """Keep the aliases already known, in order, then add new ones; skip repeats of the name.
+
+    A repeat is the same spelling in another case or Unicode form. A spelling without diacritics
+    is kept: it matches the same (name_fold does), but it is how some sources write the name.
+    """
+
+    def spelling(value: str) -> str:
+        return " ".join(name_clean(value).casefold().split())
+
     merged = list(existing)
-    seen = {_name_key(alias) for alias in merged} | {_name_key(name)}
+    seen = {spelling(alias) for alias in merged} | {spelling(name)}
     for alias in new:
-        if _name_key(alias) not in seen:
+        if spelling(alias) not in seen:
             merged.append(alias)
-            seen.add(_name_key(alias))
+            seen.add(spelling(alias))
     return merged
 
 
@@ -444,14 +456,14 @@ def person_index(*, country: Country) -> dict[str, list[Person]]:
     """Map each name and alias of `country`'s people, compared by `_name_key`, to those people."""
     index: dict[str, list[Person]] = {}
     for person in Person.objects.filter(country=country).order_by("pk"):
-        for key in dict.fromkeys(_name_key(name) for name in [person.name, *person.aliases]):
+        for key in dict.fromkeys(name_fold(name) for name in [person.name, *person.aliases]):
             index.setdefault(key, []).append(person)
     return index
 
 
 def person_find(*, country: Country, name: str) -> list[Person]:
-    """Return the people of `country` whose name or an alias is `name`, ignoring case and Unicode form."""
-    return person_index(country=country).get(_name_key(name), [])
+    """Return the people of `country` whose name or an alias is `name`, compared by `name_fold`."""
+    return person_index(country=country).get(name_fold(name), [])
 
 
 @transaction.atomic
@@ -477,14 +489,14 @@ def authorized_likenesses_import(*, rows: Iterable[tuple[int | None, dict[str, s
     def handle(row: dict[str, str]) -> str:
         errors: dict[str, str] = {}
         country = _country(row["country"], errors, countries)
-        person_name = _nfc(row["person"])
+        person_name = name_clean(row["person"])
         person = None
         if not person_name:
             errors["person"] = "required (the person's name or an alias)"
         elif country is not None:
             if country.code not in indexes:
                 indexes[country.code] = person_index(country=country)
-            found = indexes[country.code].get(_name_key(person_name), [])
+            found = indexes[country.code].get(name_fold(person_name), [])
             if not found:
                 errors["person"] = (
                     f"no person named {person_name!r} in {country.code}: import the public figures first"
@@ -502,7 +514,7 @@ def authorized_likenesses_import(*, rows: Iterable[tuple[int | None, dict[str, s
                 if kind
                 else f"required: one of {' | '.join(LikenessKind.values)}"
             )
-        declared_by = _nfc(row["declared_by"])
+        declared_by = name_clean(row["declared_by"])
         if not declared_by:
             errors["declared_by"] = "required (the person or the party that declared it)"
         evidence_url = row["evidence_url"].strip()

@@ -51,6 +51,8 @@ from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.exceptions import ConnectTimeoutError, NameResolutionError, NewConnectionError
 from urllib3.util import connection as urllib3_connection
 
+from config.retry import backoff_seconds
+
 # Cloud instance metadata endpoints: refused even for platforms allowed private fetches.
 METADATA_ADDRESSES = frozenset(
     ipaddress.ip_address(a) for a in ("169.254.169.254", "fd00:ec2::254", "100.100.100.200", "169.254.170.2")
@@ -379,7 +381,7 @@ def outbound_request(
             if exc.permanent or attempt >= retries:
                 raise
         attempt += 1
-        time.sleep(min(0.5 * 2 ** (attempt - 1), 8.0))  # backoff between retries, capped
+        time.sleep(backoff_seconds(attempt, first=0.5, cap=8.0))
 
 
 def outbound_download(
@@ -399,7 +401,7 @@ def outbound_download(
     The caller owns `dest_file` (a fresh temporary file per attempt: a failed download leaves a
     partial body in it). No retries here: the caller (a Celery task) retries with backoff.
     """
-    from triage.sniffing import HEAD_BYTES, sniff_bytes, sniff_file
+    from triage.intake.sniffing import HEAD_BYTES, sniff_bytes, sniff_file
 
     connect_timeout, read_timeout, max_bytes, max_redirects = _defaults(
         connect_timeout, read_timeout, max_bytes, max_redirects

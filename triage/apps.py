@@ -8,4 +8,6 @@ class TriageConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import clustering  # noqa: F401 - connects the media_item_stored catch-up receiver
+        # The intake stage is a package of this app, not an installed app of its own: its tasks
+        # and its media_item_stored receiver are registered here.
+        from .intake import clustering, tasks  # noqa: F401

@@ -24,7 +24,7 @@ class MediaItem(models.Model):
     file = models.FileField(upload_to="media/", max_length=200)
     original_name = models.CharField(max_length=255, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
-    # Near-duplicates (see triage/clustering.py): a re-encoded, trimmed or telephone-band copy of
+    # Near-duplicates (see triage/intake/clustering.py): a re-encoded, trimmed or telephone-band copy of
     # media we had points at the first of its kind, whose cases it joins. Always a root: the
     # canonical item has no canonical of its own.
     canonical = models.ForeignKey(
@@ -145,7 +145,7 @@ class Submission(models.Model):
 
     The webhook writes this one row and nothing else (it is the request's hot path): the event,
     its media entries and the id of the case to be are kept in `intake`, and the worker writes
-    the rest (see `triage.services.submission_materialize`) before it fetches anything.
+    the rest (see `triage.intake.ingest.submission_materialize`) before it fetches anything.
     """
 
     # No separate index: the (platform, content_id) unique constraint serves platform look-ups.

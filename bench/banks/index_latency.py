@@ -25,9 +25,9 @@ from pathlib import Path
 import faiss
 import numpy as np
 
-from integrations.banks.fingerprints import audio as audio_fp
-from integrations.banks.index import AudioIndex, HashIndex
 from tests.banks import media
+from triage.evidence.banks.fingerprints import audio as audio_fp
+from triage.evidence.banks.index import AudioIndex, HashIndex
 
 
 def rss_mb() -> float:

@@ -17,11 +17,11 @@ from pathlib import Path
 
 import numpy as np
 
-from integrations.banks.fingerprints import audio as audio_fp
-from integrations.banks.fingerprints import image as image_fp
-from integrations.banks.fingerprints import video as video_fp
-from integrations.banks.index import AudioIndex, HashIndex
 from tests.banks import media
+from triage.evidence.banks.fingerprints import audio as audio_fp
+from triage.evidence.banks.fingerprints import image as image_fp
+from triage.evidence.banks.fingerprints import video as video_fp
+from triage.evidence.banks.index import AudioIndex, HashIndex
 
 AUDIO_MIN_HASHES = 20
 IMAGE_MAX_DISTANCE = 31

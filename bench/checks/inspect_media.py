@@ -41,8 +41,8 @@ from PIL import Image  # noqa: E402
 
 from integrations.provenance.c2pa_reader import read_in_process  # noqa: E402
 from tests.checks import media  # noqa: E402
-from triage.checks.base import MediaFile  # noqa: E402
-from triage.checks.registry import checks_for_media_type  # noqa: E402
+from triage.evidence.base import MediaFile  # noqa: E402
+from triage.evidence.registry import checks_for_media_type  # noqa: E402
 
 TARGET_BYTES = 10 * 1024 * 1024
 HOSTILE = {"zip-bomb.png", "random-after-jpeg-header.jpg"}
@@ -150,8 +150,8 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--only", nargs="*", help="time only these files (names as in the report)")
     args = parser.parse_args()
-    from integrations.banks.services import bank_add_file, bank_get_or_create
-    from triage.checks.models import GeneratorSignature
+    from triage.evidence.banks.services import bank_add_file, bank_get_or_create
+    from triage.evidence.models import GeneratorSignature
 
     if not GeneratorSignature.objects.exists():
         raise SystemExit("run `manage.py migrate` first: the generator signatures are missing")

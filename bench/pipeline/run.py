@@ -134,10 +134,10 @@ def seed(loopback: Loopback):
 
     from elections.models import Country, Person
     from integrations.platforms.services import platform_create
-    from triage.checks.models import DetectorConfig
-    from triage.policy.default import DEFAULT_RULES
-    from triage.policy.selectors import policy_active
-    from triage.policy.services import policy_activate, policy_draft_create
+    from triage.decisions.default import DEFAULT_RULES
+    from triage.decisions.selectors import policy_active
+    from triage.decisions.services import policy_activate, policy_draft_create
+    from triage.evidence.models import DetectorConfig
 
     call_command("flush", interactive=False, verbosity=0)  # also drops the seeded calendar
     Country.objects.update_or_create(
@@ -176,9 +176,9 @@ def event(n: int, run: str, media_url: str) -> dict:
 def stages(content_id: str, posted: float, answered: float, arrived: float) -> dict:
     """Milliseconds from posting to each stage, read from the rows' timestamps."""
     from integrations.callbacks.models import DeliveryAttempt
-    from triage.checks.models import Verdict
+    from triage.decisions.models import Decision
+    from triage.evidence.models import Verdict
     from triage.models import Submission, SubmissionMedia
-    from triage.policy.models import Decision
 
     sub = Submission.objects.get(content_id=content_id)
     media = SubmissionMedia.objects.filter(submission=sub).first()

@@ -41,8 +41,8 @@ def main() -> None:
     from django.test.utils import CaptureQueriesContext
 
     from config.celery import app
-    from elections.models import TransitionBatchState, WindowTransition, WindowTransitionBatch
-    from elections.transitions import transition_batch_process
+    from triage.decisions.models import TransitionBatchState, WindowTransition, WindowTransitionBatch
+    from triage.decisions.transitions import transition_batch_process
     from triage.models import Case
 
     call_command("migrate", verbosity=0)

@@ -43,14 +43,15 @@ def seed(n: int):
     from django.core.management import call_command
     from django.db import transaction
 
-    from elections.models import Country, Election, Person, SilenceRule, WindowTransition
+    from elections.models import Country, Election, Person, SilenceRule
     from elections.services import election_create, silence_rule_save
     from integrations.platforms.services import platform_create
-    from triage.checks.models import CheckRun, Verdict
+    from triage.decisions.default import DEFAULT_RULES
+    from triage.decisions.models import WindowTransition
+    from triage.decisions.selectors import policy_active
+    from triage.decisions.services import policy_activate, policy_draft_create
+    from triage.evidence.models import CheckRun, Verdict
     from triage.models import Case, MediaItem, Submission, SubmissionMedia
-    from triage.policy.default import DEFAULT_RULES
-    from triage.policy.selectors import policy_active
-    from triage.policy.services import policy_activate, policy_draft_create
 
     call_command("flush", interactive=False, verbosity=0)  # also drops the seeded calendar: SK only
     WindowTransition.objects.all().delete()
@@ -120,11 +121,15 @@ def main() -> None:
     from django.db.models import Q
 
     from config.celery import app
-    from elections.models import TransitionBatchState, WindowTransition, WindowTransitionBatch
-    from elections.transitions import window_transitions_run
     from integrations.transparency.build import ACTION_VISIBILITY
     from integrations.transparency.models import StatementOfReasons
-    from triage.policy.models import Decision
+    from triage.decisions.models import (
+        Decision,
+        TransitionBatchState,
+        WindowTransition,
+        WindowTransitionBatch,
+    )
+    from triage.decisions.transitions import window_transitions_run
 
     t0 = time.monotonic()
     window = seed(args.cases)

@@ -26,7 +26,7 @@ from bench.webhook.floor import TABLE_DDL  # noqa: E402
 from bench.webhook.prepare import event  # noqa: E402
 from integrations.platforms.services import platform_create  # noqa: E402
 from integrations.platforms.validation import event_validate_fast  # noqa: E402
-from triage import services  # noqa: E402
+from triage.intake import ingest as services  # noqa: E402
 
 TICK_MS = 1000 / os.sysconf("SC_CLK_TCK")
 

@@ -8,82 +8,10 @@ from django.db import connection
 from django.db.models import QuerySet
 
 from integrations.platforms.models import Platform
-from triage.models import Case, Submission, SubmissionEvent, SubmissionMedia
-from triage.policy.models import Decision
+from triage.decisions.models import Decision
+from triage.models import Case, Submission, SubmissionMedia
 
 from .models import Delivery, DeliveryState
-
-
-def case_ids_merged_into(*, case_id: int) -> list[int]:
-    """Return the case and every case merged into it (directly or through others)."""
-    ids = [case_id]
-    frontier = [case_id]
-    while frontier:
-        frontier = list(
-            Case.objects.filter(merged_into_id__in=frontier).exclude(pk__in=ids).values_list("pk", flat=True)
-        )
-        ids.extend(frontier)
-    return ids
-
-
-def case_submissions(*, case_id: int) -> QuerySet[Submission]:
-    """Return every submission of a live case, on every platform.
-
-    A submission belongs to the case when one of its media entries belongs to the case or to one
-    merged into it. (Its primary case is its first entry's case and moves with it on a merge, so
-    it adds nothing.) A semi-join on the entries' case index: an OR across the join would make
-    PostgreSQL scan every submission.
-    """
-    ids = case_ids_merged_into(case_id=case_id)
-    entries = SubmissionMedia.objects.filter(case_id__in=ids).values("submission_id")
-    return Submission.objects.filter(pk__in=entries).select_related("platform").order_by("platform_id", "pk")
-
-
-def _iso(value: datetime | None) -> str | None:
-    return value.isoformat().replace("+00:00", "Z") if value else None
-
-
-def decision_body(*, decision: Decision, submission: Submission | None = None) -> dict:
-    """Return the body platforms receive for a decision (callback and status URL alike).
-
-    With a submission, `content_id` and `event_ids` name that platform's content and every event
-    it sent about it (oldest first); without one they are null and empty.
-    """
-    event_ids: list[str] = []
-    if submission is not None:
-        event_ids = list(
-            SubmissionEvent.objects.filter(submission=submission)
-            .order_by("received_at", "pk")
-            .values_list("event_id", flat=True)
-        )
-    supersedes = decision.supersedes.decision_id if decision.supersedes_id else None
-    return {
-        "type": "decision",
-        "decision_id": str(decision.decision_id),
-        "case_id": decision.case_id,
-        "content_id": submission.content_id if submission is not None else None,
-        "event_ids": event_ids,
-        "phase": decision.phase,
-        "phase_reason": decision.phase_reason or {},
-        "verdict": decision.verdict,
-        "actions": decision.actions,
-        "policy_version": decision.policy_version.version if decision.policy_version_id else None,
-        "decided_by": decision.decided_by,
-        "notes": decision.notes,
-        # Extensions (added, never renamed): when it was decided, which decision it replaces,
-        # and whether it is still the case's current decision.
-        "issued_at": _iso(decision.created_at),
-        "supersedes": str(supersedes) if supersedes else None,
-        "is_current": decision.is_current,
-    }
-
-
-def case_current_decision(*, case_id: int) -> Decision | None:
-    return (
-        Decision.objects.select_related("policy_version", "supersedes")
-        .filter(case_id=case_id, is_current=True)
-        .first()
-    )
 
 
 def deliveries_dead(

@@ -11,7 +11,6 @@ import json
 import logging
 import random
 from datetime import datetime, timedelta
-from email.utils import parsedate_to_datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -19,14 +18,17 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from config.retry import backoff_seconds, retry_after_seconds
 from integrations.http import OutboundError, outbound_request
+from integrations.platforms.contract import decision_body
 from integrations.platforms.signing import SIGNATURE_HEADER, TIMESTAMP_HEADER, signature_compute
 from triage.audit.models import ActorKind
 from triage.audit.services import audit_record
-from triage.policy.models import Decision
+from triage.decisions.models import Decision
+from triage.intake.selectors import case_submissions
 
 from .models import AttemptOutcome, DecisionFanOut, Delivery, DeliveryAttempt, DeliveryState
-from .selectors import case_submissions, decision_body, decisions_with_undelivered_submissions
+from .selectors import decisions_with_undelivered_submissions
 
 logger = logging.getLogger(__name__)
 
@@ -51,23 +53,15 @@ def retry_delay(*, attempt: int, rng: random.Random | None = None) -> timedelta:
     Each wait is jittered by ±20 % (never above the cap) so the deliveries of one platform
     outage do not all come back in the same second.
     """
-    base = min(FIRST_RETRY.total_seconds() * 2 ** (attempt - 1), MAX_INTERVAL.total_seconds())
-    jittered = base * (rng or random).uniform(0.8, 1.2)
-    return timedelta(seconds=min(jittered, MAX_INTERVAL.total_seconds()))
+    seconds = backoff_seconds(
+        attempt, first=FIRST_RETRY.total_seconds(), cap=MAX_INTERVAL.total_seconds(), jitter=0.2, rng=rng
+    )
+    return timedelta(seconds=seconds)
 
 
 def _retry_after(value: str | None, *, now: datetime) -> timedelta | None:
-    """Parse a Retry-After header (seconds or an HTTP date); None when absent or unreadable."""
-    if not value:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return timedelta(seconds=int(value))
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    return max(when - now, timedelta(0)) if when.tzinfo else None
+    seconds = retry_after_seconds(value, now=now)
+    return None if seconds is None else timedelta(seconds=seconds)
 
 
 def _enqueue(delivery_ids: list[int]) -> None:
@@ -337,7 +331,7 @@ def decisions_catch_up_missed(*, now: datetime | None = None, limit: int = 100) 
 
     A submission attached to an already decided case (a re-upload, a near-duplicate) is given
     the decision by a catch-up fan-out after the attachment commits
-    (triage.clustering.catch_up_joined_submissions). When that is lost (an exception inside, a
+    (triage.intake.clustering.catch_up_joined_submissions). When that is lost (an exception inside, a
     worker gone before its on-commit hooks ran) nothing else would repair it: the decision has
     been fanned out before, so decisions_fan_out_missed skips it. This sweep looks for the
     submissions themselves: attached in the last CALLBACK_CATCH_UP_LOOKBACK_HOURS, longer ago

@@ -2,7 +2,7 @@
 
 An adapter turns one media file into one score in [0, 1] ("how likely synthetic") by talking to a
 vendor's API through integrations.http (timeouts, size caps, SSRF guard). It raises
-`triage.checks.base.CheckError`: transient for 5xx, timeouts and 429 (with the Retry-After
+`triage.evidence.base.CheckError`: transient for 5xx, timeouts and 429 (with the Retry-After
 seconds), permanent for 4xx and answers it cannot read.
 """
 
@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from email.utils import parsedate_to_datetime
 from typing import Any
 
 from django.utils import timezone
 
+from config.retry import retry_after_seconds
 from integrations.http import OutboundError, OutboundResponse, outbound_request
-from triage.checks.base import CheckError, MediaFile
+from triage.evidence.base import CheckError, MediaFile
 
 MAX_ANSWER_BYTES = 2 * 1024 * 1024
 
@@ -26,20 +26,6 @@ class DetectorAnswer:
     score: float
     label: str = ""
     details: dict[str, Any] = field(default_factory=dict)
-
-
-def retry_after_seconds(value: str | None) -> float | None:
-    """Parse Retry-After: delta-seconds or an HTTP date."""
-    if not value:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    return max(0.0, (when - timezone.now()).total_seconds())
 
 
 class DetectorAdapter:
@@ -71,7 +57,8 @@ class DetectorAdapter:
             raise CheckError(
                 f"{self.config.name}: rate limited (HTTP 429)",
                 transient=True,
-                retry_after=retry_after_seconds(response.headers.get("retry-after")) or 30.0,
+                retry_after=retry_after_seconds(response.headers.get("retry-after"), now=timezone.now())
+                or 30.0,
             )
         if response.status >= 500 or response.status == 408:
             raise CheckError(f"{self.config.name}: HTTP {response.status}", transient=True)

@@ -7,15 +7,10 @@ import re
 
 from django.utils.module_loading import import_string
 
-from triage.checks.base import Check, CheckError, CheckResult, MediaFile
+from triage.evidence.base import Check, CheckError, CheckResult, MediaFile
+from triage.evidence.registry import DETECTOR_ADAPTERS
 
 from .circuit import circuit_is_open, circuit_record_failure, circuit_record_success
-
-ADAPTERS = {
-    "hive": "integrations.detectors.hive.HiveAdapter",
-    "reality_defender": "integrations.detectors.reality_defender.RealityDefenderAdapter",
-    "generic_json": "integrations.detectors.generic_json.GenericJsonAdapter",
-}
 
 
 def default_key_env(name: str) -> str:
@@ -34,7 +29,7 @@ class DetectorCheck(Check):
         return media_type in ("image", "audio", "video")
 
     def _run(self, media: MediaFile) -> CheckResult:
-        from triage.checks.models import DetectorConfig
+        from triage.evidence.models import DetectorConfig
 
         config = DetectorConfig.objects.filter(name=self.name).first()
         if config is None or not config.enabled:
@@ -48,7 +43,7 @@ class DetectorCheck(Check):
         api_key = os.environ.get(env_name) or None
         if api_key is None and config.adapter != "generic_json":
             raise CheckError(f"{self.name}: the API key variable {env_name} is not set")
-        adapter = import_string(ADAPTERS[config.adapter])(config, api_key)
+        adapter = import_string(DETECTOR_ADAPTERS[config.adapter][1])(config, api_key)
         try:
             answer = adapter.analyze(media)
         except CheckError as exc:

@@ -13,7 +13,7 @@ from datetime import timedelta
 from django.db.models import F, Q
 from django.utils import timezone
 
-from triage.checks.models import DetectorConfig
+from triage.evidence.models import DetectorConfig
 
 
 def circuit_is_open(config: DetectorConfig) -> bool:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from urllib3 import encode_multipart_formdata
 
-from triage.checks.base import MediaFile
+from triage.evidence.base import MediaFile
 
 from .base import DetectorAdapter, DetectorAnswer, as_score, unreadable
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import time
 
-from triage.checks.base import CheckError, MediaFile
+from triage.evidence.base import CheckError, MediaFile
 
 from .base import DetectorAdapter, DetectorAnswer, as_score, unreadable
 

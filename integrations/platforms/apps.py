@@ -6,3 +6,10 @@ class PlatformsConfig(AppConfig):
     label = "platforms"
     verbose_name = "Platforms"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from triage.intake.downloads import media_downloader_register
+
+        from .media import platform_media_download
+
+        media_downloader_register(platform_media_download)

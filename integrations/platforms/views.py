@@ -18,9 +18,10 @@ from django.utils.decorators import method_decorator
 from django.views import View
 from django.views.decorators.csrf import csrf_exempt
 
-from triage.selectors import case_resolve, submission_for_event, submission_status
-from triage.services import submission_ingest
+from triage.intake.ingest import submission_ingest
+from triage.intake.selectors import case_resolve, submission_for_event
 
+from .contract import submission_status
 from .selectors import platform_for_webhook
 from .serializers import Event
 from .signing import SIGNATURE_HEADER, TIMESTAMP_HEADER, signature_valid

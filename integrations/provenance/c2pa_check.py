@@ -6,7 +6,7 @@ from pathlib import Path
 
 from django.conf import settings
 
-from triage.checks.base import Check, CheckError, CheckResult, MediaFile
+from triage.evidence.base import Check, CheckError, CheckResult, MediaFile
 
 from .c2pa_reader import read_c2pa
 from .metadata import container_problem

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from triage.checks.base import Check, CheckResult, MediaFile
+from triage.evidence.base import Check, CheckResult, MediaFile
 
 from .metadata import extract_metadata
 
@@ -39,7 +39,7 @@ class Signature:
 
 
 def load_signatures() -> list[Signature]:
-    from triage.checks.models import GeneratorSignature
+    from triage.evidence.models import GeneratorSignature
 
     return [
         Signature(s.field, s.pattern, s.generator, s.declares_ai)

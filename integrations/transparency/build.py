@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from datetime import UTC, date, datetime
 
-from triage.labels.resolve import language_tag_normalize
+from triage.decisions.labels.resolve import language_tag_normalize
 
 from . import schema
 

@@ -4,7 +4,7 @@ import logging
 
 from django.dispatch import receiver
 
-from triage.policy.followups import decision_followup
+from triage.decisions.followups import decision_followup
 from triage.signals import decision_made
 
 logger = logging.getLogger(__name__)

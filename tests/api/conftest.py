@@ -10,6 +10,8 @@ import pytest
 from django.core.cache import cache
 from rest_framework.test import APIClient
 
+from integrations.partners.models import Scope
+from integrations.partners.services import partner_token_create, partner_token_revoke
 from tests.transitions.conftest import (  # noqa: F401 - fixtures shared with the transition tests
     SK_OPENS,
     _empty_calendar,
@@ -19,8 +21,6 @@ from tests.transitions.conftest import (  # noqa: F401 - fixtures shared with th
     party_leader,
     slovak_election,
 )
-from triage.partners.models import Scope
-from triage.partners.services import partner_token_create, partner_token_revoke
 
 IN_SILENCE = SK_OPENS + timedelta(hours=1)
 
@@ -66,7 +66,7 @@ def charlie_revoked(db) -> APIClient:
 @pytest.fixture
 def held_case(slovak_election, active_policy, party_leader):  # noqa: F811 - fixtures, by name
     """A Slovak deepfake decided in the silence window: removal hold + likely-AI label."""
-    from triage.policy.services import case_decide_by_policy
+    from triage.decisions.services import case_decide_by_policy
 
     case = make_reported_case("SK")
     decision = case_decide_by_policy(case_id=case.pk, trigger="verdict", at=IN_SILENCE)

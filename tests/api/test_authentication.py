@@ -7,7 +7,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from triage.partners.models import PartnerToken
+from integrations.partners.models import PartnerToken
 
 pytestmark = pytest.mark.django_db
 CASES = "/api/v1/cases/"

@@ -3,7 +3,7 @@
 import pytest
 from django.contrib.auth import get_user_model
 
-from triage.policy.services import case_decide_by_moderator
+from triage.decisions.services import case_decide_by_moderator
 
 from .conftest import make_case
 

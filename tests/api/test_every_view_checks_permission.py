@@ -3,9 +3,9 @@
 import pytest
 from django.urls import URLPattern
 
-from triage.api import urls
-from triage.partners.models import Scope
-from triage.partners.services import partner_token_create
+from integrations.partners.api import urls
+from integrations.partners.models import Scope
+from integrations.partners.services import partner_token_create
 
 from .conftest import client_with
 

@@ -6,7 +6,7 @@ import io
 import pytest
 
 from integrations.transparency.services import statements_for_decision
-from triage.policy.models import Decision
+from triage.decisions.models import Decision
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from integrations.banks.models import FingerprintBank
+from triage.evidence.banks.models import FingerprintBank
 
 from . import media
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from integrations.banks.services import bank_add_file, bank_match_file
+from triage.evidence.banks.services import bank_add_file, bank_match_file
 
 from . import media
 

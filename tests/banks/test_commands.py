@@ -10,8 +10,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
-from integrations.banks.models import BankedItem, FingerprintBank
 from tests.conftest import ROOT, _database_url_for
+from triage.evidence.banks.models import BankedItem, FingerprintBank
 
 from . import media
 

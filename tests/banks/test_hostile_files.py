@@ -7,7 +7,7 @@ import zlib
 
 import pytest
 
-from integrations.banks.services import UnparseableMediaError, bank_add_file, bank_match_file
+from triage.evidence.banks.services import UnparseableMediaError, bank_add_file, bank_match_file
 
 
 def _png_claiming(width: int, height: int) -> bytes:

@@ -5,7 +5,7 @@ import hashlib
 import pytest
 from django.core.files.base import ContentFile
 
-from integrations.banks.services import bank_add_media_item, bank_match_file, bank_match_media_item
+from triage.evidence.banks.services import bank_add_media_item, bank_match_file, bank_match_media_item
 from triage.models import MediaItem
 
 from . import media
@@ -43,8 +43,8 @@ def test_a_banked_media_item_is_named_in_matches_of_its_copies(debunked_bank, ba
 
 @pytest.mark.django_db
 def test_a_new_media_item_matches_an_authentic_bank(db, banked_photos, tmp_path):
-    from integrations.banks.models import FingerprintBank
-    from integrations.banks.services import bank_add_file
+    from triage.evidence.banks.models import FingerprintBank
+    from triage.evidence.banks.services import bank_add_file
 
     official = FingerprintBank.objects.create(name="ministry-photos", purpose="authentic")
     bank_add_file(bank=official, path=banked_photos[3], notes="press office original")

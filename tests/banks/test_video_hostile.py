@@ -5,7 +5,7 @@ import time
 import numpy as np
 import pytest
 
-from integrations.banks.services import UnparseableMediaError, bank_add_file, bank_match_file
+from triage.evidence.banks.services import UnparseableMediaError, bank_add_file, bank_match_file
 
 from . import media
 

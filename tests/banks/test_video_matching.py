@@ -2,8 +2,8 @@
 
 import pytest
 
-from integrations.banks.fingerprints.video import video_keyframe_hashes
-from integrations.banks.services import bank_add_file, bank_match_file
+from triage.evidence.banks.fingerprints.video import video_keyframe_hashes
+from triage.evidence.banks.services import bank_add_file, bank_match_file
 
 from . import media
 

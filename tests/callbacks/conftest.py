@@ -180,7 +180,7 @@ SILENCE_HOLD_ACTIONS = [
 
 def make_decision(*, case, actions=None, phase: str = "silence", decided_by: str = "policy", notes=None):
     """Store a new current decision for the case (superseding the current one), as the policy does."""
-    from triage.policy.models import Decision, PolicyVersion
+    from triage.decisions.models import Decision, PolicyVersion
 
     policy, _ = PolicyVersion.objects.get_or_create(version=3, defaults={"rules": {}})
     previous = Decision.objects.filter(case=case, is_current=True).first()

@@ -25,11 +25,11 @@ from tests.conftest import poll
 from tests.ingestion.conftest import media_server  # noqa: F401 - a fixture
 from tests.ingestion.helpers import make_wav
 from triage.audit.models import AuditEvent
+from triage.decisions.models import Decision, PolicyStatus, PolicyVersion
+from triage.intake.fetch import submission_process
+from triage.intake.storage import media_store
 from triage.models import Case, MediaItem, Submission, SubmissionMedia
-from triage.policy.models import Decision, PolicyStatus, PolicyVersion
-from triage.services import submission_process
 from triage.signals import decision_made
-from triage.storage import media_store
 
 from .conftest import make_case, make_decision, make_submission
 

@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 
 from integrations.callbacks.models import Delivery
 from integrations.transparency.models import StatementOfReasons
-from triage.policy.services import case_decide_by_moderator
+from triage.decisions.services import case_decide_by_moderator
 
 from .conftest import make_case, make_submission
 

@@ -5,7 +5,7 @@ from django.db import transaction
 
 from integrations.callbacks.models import Delivery, DeliveryState
 from tests.conftest import poll
-from triage.policy.models import Decision
+from triage.decisions.models import Decision
 from triage.signals import decision_made
 
 from .conftest import make_case, make_decision, make_submission

@@ -1,6 +1,6 @@
 import pytest
 
-from triage.checks.base import MediaFile
+from triage.evidence.base import MediaFile
 
 from . import media
 
@@ -32,8 +32,8 @@ def media_file(tmp_path):
 @pytest.fixture
 def default_signatures(db):
     """The signatures the data migration loads (transactional tests flush them away)."""
-    from integrations.provenance.signatures import DEFAULT_SIGNATURES
-    from triage.checks.models import GeneratorSignature
+    from triage.evidence.models import GeneratorSignature
+    from triage.evidence.signatures import DEFAULT_SIGNATURES
 
     for row in DEFAULT_SIGNATURES:
         GeneratorSignature.objects.get_or_create(

@@ -9,10 +9,10 @@ from django.core.files.storage import default_storage
 from django.db import IntegrityError
 from django.utils import timezone
 
-from triage.checks import registry
-from triage.checks.base import Check, CheckError
-from triage.checks.models import CheckResult, CheckRun, CheckState, Verdict
-from triage.checks.services import (
+from triage.evidence import registry
+from triage.evidence.base import Check, CheckError
+from triage.evidence.models import CheckResult, CheckRun, CheckState, Verdict
+from triage.evidence.services import (
     MAX_ATTEMPTS,
     check_result_claim,
     check_result_execute,
@@ -142,7 +142,7 @@ def test_fusion_happens_once(photo_item):
 
 
 def test_a_pending_check_whose_task_was_lost_is_sent_again_once(photo_item, monkeypatch):
-    from triage.checks import tasks
+    from triage.evidence import tasks
 
     sent = []
     monkeypatch.setattr(tasks.check_run_task, "delay", lambda pk: sent.append(pk))
@@ -160,7 +160,7 @@ def test_a_pending_check_whose_task_was_lost_is_sent_again_once(photo_item, monk
 def test_media_on_a_storage_without_local_paths_is_checked_from_a_temporary_copy(photo_item):
     from django.core.files.storage import InMemoryStorage
 
-    from triage.checks.base import media_file_for_item
+    from triage.evidence.base import media_file_for_item
 
     remote = InMemoryStorage(location="/srv/object-store")  # nothing of it is on this disk
     data = default_storage.open(photo_item.file.name).read()

@@ -3,7 +3,7 @@
 import pytest
 from django.contrib.auth import get_user_model
 
-from triage.checks.models import DetectorConfig, GeneratorSignature
+from triage.evidence.models import DetectorConfig, GeneratorSignature
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("default_signatures")]
 

@@ -7,8 +7,8 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
 from tests.conftest import poll
-from triage.checks.models import CheckResult, CheckRun, CheckState, DetectorConfig, Verdict
-from triage.checks.services import media_checks_enqueue
+from triage.evidence.models import CheckResult, CheckRun, CheckState, DetectorConfig, Verdict
+from triage.evidence.services import media_checks_enqueue
 from triage.models import MediaItem
 from triage.signals import media_item_stored
 

@@ -6,8 +6,8 @@ import pytest
 from django.utils import timezone
 
 from integrations.detectors.check import DetectorCheck
-from triage.checks.base import CheckError
-from triage.checks.models import DetectorConfig
+from triage.evidence.base import CheckError
+from triage.evidence.models import DetectorConfig
 
 from . import media
 from .loopback import Answer, VendorServer

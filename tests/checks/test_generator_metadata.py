@@ -3,7 +3,7 @@
 import pytest
 
 from integrations.provenance.metadata_check import MetadataCheck
-from triage.checks.models import GeneratorSignature
+from triage.evidence.models import GeneratorSignature
 
 from . import media
 

@@ -6,7 +6,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from integrations.banks.services import bank_add_file, bank_get_or_create
+from triage.evidence.banks.services import bank_add_file, bank_get_or_create
 
 from . import media
 

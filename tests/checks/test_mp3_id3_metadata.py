@@ -7,8 +7,8 @@ import pytest
 from mutagen.id3 import COMM, GEOB, PRIV, TENC, TSSE, TXXX
 
 from integrations.provenance.metadata_check import MetadataCheck
-from triage.checks.models import GeneratorSignature
-from triage.checks.verdict import Finding, fuse
+from triage.evidence.models import GeneratorSignature
+from triage.evidence.verdict import Finding, fuse
 
 from . import media
 

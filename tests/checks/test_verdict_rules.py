@@ -2,7 +2,7 @@
 
 import pytest
 
-from triage.checks.verdict import DetectorPolicy, Finding, fuse
+from triage.evidence.verdict import DetectorPolicy, Finding, fuse
 
 
 def c2pa(state, dsts=(), signer="Test Signer", failures=()):

@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from tests.ingestion.helpers import post_signed, sample_event
+from triage.intake.fetch import submission_process
+from triage.intake.selectors import case_resolve
 from triage.models import Case, Submission
-from triage.selectors import case_resolve
-from triage.services import submission_process
 
 CONTENT_TYPES = {".wav": "audio/wav", ".mp3": "audio/mpeg", ".png": "image/png", ".jpg": "image/jpeg"}
 

@@ -12,9 +12,9 @@ import pytest
 
 from tests.conftest import poll
 from tests.ingestion.helpers import get_status_signed
+from triage.decisions.models import Decision
+from triage.intake.selectors import case_resolve
 from triage.models import Submission, SubmissionState
-from triage.policy.models import Decision
-from triage.selectors import case_resolve
 
 from .helpers import report
 

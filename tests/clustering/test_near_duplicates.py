@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from integrations.banks.models import BankedItem
-from integrations.banks.services import bank_match_file
-from triage.clustering import REFERENCE_BANK, media_item_cluster
+from triage.evidence.banks.models import BankedItem
+from triage.evidence.banks.services import bank_match_file
+from triage.intake.clustering import REFERENCE_BANK, media_item_cluster
 from triage.models import Case, MediaItem
 
 from .helpers import report_and_process
@@ -116,7 +116,7 @@ def test_a_copy_of_banked_media_joins_the_case_of_the_media_it_was_banked_from(
     client, platforms, media_server, original_speech, phone_copy
 ):
     """Media stored before clustering existed is found through the evidence bank it was banked in."""
-    from integrations.banks.services import bank_add_media_item, bank_get_or_create
+    from triage.evidence.banks.services import bank_add_media_item, bank_get_or_create
 
     (videoshare, vs_secret), (chirp, chirp_secret) = platforms
     first = report_and_process(client, videoshare, vs_secret, media_server, original_speech, event_id="v1")

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from integrations.banks.models import BankedItem
-from integrations.banks.selectors import EVIDENCE_SCOPE, REFERENCE_SCOPE, media_indexes
-from integrations.banks.services import bank_add_fingerprint, bank_match_fingerprint, media_fingerprint
-from triage.clustering import reference_bank
+from triage.evidence.banks.models import BankedItem
+from triage.evidence.banks.selectors import EVIDENCE_SCOPE, REFERENCE_SCOPE, media_indexes
+from triage.evidence.banks.services import bank_add_fingerprint, bank_match_fingerprint, media_fingerprint
+from triage.intake.clustering import reference_bank
 
 pytestmark = pytest.mark.django_db
 

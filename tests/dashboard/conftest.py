@@ -58,8 +58,8 @@ def image_bytes(tmp_path) -> bytes:
 
 def media_item_store(data: bytes, *, media_type: str = "image", mime_type: str = "image/png"):
     """Store bytes the way ingestion does (content-addressed) and return the MediaItem."""
+    from triage.intake.storage import media_store
     from triage.models import MediaItem
-    from triage.storage import media_store
 
     sha256 = hashlib.sha256(data).hexdigest()
     name = media_store(fileobj=io.BytesIO(data), sha256=sha256)
@@ -121,7 +121,7 @@ def case_make(
 
 def verdict_make(*, media, label: str = "likely_synthetic", confidence: float = 0.9, reasons=None):
     """Fuse a verdict for the media with one finished detector result and one failed check."""
-    from triage.checks.models import CheckResult, CheckRun, Verdict
+    from triage.evidence.models import CheckResult, CheckRun, Verdict
 
     run = CheckRun.objects.create(media_item=media, fused_at=timezone.now())
     ok = CheckResult.objects.create(
@@ -143,7 +143,7 @@ def verdict_make(*, media, label: str = "likely_synthetic", confidence: float = 
 
 def decision_make(*, case, phase: str = "normal", actions: list[dict], minutes: int | None = None, **extra):
     """Record a current policy decision on the case (superseding any), as the policy leaves it."""
-    from triage.policy.models import Decision, PolicyVersion
+    from triage.decisions.models import Decision, PolicyVersion
 
     deadline = timezone.now() + timedelta(minutes=minutes) if minutes is not None else None
     previous = Decision.objects.filter(case=case, is_current=True).first()

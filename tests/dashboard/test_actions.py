@@ -9,8 +9,8 @@ import pytest
 from django.utils import timezone
 
 from triage.audit.models import AuditEvent
-from triage.dashboard.models import CaseLock
-from triage.policy.models import Decision
+from triage.decisions.models import Decision
+from triage.moderation.models import CaseLock
 
 
 def _messages(response) -> list[str]:
@@ -171,8 +171,8 @@ def test_a_bad_decision_is_shown_again_with_field_messages(client, alice, cases,
 
 @pytest.mark.django_db
 def test_banking_the_case_media_is_audited(client, alice, cases):
-    from integrations.banks.models import BankedItem
-    from integrations.banks.services import bank_get_or_create
+    from triage.evidence.banks.models import BankedItem
+    from triage.evidence.banks.services import bank_get_or_create
 
     bank = bank_get_or_create(name="sk-known-fakes", purpose="synthetic")
     case = cases["slovak"]
@@ -191,8 +191,8 @@ def test_banking_the_case_media_is_audited(client, alice, cases):
 
 @pytest.mark.django_db
 def test_banking_another_cases_media_or_into_no_bank_is_refused(client, alice, cases):
-    from integrations.banks.models import BankedItem
-    from integrations.banks.services import bank_get_or_create
+    from triage.evidence.banks.models import BankedItem
+    from triage.evidence.banks.services import bank_get_or_create
 
     bank = bank_get_or_create(name="sk-known-fakes", purpose="synthetic")
     client.force_login(alice)
@@ -210,8 +210,8 @@ def test_banking_another_cases_media_or_into_no_bank_is_refused(client, alice, c
 
 @pytest.mark.django_db
 def test_bob_cannot_bank_while_alice_holds_the_case(client, alice, bob, cases):
-    from integrations.banks.models import BankedItem
-    from integrations.banks.services import bank_get_or_create
+    from triage.evidence.banks.models import BankedItem
+    from triage.evidence.banks.services import bank_get_or_create
 
     bank = bank_get_or_create(name="sk-known-fakes", purpose="synthetic")
     case = cases["slovak"]

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from integrations.callbacks.models import Delivery, DeliveryState
 from triage.audit.models import AuditEvent
-from triage.policy.models import Decision
+from triage.decisions.models import Decision
 
 
 def _dead_delivery(*, case, content_id: str) -> Delivery:

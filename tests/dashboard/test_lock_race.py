@@ -6,8 +6,8 @@ import pytest
 from django.db import connection
 
 from triage.audit.models import AuditEvent
-from triage.dashboard.models import CaseLock
-from triage.dashboard.services import CaseLockedError, case_lock_take
+from triage.moderation.models import CaseLock
+from triage.moderation.services import CaseLockedError, case_lock_take
 
 
 @pytest.mark.django_db(transaction=True)

@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from elections.models import Person
 from tests.banks.media import photo
-from triage.policy.models import Decision
-from triage.policy.services import case_decide_by_policy
+from triage.decisions.models import Decision
+from triage.decisions.services import case_decide_by_policy
 
 from .conftest import case_make, media_item_store, verdict_make
 

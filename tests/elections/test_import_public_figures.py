@@ -156,3 +156,18 @@ def test_a_spreadsheet_bom_and_blank_lines_are_fine(tmp_path):
     run("import_public_figures", str(path))
 
     assert Person.objects.get().name == "Robert Fico"
+
+
+def test_a_name_typed_without_its_diacritics_is_the_same_person(tmp_path):
+    # The policy matches "Simecka" in a caption to "Šimečka" in the registry; the importer must
+    # agree, or a second file spelled without diacritics splits one person in two.
+    first = write(tmp_path, "with.csv", HEADER + "Michal Šimečka,,SK,candidate,PS,2023-01-01,\n")
+    second = write(tmp_path, "without.csv", HEADER + "MICHAL  SIMECKA,Šimečka,SK,party_leader,PS,2023-01-01,\n")
+    run("import_public_figures", str(first))
+
+    output = run("import_public_figures", str(second))
+
+    assert "0 created, 1 updated" in output
+    person = Person.objects.get(country="SK")
+    assert person.name == "Michal Šimečka"
+    assert sorted(person.roles.values_list("kind", flat=True)) == ["candidate", "party_leader"]

@@ -124,7 +124,7 @@ def picked_up(answer: dict) -> dict:
     event and reach sample (`submission_materialize`). Tests that look at those rows without
     running a worker call this in its place.
     """
-    from triage.services import submission_materialize
+    from triage.intake.ingest import submission_materialize
 
     submission_materialize(submission_id=answer["submission_id"])
     return answer

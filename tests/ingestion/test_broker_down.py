@@ -12,8 +12,8 @@ from django.db import connection
 
 from tests.conftest import ROOT, _database_url_for, poll
 from tests.ingestion.helpers import make_wav, sample_event, sign_headers
+from triage.intake.fetch import submissions_sweep
 from triage.models import Submission, SubmissionState
-from triage.services import submissions_sweep
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 

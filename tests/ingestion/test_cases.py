@@ -3,9 +3,9 @@
 import pytest
 
 from tests.ingestion.helpers import get_status_signed, make_wav, picked_up, post_signed, sample_event
+from triage.intake.fetch import submission_process
+from triage.intake.selectors import case_resolve
 from triage.models import Case, CaseStatus, MediaItem, Submission
-from triage.selectors import case_resolve
-from triage.services import submission_process
 
 pytestmark = pytest.mark.django_db
 

@@ -3,7 +3,7 @@
 import pytest
 
 from tests.ingestion.helpers import picked_up, post_signed, sample_event
-from triage import services
+from triage.intake import ingest as services
 from triage.models import Case, ReachSample, Submission, SubmissionEvent
 
 pytestmark = pytest.mark.django_db

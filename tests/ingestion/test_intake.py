@@ -8,8 +8,8 @@ as pending until a worker has them.
 import pytest
 
 from tests.ingestion.helpers import get_status_signed, picked_up, post_signed, sample_event
+from triage.intake.ingest import submission_materialize
 from triage.models import Case, ReachSample, Submission, SubmissionEvent, SubmissionEventKind, SubmissionMedia
-from triage.services import submission_materialize
 
 pytestmark = pytest.mark.django_db
 

@@ -17,8 +17,8 @@ from tests.ingestion.helpers import (
     post_signed,
     sample_event,
 )
+from triage.intake.fetch import RetryLater, submission_process
 from triage.models import Case, MediaFetchState, MediaItem, Submission, SubmissionState
-from triage.services import RetryLater, submission_process
 from triage.signals import media_item_stored
 
 pytestmark = pytest.mark.django_db

@@ -6,7 +6,7 @@ import pytest
 
 from tests.conftest import poll
 from tests.ingestion.helpers import make_wav, post_signed, sample_event
-from triage import publisher
+from triage.intake import publisher
 from triage.models import Submission, SubmissionState
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]

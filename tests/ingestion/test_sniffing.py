@@ -7,7 +7,7 @@ import pytest
 from PIL import Image
 
 from tests.ingestion.helpers import make_png, make_wav
-from triage.sniffing import sniff_bytes, sniff_file
+from triage.intake.sniffing import sniff_bytes, sniff_file
 
 SINE = ["-f", "lavfi", "-i", "sine=frequency=440:duration=0.5"]
 COLOR = ["-f", "lavfi", "-i", "testsrc=size=64x48:rate=10:duration=0.5"]

@@ -6,8 +6,8 @@ import pytest
 from django.utils import timezone
 
 from tests.ingestion.helpers import post_signed, sample_event
+from triage.intake.fetch import submission_claim, submissions_sweep
 from triage.models import Submission, SubmissionState
-from triage.services import submission_claim, submissions_sweep
 
 pytestmark = pytest.mark.django_db
 

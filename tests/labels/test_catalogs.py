@@ -6,8 +6,8 @@ import polib
 import pytest
 from django.utils import translation
 
-from triage.labels import LANGUAGES
-from triage.labels.kinds import AUDIO_SCRIPTS, LABEL_TEXTS, SUBJECTS_AUDIO_TEXT, SUBJECTS_LABEL_TEXT
+from triage.decisions.labels import LANGUAGES
+from triage.decisions.labels.kinds import AUDIO_SCRIPTS, LABEL_TEXTS, SUBJECTS_AUDIO_TEXT, SUBJECTS_LABEL_TEXT
 
 LOCALE = Path(__file__).resolve().parents[2] / "locale"
 TRANSLATED = sorted(code for code in LANGUAGES if code != "en")

@@ -2,7 +2,11 @@
 
 import pytest
 
-from triage.labels import content_language_resolve, creator_disclosure_mismatch, language_tag_normalize
+from triage.decisions.labels import (
+    content_language_resolve,
+    creator_disclosure_mismatch,
+    language_tag_normalize,
+)
 
 
 @pytest.mark.parametrize(

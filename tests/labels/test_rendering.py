@@ -2,7 +2,7 @@
 
 import pytest
 
-from triage.labels import LANGUAGES, LabelKind, audio_disclosure_script, label_render
+from triage.decisions.labels import LANGUAGES, LabelKind, audio_disclosure_script, label_render
 
 REQUIRED = ["sk", "ur", "en", "hi", "es", "fr", "de", "pl", "pt", "id", "ro", "it"]
 NON_ENGLISH = sorted(code for code in LANGUAGES if code != "en")

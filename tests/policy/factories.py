@@ -15,7 +15,7 @@ from django.core.files.storage import default_storage
 
 from elections.models import AuthorizedLikeness, Country, Election, Person, SilenceWindow
 from tests.ingestion.helpers import make_wav
-from triage.checks.models import CheckRun, Verdict
+from triage.evidence.models import CheckRun, Verdict
 from triage.models import Case, MediaFetchState, MediaItem, ReachSample, Submission, SubmissionMedia
 
 _seq = itertools.count(1)

@@ -7,10 +7,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from triage.policy.followups import decision_followup, decision_followups_coalesced
-from triage.policy.inputs import batch_memo
-from triage.policy.models import Decision
-from triage.policy.services import case_decide_by_policy
+from triage.decisions.followups import decision_followup, decision_followups_coalesced
+from triage.decisions.inputs import batch_memo
+from triage.decisions.models import Decision
+from triage.decisions.services import case_decide_by_policy
 
 from . import factories
 

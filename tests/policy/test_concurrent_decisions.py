@@ -6,8 +6,8 @@ import pytest
 from django.db import connection
 
 from tests.policy import factories
-from triage.policy.models import Decision
-from triage.policy.services import case_decide_by_policy
+from triage.decisions.models import Decision
+from triage.decisions.services import case_decide_by_policy
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("default_policy")]
 

@@ -9,14 +9,14 @@ from django.utils import timezone
 
 from tests.policy import factories
 from triage.audit.models import AuditEvent
-from triage.models import Case
-from triage.policy.models import Decision
-from triage.policy.selectors import cases_review_queue
-from triage.policy.services import (
+from triage.decisions.models import Decision
+from triage.decisions.selectors import cases_review_queue
+from triage.decisions.services import (
     case_confirm_policy_decision,
     case_decide_by_moderator,
     case_decide_by_policy,
 )
+from triage.models import Case
 from triage.signals import decision_made
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("default_policy")]

@@ -8,8 +8,8 @@ import pytest
 from django.utils import timezone
 
 from tests.policy import factories
-from triage.labels import audio_disclosure_script
-from triage.policy.services import case_decide_by_policy
+from triage.decisions.labels import audio_disclosure_script
+from triage.decisions.services import case_decide_by_policy
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("default_policy")]
 

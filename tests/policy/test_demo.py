@@ -4,7 +4,7 @@ import pytest
 from django.core.management import call_command
 
 from tests.policy import factories
-from triage.policy.models import Decision
+from triage.decisions.models import Decision
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("default_policy")]
 

@@ -7,8 +7,8 @@ from django.utils import timezone
 
 from elections.models import AuthorizedLikeness
 from tests.policy import factories
+from triage.decisions.services import case_policy_inputs
 from triage.models import ReachSample
-from triage.policy.services import case_policy_inputs
 
 pytestmark = pytest.mark.django_db
 

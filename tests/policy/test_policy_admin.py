@@ -7,9 +7,9 @@ from django.contrib.auth import get_user_model
 
 from tests.policy import factories
 from tests.policy.factories import STRICTER
-from triage.policy.default import DEFAULT_RULES
-from triage.policy.models import PolicyVersion
-from triage.policy.services import case_decide_by_policy, policy_draft_create
+from triage.decisions.default import DEFAULT_RULES
+from triage.decisions.models import PolicyVersion
+from triage.decisions.services import case_decide_by_policy, policy_draft_create
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("default_policy")]
 

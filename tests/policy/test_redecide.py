@@ -7,15 +7,15 @@ from django.core.management import call_command
 from tests.policy import factories
 from tests.policy.factories import STRICTER
 from triage.audit.models import AuditEvent
-from triage.models import Case
-from triage.policy import tasks
-from triage.policy.models import PolicyVersion
-from triage.policy.services import (
+from triage.decisions import tasks
+from triage.decisions.models import PolicyVersion
+from triage.decisions.services import (
     case_decide_by_moderator,
     case_decide_by_policy,
     cases_redecide_with_active_policy,
     policy_activate,
 )
+from triage.models import Case
 
 pytestmark = [
     pytest.mark.django_db,
@@ -132,7 +132,7 @@ def test_a_redelivered_batch_writes_nothing_more(default_policy, redecide_tasks_
 
 
 def test_one_case_failing_does_not_stop_the_batch(default_policy, monkeypatch, caplog):
-    from triage.policy import services
+    from triage.decisions import services
 
     first, second = decided_case("likely_synthetic"), decided_case("likely_synthetic")
     stricter_active(default_policy)

@@ -1,7 +1,7 @@
 """The rule set's schema: field-level errors for bad rules, first-match evaluation for good ones."""
 
-from triage.policy.default import DEFAULT_RULES
-from triage.policy.engine import rules_evaluate, rules_validate
+from triage.decisions.default import DEFAULT_RULES
+from triage.decisions.engine import rules_evaluate, rules_validate
 
 
 def rules(*items):

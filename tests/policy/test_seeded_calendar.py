@@ -6,7 +6,7 @@ import pytest
 
 from elections.models import SilenceWindow
 from tests.policy import factories
-from triage.policy.services import case_decide_by_policy, case_phase
+from triage.decisions.services import case_decide_by_policy, case_phase
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("default_policy")]
 

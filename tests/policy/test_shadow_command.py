@@ -4,8 +4,8 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from tests.policy import factories
-from triage.policy.models import PolicyVersion
-from triage.policy.services import case_decide_by_policy
+from triage.decisions.models import PolicyVersion
+from triage.decisions.services import case_decide_by_policy
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("default_policy")]
 

@@ -16,7 +16,7 @@ def media_server():
 @pytest.fixture
 def detector_vendor(db):
     """A trusted loopback detector (its vote counts double: one high score is "likely synthetic")."""
-    from triage.checks.models import DetectorConfig
+    from triage.evidence.models import DetectorConfig
 
     vendor = DetectorVendor()
     DetectorConfig.objects.create(

@@ -17,9 +17,9 @@ from integrations.platforms.services import platform_create
 from tests.conftest import poll
 from tests.ingestion.helpers import post_signed, sample_event
 from tests.policy import factories
+from triage.decisions.models import Decision
+from triage.decisions.selectors import cases_review_queue
 from triage.models import Case
-from triage.policy.models import Decision
-from triage.policy.selectors import cases_review_queue
 
 from .media import speech_wav, telephone_band
 
@@ -68,7 +68,7 @@ def test_slovakia_undisclosed_synthetic_audio_in_the_silence_is_held(
     factories.person("Ivan Korčok", code="SK")
     other = factories.case(countries=["US"], language="en")  # an older, merely uncertain case
     factories.verdict(other, "uncertain")
-    from triage.policy.services import case_decide_by_policy
+    from triage.decisions.services import case_decide_by_policy
 
     case_decide_by_policy(case_id=other.pk, trigger="verdict")
     wav = speech_wav(
@@ -198,7 +198,7 @@ def test_satire_outside_silence_is_only_labelled_and_uncertain_goes_to_review(
 def test_a_recording_in_the_authentic_bank_is_never_labelled_ai_even_when_a_detector_says_so(
     client, platform, media_server, detector_vendor, tmp_path
 ):
-    from integrations.banks.services import bank_add_file, bank_get_or_create
+    from triage.evidence.banks.services import bank_add_file, bank_get_or_create
 
     factories.person("Joe Biden", code="US")
     official = speech_wav(

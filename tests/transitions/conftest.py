@@ -9,11 +9,12 @@ from datetime import UTC, date, datetime, time
 
 import pytest
 
-from elections.models import Country, Election, Person, SilenceRule, WindowTransition
+from elections.models import Country, Election, Person, SilenceRule
 from elections.services import election_create, silence_rule_save
 from integrations.platforms.models import Platform
 from integrations.platforms.services import platform_create
-from triage.checks.models import CheckRun, Verdict
+from triage.decisions.models import WindowTransition
+from triage.evidence.models import CheckRun, Verdict
 from triage.models import Case, CaseStatus, MediaItem, Submission, SubmissionMedia
 
 # Slovakia votes 30 September 2030, 07:00-22:00 Bratislava time (CEST, UTC+2); silence from
@@ -93,9 +94,9 @@ def make_case(*countries: str, regions: list[str] | None = None, status: str = C
 @pytest.fixture
 def active_policy():
     """Return the active policy: the shipped default (loaded by migration, or created after a flush)."""
-    from triage.policy.default import DEFAULT_RULES
-    from triage.policy.selectors import policy_active
-    from triage.policy.services import policy_activate, policy_draft_create
+    from triage.decisions.default import DEFAULT_RULES
+    from triage.decisions.selectors import policy_active
+    from triage.decisions.services import policy_activate, policy_draft_create
 
     policy = policy_active()
     if policy is None:

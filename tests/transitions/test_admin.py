@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from elections.transitions import window_transitions_run
+from triage.decisions.transitions import window_transitions_run
 
 from .conftest import SK_OPENS, make_case
 

@@ -6,10 +6,10 @@ from datetime import timedelta
 import pytest
 from django.db import connection
 
-from elections.models import TransitionKind, WindowTransition, WindowTransitionBatch
 from elections.services import window_adjust
-from elections.transitions import transition_batch_process, window_transitions_run
 from triage.audit.models import AuditEvent
+from triage.decisions.models import TransitionKind, WindowTransition, WindowTransitionBatch
+from triage.decisions.transitions import transition_batch_process, window_transitions_run
 
 from .conftest import SK_CLOSES, SK_OPENS, make_case
 

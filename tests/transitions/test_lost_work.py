@@ -5,8 +5,12 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from elections.models import TransitionBatchState, WindowTransitionBatch
-from elections.transitions import transition_batch_process, transition_batches_sweep, window_transitions_run
+from triage.decisions.models import TransitionBatchState, WindowTransitionBatch
+from triage.decisions.transitions import (
+    transition_batch_process,
+    transition_batches_sweep,
+    window_transitions_run,
+)
 
 from .conftest import SK_OPENS, make_case
 

@@ -4,8 +4,8 @@ from datetime import timedelta
 
 import pytest
 
-from elections.models import TransitionKind, WindowTransition
-from elections.transitions import window_transitions_run
+from triage.decisions.models import TransitionKind, WindowTransition
+from triage.decisions.transitions import window_transitions_run
 from triage.models import CaseStatus
 
 from .conftest import SK_OPENS, make_case

@@ -4,11 +4,10 @@ from datetime import timedelta
 
 import pytest
 
-from elections.models import TransitionKind, WindowTransition
-from elections.transitions import window_transitions_run
 from tests.conftest import poll
+from triage.decisions.models import Decision, TransitionKind, WindowTransition
+from triage.decisions.transitions import window_transitions_run
 from triage.models import CaseStatus
-from triage.policy.models import Decision
 
 from .conftest import SK_CLOSES, SK_OPENS, make_case, make_reported_case
 

@@ -9,7 +9,7 @@ from integrations.transparency.models import StatementOfReasons
 from integrations.transparency.services import statements_for_decision
 from integrations.transparency.validate import statement_of_reasons_validate
 from tests.callbacks.conftest import REVIEW_DEADLINE, make_case, make_decision, make_submission
-from triage.policy.models import Decision
+from triage.decisions.models import Decision
 from triage.signals import decision_made
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("decision_tasks_inline")]

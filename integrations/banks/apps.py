@@ -1,8 +1,0 @@
-from django.apps import AppConfig
-
-
-class BanksConfig(AppConfig):
-    name = "integrations.banks"
-    label = "banks"
-    verbose_name = "Fingerprint banks"
-    default_auto_field = "django.db.models.BigAutoField"

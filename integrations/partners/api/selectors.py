@@ -1,0 +1,65 @@
+"""Reads behind the partner API: live cases without reporters' data, decisions, the calendar status."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from elections.status import countries_in_focus, country_status
+from triage.decisions.models import Decision
+from triage.models import Case, CaseStatus, Submission
+
+
+def case_audience_q(country: str) -> Q:
+    """Match cases whose audience includes `country` (a token of the sorted, comma-joined audience_key)."""
+    code = country.upper()
+    return (
+        Q(audience_key=code)
+        | Q(audience_key__startswith=f"{code},")
+        | Q(audience_key__endswith=f",{code}")
+        | Q(audience_key__contains=f",{code},")
+    )
+
+
+def partner_cases() -> QuerySet[Case]:
+    """Return live (unmerged) cases, newest first, with media and the current decision prefetched."""
+    current = Prefetch(
+        "decisions",
+        queryset=Decision.objects.filter(is_current=True).select_related("policy_version"),
+        to_attr="current_decisions",
+    )
+    return (
+        Case.objects.filter(merged_into__isnull=True)
+        .exclude(status=CaseStatus.MERGED)
+        .select_related("media_item")
+        .prefetch_related(current)
+        .order_by("-created_at", "-pk")
+    )
+
+
+def partner_case(*, case_id: int) -> Case | None:
+    return partner_cases().filter(pk=case_id).first()
+
+
+def case_decisions(*, case_id: int) -> QuerySet[Decision]:
+    """Return every decision on a case, newest first (the current one and those it superseded)."""
+    return (
+        Decision.objects.filter(case_id=case_id)
+        .select_related("policy_version", "supersedes")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def case_content_urls(*, case_id: int) -> list[str]:
+    """Return where the case's media was posted (platforms' public URLs), for MediaReview appearances."""
+    ids = Case.objects.get(pk=case_id).submission_media.values("submission_id")
+    urls = Submission.objects.filter(pk__in=ids).exclude(content_url="").order_by("created_at")
+    return list(dict.fromkeys(urls.values_list("content_url", flat=True)))
+
+
+def calendar_status(*, country: str | None, at: datetime) -> list[dict]:
+    """Return the `silence_status --json` objects at `at`: for `country`, or every country in
+    silence or in an election period."""
+    codes = [country.upper()] if country else countries_in_focus(at=at)
+    return [country_status(country=code, at=at) for code in codes]

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class PartnersConfig(AppConfig):
+    name = "integrations.partners"
+    label = "partners"
+    verbose_name = "Partner API tokens"
+    default_auto_field = "django.db.models.BigAutoField"

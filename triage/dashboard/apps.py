@@ -1,8 +1,0 @@
-from django.apps import AppConfig
-
-
-class DashboardConfig(AppConfig):
-    name = "triage.dashboard"
-    label = "dashboard"
-    verbose_name = "Moderator dashboard"
-    default_auto_field = "django.db.models.BigAutoField"

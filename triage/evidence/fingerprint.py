@@ -1,0 +1,33 @@
+"""The "fingerprint" check: does this media match anything in the fingerprint banks?
+
+A thin wrapper over triage.evidence.banks.services.bank_match_file (the banks app owns hashing,
+indexes and thresholds); the verdict reads `matches` in the same shape `bank_match --json` prints.
+"""
+
+from __future__ import annotations
+
+from triage.evidence.base import Check, CheckResult, MediaFile
+
+
+class FingerprintCheck(Check):
+    kind = "fingerprint"
+    version = "1"
+
+    def _run(self, media: MediaFile) -> CheckResult:
+        from triage.evidence.banks.services import UnparseableMediaError, bank_match_file
+
+        try:
+            matches = bank_match_file(path=media.path, media_type=media.media_type)
+        except UnparseableMediaError as exc:
+            return self.result("unparseable", matches=[], error=str(exc)[:300])
+        shaped = [
+            {
+                "bank": m.bank,
+                "purpose": m.purpose,
+                "distance": m.distance,
+                "item": {"sha256": m.item["sha256"], "original_name": m.item["original_name"]},
+            }
+            for m in matches
+        ]
+        purposes = sorted({m["purpose"] for m in shaped})
+        return self.result("match:" + ",".join(purposes) if shaped else "no_match", matches=shaped)

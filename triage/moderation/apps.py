@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class DashboardConfig(AppConfig):
+    name = "triage.moderation"
+    label = "dashboard"
+    verbose_name = "Moderator dashboard"
+    default_auto_field = "django.db.models.BigAutoField"

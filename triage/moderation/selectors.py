@@ -1,0 +1,331 @@
+"""Reads for the dashboard's screens: the urgent-first queue, its counts, and one case in full."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db.models import Case as Conditional
+from django.db.models import (
+    CharField,
+    DateTimeField,
+    Exists,
+    F,
+    IntegerField,
+    JSONField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+
+from elections.selectors import countries_in_silence
+from triage.audit.models import AuditEvent
+from triage.decisions.models import DecidedBy, Decision
+from triage.evidence.models import CheckResult, CheckState, Verdict
+from triage.models import Case, CaseStatus, MediaItem, ReachSample, Submission, SubmissionMedia
+
+from .roles import LEADS_GROUP
+
+# Queue tabs and what each holds (Ozone's unresolved / escalated / resolved, plus awaiting review).
+QUEUES = {
+    "unresolved": "Unresolved",
+    "awaiting": "Awaiting review",
+    "escalated": "Escalated",
+    "decided": "Decided",
+    "all": "All",
+}
+
+# Urgency buckets, most urgent first.
+BUCKET_SILENCE_HOLD = 0
+BUCKET_ESCALATED = 1
+BUCKET_AWAITING = 2
+BUCKET_REST = 3
+
+
+def _escalated_q() -> Q:
+    """Match decisions whose actions include an escalation (action_kinds is ",label,escalate,")."""
+    return Q(action_kinds__contains=",escalate,")
+
+
+def _unresolved_q() -> Q:
+    """Cases a human still has to look at: not decided, or an escalation no lead has decided yet."""
+    return ~Q(status=CaseStatus.DECIDED) | Q(escalation_open=True)
+
+
+def _current_decisions() -> QuerySet[Decision]:
+    return Decision.objects.filter(case=OuterRef("pk"), is_current=True)
+
+
+def _live_cases() -> QuerySet[Case]:
+    current = _current_decisions()
+    latest_verdict = Verdict.objects.filter(media_item=OuterRef("media_item")).order_by("-created_at")
+    return (
+        Case.objects.filter(merged_into__isnull=True)
+        .select_related("media_item", "review_lock__user")
+        .annotate(
+            decision_phase=Subquery(current.values("phase")[:1], output_field=CharField()),
+            decision_phase_reason=Subquery(current.values("phase_reason")[:1], output_field=JSONField()),
+            decision_actions=Subquery(current.values("actions")[:1], output_field=JSONField()),
+            decision_deadline=Subquery(current.values("review_deadline")[:1], output_field=DateTimeField()),
+            decision_by=Subquery(current.values("decided_by")[:1], output_field=CharField()),
+            escalated=Exists(current.filter(_escalated_q())),
+            # An escalation waits for a lead until a lead (or staff) has decided the case: the
+            # policy's escalation, or a moderator's, stays open even when the case is "decided".
+            escalation_open=Exists(
+                current.filter(_escalated_q()).filter(
+                    Q(decided_by=DecidedBy.POLICY)
+                    | Q(moderator__isnull=True)
+                    | (Q(moderator__is_staff=False) & ~Q(moderator__groups__name=LEADS_GROUP))
+                )
+            ),
+            silence_hold=Exists(current.filter(phase="silence", review_deadline__isnull=False)),
+            verdict_label=Subquery(latest_verdict.values("label")[:1], output_field=CharField()),
+            verdict_confidence=Subquery(latest_verdict.values("confidence")[:1]),
+        )
+    )
+
+
+def _with_bucket(queryset: QuerySet[Case]) -> QuerySet[Case]:
+    return queryset.annotate(
+        bucket=Conditional(
+            When(Q(silence_hold=True) & ~Q(status=CaseStatus.DECIDED), then=Value(BUCKET_SILENCE_HOLD)),
+            When(escalation_open=True, then=Value(BUCKET_ESCALATED)),
+            When(status=CaseStatus.AWAITING_REVIEW, then=Value(BUCKET_AWAITING)),
+            default=Value(BUCKET_REST),
+            output_field=IntegerField(),
+        )
+    )
+
+
+def _country_q(code: str) -> Q:
+    # audience_key is the sorted countries joined by commas, e.g. "DE,SK".
+    code = code.upper()
+    return (
+        Q(audience_key=code)
+        | Q(audience_key__startswith=f"{code},")
+        | Q(audience_key__endswith=f",{code}")
+        | Q(audience_key__contains=f",{code},")
+    )
+
+
+@dataclass
+class QueueFilters:
+    queue: str = "unresolved"
+    phase: str = ""
+    country: str = ""
+    status: str = ""
+    verdict: str = ""
+    media_type: str = ""
+
+
+def queue_cases(*, filters: QueueFilters, can_see_escalations: bool) -> QuerySet[Case]:
+    """Return the live cases of a queue, urgent first.
+
+    Silence-window holds come first (earliest review deadline on top), then escalations, then
+    cases awaiting review, then the rest (highest policy priority, then most recently updated).
+    Escalated cases are the leads' queue: without `can_see_escalations` they are left out.
+    """
+    queryset = _with_bucket(_live_cases())
+    if not can_see_escalations:
+        queryset = queryset.filter(escalated=False)
+    if filters.queue == "unresolved":
+        queryset = queryset.filter(_unresolved_q())
+    elif filters.queue == "awaiting":
+        queryset = queryset.filter(status=CaseStatus.AWAITING_REVIEW)
+    elif filters.queue == "escalated":
+        queryset = queryset.filter(escalation_open=True)
+    elif filters.queue == "decided":
+        queryset = queryset.exclude(_unresolved_q())
+    if filters.phase:
+        if filters.phase == "undecided":
+            queryset = queryset.filter(decision_phase__isnull=True)
+        else:
+            queryset = queryset.filter(decision_phase=filters.phase)
+    if filters.country:
+        queryset = queryset.filter(_country_q(filters.country))
+    if filters.status:
+        queryset = queryset.filter(status=filters.status)
+    if filters.verdict:
+        queryset = queryset.filter(verdict_label=filters.verdict)
+    if filters.media_type:
+        queryset = queryset.filter(media_item__media_type=filters.media_type)
+    return queryset.order_by(
+        "bucket",
+        F("decision_deadline").asc(nulls_last=True),
+        "-priority",
+        "-updated_at",
+        "pk",
+    )
+
+
+def queue_counts(*, can_see_escalations: bool) -> dict[str, int]:
+    """Return how many live cases each queue tab holds."""
+    queryset = _live_cases()
+    if not can_see_escalations:
+        queryset = queryset.filter(escalated=False)
+    # One COUNT per tab: small indexed queries, and aggregating over the annotated subqueries
+    # in one statement is not something the ORM compiles.
+    open_cases = queryset.filter(_unresolved_q())
+    counts = {
+        "unresolved": open_cases.count(),
+        "awaiting": queryset.filter(status=CaseStatus.AWAITING_REVIEW).count(),
+        "escalated": queryset.filter(escalation_open=True).count() if can_see_escalations else 0,
+        "decided": queryset.exclude(_unresolved_q()).count(),
+        "all": queryset.count(),
+    }
+    return {key: counts[key] for key in QUEUES}
+
+
+def silence_now(*, at: datetime) -> list:
+    """Return one silence window per country in silence at `at` (the calendar's strip)."""
+    return countries_in_silence(at=at)
+
+
+def case_for_dashboard(*, case_id: int) -> Case | None:
+    """Return a live case with the queue's annotations, or None (merged cases resolve elsewhere)."""
+    return _with_bucket(_live_cases()).filter(pk=case_id).first()
+
+
+def _case_media_item_ids(case: Case) -> set[int]:
+    # Two index lookups rather than an OR across a join, which would scan every media item.
+    carried = SubmissionMedia.objects.filter(case=case, media_item__isnull=False).values_list(
+        "media_item_id", flat=True
+    )
+    return {*carried, *([case.media_item_id] if case.media_item_id else [])}
+
+
+def case_media_items(*, case: Case) -> list[MediaItem]:
+    """Return the case's media: its own item, plus any other item its submissions carried for it."""
+    items = list(MediaItem.objects.filter(pk__in=_case_media_item_ids(case)))
+    items.sort(key=lambda m: (m.pk != case.media_item_id, m.pk))
+    return items
+
+
+def case_media_item_get(*, case: Case, media_item_id: int) -> MediaItem | None:
+    """Return the media item if it belongs to the case, else None (never another case's file)."""
+    if media_item_id not in _case_media_item_ids(case):
+        return None
+    return MediaItem.objects.filter(pk=media_item_id).first()
+
+
+def case_submissions(*, case: Case) -> QuerySet[Submission]:
+    """Return every submission about the case's media, from every platform."""
+    return (
+        # A semi-join on the entries' case index (an OR across the join would scan every
+        # submission); the primary case is the first entry's, so it adds nothing.
+        Submission.objects.filter(pk__in=SubmissionMedia.objects.filter(case=case).values("submission_id"))
+        .select_related("platform")
+        .order_by("created_at", "pk")
+    )
+
+
+@dataclass
+class MediaReview:
+    """What the checks found about one media item."""
+
+    media: MediaItem
+    verdict: Verdict | None
+    results: list[CheckResult]
+    failed: list[CheckResult]
+    bank_matches: list[dict[str, Any]]
+    banked_in: list[str] = field(default_factory=list)
+
+
+def media_review(*, media: MediaItem) -> MediaReview:
+    """Return the latest verdict, every check result (failed ones apart) and bank matches of a media item."""
+    verdict = Verdict.objects.filter(media_item=media).order_by("-created_at").first()
+    results = list(CheckResult.objects.filter(media_item=media).order_by("kind", "version"))
+    failed_kinds = set(verdict.failed_checks if verdict else [])
+    failed = [r for r in results if r.state == CheckState.FAILED or r.kind in failed_kinds]
+    matches: list[dict[str, Any]] = []
+    for result in results:
+        if result.kind == "fingerprint":
+            matches.extend(result.evidence.get("matches") or [])
+    banked_in = list(media.banked_as.select_related("bank").values_list("bank__name", flat=True))
+    return MediaReview(
+        media=media,
+        verdict=verdict,
+        results=results,
+        failed=failed,
+        bank_matches=matches,
+        banked_in=banked_in,
+    )
+
+
+def case_decisions(*, case: Case) -> list[Decision]:
+    """Return every decision on the case, newest first (the current one among them)."""
+    return list(
+        Decision.objects.filter(case=case)
+        .select_related("policy_version", "moderator")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def case_audit_trail(*, case: Case, limit: int = 200) -> list[AuditEvent]:
+    """Return the case's audit events, newest first."""
+    return list(
+        AuditEvent.objects.filter(case=case).select_related("actor_user").order_by("-at", "-id")[:limit]
+    )
+
+
+@dataclass
+class Reach:
+    views: int
+    shares: int
+    views_per_hour: float | None
+    sparkline: str  # SVG polyline points, "" with fewer than two samples
+    samples: int
+
+
+def case_reach(*, case: Case, width: int = 160, height: int = 32) -> Reach:
+    """Return the case's reach totals, views per hour over the last hour of samples, and a sparkline."""
+    samples = list(ReachSample.objects.filter(case=case).order_by("at", "pk").values_list("at", "case_views"))
+    velocity = None
+    points = ""
+    if len(samples) >= 2:
+        last_at, last_views = samples[-1]
+        since = last_at - timedelta(hours=1)
+        base_at, base_views = next(((a, v) for a, v in samples if a >= since), samples[-2])
+        if base_at == last_at:
+            base_at, base_views = samples[-2]
+        hours = max((last_at - base_at).total_seconds() / 3600, 1 / 60)
+        velocity = (last_views - base_views) / hours
+        first_at = samples[0][0]
+        span = (last_at - first_at).total_seconds()
+        top = max(v for _, v in samples) or 1
+        if span >= 60:  # a line over less than a minute says nothing
+            xs = [(a - first_at).total_seconds() / span * width for a, _ in samples]
+            ys = [height - v / top * (height - 2) - 1 for _, v in samples]
+            points = " ".join(f"{x:.1f},{y:.1f}" for x, y in zip(xs, ys, strict=True))
+    return Reach(
+        views=case.total_views,
+        shares=case.total_shares,
+        views_per_hour=velocity,
+        sparkline=points,
+        samples=len(samples),
+    )
+
+
+def deliveries_of_escalated_cases(*, deliveries: QuerySet) -> QuerySet:
+    """Return the ids of those deliveries whose case is currently escalated (the leads' cases)."""
+    escalated = Decision.objects.filter(is_current=True).filter(_escalated_q())
+    return deliveries.filter(decision__case__in=escalated.values("case")).values("pk")
+
+
+def queue_neighbours(
+    *, case_id: int, can_see_escalations: bool, limit: int = 1000
+) -> tuple[int | None, int | None]:
+    """Return the ids of the cases before and after `case_id` in the unresolved queue (j/k on a case)."""
+    ids = list(
+        queue_cases(filters=QueueFilters(), can_see_escalations=can_see_escalations).values_list(
+            "pk", flat=True
+        )[:limit]
+    )
+    if case_id not in ids:
+        return None, ids[0] if ids else None
+    at = ids.index(case_id)
+    return (ids[at - 1] if at > 0 else None), (ids[at + 1] if at + 1 < len(ids) else None)

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from . import views
+
+app_name = "dashboard"
+
+urlpatterns = [
+    path("", views.queue, name="queue"),
+    path("cases/<int:case_id>/", views.case_detail, name="case"),
+    path("cases/<int:case_id>/media/<int:media_item_id>/", views.case_media, name="case-media"),
+    path("cases/<int:case_id>/take/", views.case_take, name="case-take"),
+    path("cases/<int:case_id>/release/", views.case_release, name="case-release"),
+    path("cases/<int:case_id>/confirm/", views.case_confirm, name="case-confirm"),
+    path("cases/<int:case_id>/decide/", views.case_decide, name="case-decide"),
+    path("cases/<int:case_id>/bank/", views.case_bank, name="case-bank"),
+]

@@ -1,0 +1,329 @@
+"""The moderator dashboard: thin views doing a permission-checked fetch, then calling the domain."""
+
+from __future__ import annotations
+
+import functools
+import logging
+import mimetypes
+import re
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.storage import default_storage
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from triage.intake.selectors import case_resolve
+from triage.models import Case
+
+from . import selectors
+from .forms import BankForm, ConfirmForm, ModeratorDecisionForm, QueueFilterForm
+from .roles import user_is_lead, user_is_moderator
+from .services import (
+    CaseLockedError,
+    CaseNotHeldError,
+    NotAllowedError,
+    case_lock_current,
+    case_lock_release,
+    case_lock_take,
+    case_media_bank,
+    case_review_confirm,
+    case_review_decide,
+)
+
+logger = logging.getLogger(__name__)
+
+
+def moderator_required(view):
+    """Let moderators, leads and staff in; send anonymous users to log in; refuse everyone else."""
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not user_is_moderator(request.user):
+            raise PermissionDenied("The dashboard is for moderators.")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _case_get(request: HttpRequest, case_id: int) -> Case:
+    """Return the live case the user may see; 404 if none, 403 for an escalation a non-lead asks for."""
+    case = selectors.case_for_dashboard(case_id=case_id)
+    if case is None:
+        raise Http404("No such case.")
+    if case.escalated and not user_is_lead(request.user):
+        raise PermissionDenied("This case is escalated to a lead.")
+    return case
+
+
+def _filters_form(request: HttpRequest) -> QueueFilterForm:
+    form = QueueFilterForm(request.GET or None)
+    if form.is_bound:
+        form.is_valid()  # field errors are shown beside the filters; valid ones still apply
+    return form
+
+
+@require_GET
+@moderator_required
+def queue(request: HttpRequest) -> HttpResponse:
+    lead = user_is_lead(request.user)
+    form = _filters_form(request)
+    filters = form.filters()
+    cases = selectors.queue_cases(filters=filters, can_see_escalations=lead)
+    page = Paginator(cases, 50).get_page(request.GET.get("page"))
+    now = timezone.now()
+    in_silence = selectors.silence_now(at=now)
+    silent_countries = {w.country_id for w in in_silence}
+    for case in page.object_list:
+        case.silent_now = sorted(set(case.audience_countries) & silent_countries)
+    query = request.GET.copy()
+    query.pop("page", None)
+    query.pop("queue", None)
+    return render(
+        request,
+        "dashboard/queue.html",
+        {
+            "form": form,
+            "filters": filters,
+            "page": page,
+            "counts": selectors.queue_counts(can_see_escalations=lead),
+            "queues": [(key, label) for key, label in selectors.QUEUES.items() if lead or key != "escalated"],
+            "in_silence": in_silence,
+            "query": query.urlencode(),
+            "now": now,
+            "is_lead": lead,
+        },
+    )
+
+
+@require_GET
+@moderator_required
+def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
+    live = case_resolve(case_id=case_id)
+    if live is not None and live.pk != case_id:
+        return redirect("dashboard:case", case_id=live.pk)  # a merged case: show the case it joined
+    return _case_page(request, _case_get(request, case_id))
+
+
+def _case_page(
+    request: HttpRequest, case: Case, *, decide_form: ModeratorDecisionForm | None = None, status: int = 200
+) -> HttpResponse:
+    decisions = selectors.case_decisions(case=case)
+    current = next((d for d in decisions if d.is_current), None)
+    media = [selectors.media_review(media=m) for m in selectors.case_media_items(case=case)]
+    lock = case_lock_current(case_id=case.pk)
+    lead = user_is_lead(request.user)
+    previous_id, next_id = selectors.queue_neighbours(case_id=case.pk, can_see_escalations=lead)
+    return render(
+        request,
+        "dashboard/case.html",
+        {
+            "case": case,
+            "media": media,
+            "submissions": list(selectors.case_submissions(case=case)),
+            "reach": selectors.case_reach(case=case),
+            "current": current,
+            "history": [d for d in decisions if not d.is_current],
+            "audit": selectors.case_audit_trail(case=case),
+            "lock": lock,
+            "mine": lock is not None and lock.user_id == request.user.pk,
+            "decide_form": decide_form or ModeratorDecisionForm(),
+            "confirm_form": ConfirmForm(),
+            "bank_form": BankForm(),
+            "is_lead": lead,
+            "previous_id": previous_id,
+            "next_id": next_id,
+            "now": timezone.now(),
+        },
+        status=status,
+    )
+
+
+@require_GET
+@moderator_required
+def case_media(request: HttpRequest, case_id: int, media_item_id: int) -> HttpResponse:
+    """Stream a case's media file from storage to a moderator (there is no public media URL)."""
+    case = _case_get(request, case_id)
+    media = selectors.case_media_item_get(case=case, media_item_id=media_item_id)
+    if media is None or not media.file:
+        raise Http404("No such media in this case.")
+    try:
+        handle = default_storage.open(media.file.name, "rb")
+    except (FileNotFoundError, OSError):
+        logger.warning("media %s of case %s is missing from storage", media.pk, case.pk)
+        raise Http404("The file is missing from storage.") from None
+    content_type = media.mime_type or mimetypes.guess_type(media.file.name)[0] or "application/octet-stream"
+    size = media.size_bytes
+    byte_range = _byte_range(request.headers.get("Range", ""), size)
+    if byte_range == "unsatisfiable":
+        handle.close()
+        response = HttpResponse(status=416)
+        response["Content-Range"] = f"bytes */{size}"
+        return response
+    if byte_range is None:
+        response = FileResponse(handle, content_type=content_type)
+    else:
+        # Seeking in audio and video: the player asks for a part of the file.
+        start, end = byte_range
+        handle.seek(start)
+        response = StreamingHttpResponse(
+            _read_span(handle, end - start + 1), status=206, content_type=content_type
+        )
+        response["Content-Range"] = f"bytes {start}-{end}/{size}"
+        response["Content-Length"] = str(end - start + 1)
+    response["Accept-Ranges"] = "bytes"
+    # Never render it as a page, never cache it outside this browser, never let it run script.
+    response["Content-Disposition"] = "inline"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+def _byte_range(header: str, size: int) -> tuple[int, int] | str | None:
+    """Parse a single-range `Range: bytes=…` header; None means "send it all" (absent or not understood)."""
+    match = re.fullmatch(r"\s*bytes=(\d*)-(\d*)\s*", header or "")
+    if not match or size <= 0 or (not match[1] and not match[2]):
+        return None
+    if match[1]:
+        start = int(match[1])
+        end = min(int(match[2]), size - 1) if match[2] else size - 1
+        if start >= size:
+            return "unsatisfiable"
+        if end < start:
+            return None
+        return start, end
+    suffix = int(match[2])  # "bytes=-500": the last 500 bytes
+    if suffix == 0:
+        return "unsatisfiable"
+    return max(0, size - suffix), size - 1
+
+
+def _read_span(handle, length: int, chunk: int = 64 * 1024):
+    try:
+        while length > 0:
+            data = handle.read(min(chunk, length))
+            if not data:
+                break
+            length -= len(data)
+            yield data
+    finally:
+        handle.close()
+
+
+def _back(case_id: int) -> HttpResponse:
+    return redirect("dashboard:case", case_id=case_id)
+
+
+@require_POST
+@moderator_required
+def case_take(request: HttpRequest, case_id: int) -> HttpResponse:
+    case = _case_get(request, case_id)
+    try:
+        lock = case_lock_take(case_id=case.pk, user=request.user)
+    except (CaseLockedError, NotAllowedError) as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"You are reviewing case {case.pk} until {lock.expires_at:%H:%M} UTC.")
+    return _back(case.pk)
+
+
+@require_POST
+@moderator_required
+def case_release(request: HttpRequest, case_id: int) -> HttpResponse:
+    case = _case_get(request, case_id)
+    if case_lock_release(case_id=case.pk, user=request.user):
+        messages.success(request, f"Released case {case.pk}.")
+    else:
+        messages.info(request, "You were not reviewing this case.")
+    return _back(case.pk)
+
+
+def _decision_refused(request: HttpRequest, exc: Exception) -> None:
+    if isinstance(exc, ValidationError):
+        for field, errors in exc.message_dict.items() if hasattr(exc, "error_dict") else [("", exc.messages)]:
+            for error in errors:
+                messages.error(request, f"{field}: {error}" if field else error)
+    else:
+        messages.error(request, str(exc))
+
+
+@require_POST
+@moderator_required
+def case_confirm(request: HttpRequest, case_id: int) -> HttpResponse:
+    case = _case_get(request, case_id)
+    form = ConfirmForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "The note is too long.")
+        return _back(case.pk)
+    try:
+        case_review_confirm(case_id=case.pk, user=request.user, note=form.cleaned_data["note"])
+    except (CaseLockedError, CaseNotHeldError, NotAllowedError, ValidationError) as exc:
+        _decision_refused(request, exc)
+    else:
+        messages.success(request, "Policy decision confirmed.")
+    return _back(case.pk)
+
+
+@require_POST
+@moderator_required
+def case_decide(request: HttpRequest, case_id: int) -> HttpResponse:
+    case = _case_get(request, case_id)
+    form = ModeratorDecisionForm(request.POST)
+    if not form.is_valid():
+        # Show the case again with the form's field-level errors.
+        return _case_page(request, case, decide_form=form, status=400)
+    try:
+        decision = case_review_decide(
+            case_id=case.pk,
+            user=request.user,
+            actions=form.actions(),
+            note=form.cleaned_data["note"],
+            verdict_override=form.cleaned_data["verdict_override"] or None,
+        )
+    except (CaseLockedError, CaseNotHeldError, NotAllowedError, ValidationError) as exc:
+        _decision_refused(request, exc)
+        return _back(case.pk)
+    if "escalate" in decision.action_types() and not user_is_lead(request.user):
+        # The case is the leads' now and no longer this moderator's to see: back to the queue.
+        messages.success(request, f"Case {case.pk} escalated to a lead.")
+        return redirect("dashboard:queue")
+    messages.success(request, "Decision made.")
+    return _back(case.pk)
+
+
+@require_POST
+@moderator_required
+def case_bank(request: HttpRequest, case_id: int) -> HttpResponse:
+    case = _case_get(request, case_id)
+    form = BankForm(request.POST)
+    if not form.is_valid():
+        errors = "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items())
+        messages.error(request, f"Could not bank: {errors}")
+        return _back(case.pk)
+    from triage.evidence.banks.services import UnparseableMediaError
+    from triage.models import MediaItem
+
+    try:
+        item = case_media_bank(
+            case_id=case.pk,
+            media_item_id=form.cleaned_data["media_item"],
+            bank_id=form.cleaned_data["bank"].pk,
+            user=request.user,
+            note=form.cleaned_data["note"],
+        )
+    except MediaItem.DoesNotExist:
+        raise Http404("No such media in this case.") from None
+    except CaseLockedError as exc:
+        messages.error(request, str(exc))
+    except UnparseableMediaError as exc:
+        messages.error(request, f"Could not fingerprint this file: {exc}")
+    else:
+        messages.success(request, f"Banked in {item.bank.name}.")
+    return _back(case.pk)

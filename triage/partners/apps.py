@@ -1,8 +1,0 @@
-from django.apps import AppConfig
-
-
-class PartnersConfig(AppConfig):
-    name = "triage.partners"
-    label = "partners"
-    verbose_name = "Partner API tokens"
-    default_auto_field = "django.db.models.BigAutoField"
