@@ -35,6 +35,7 @@ from .models import (
     RoleKind,
 )
 from .names import name_clean, name_fold
+from .services import election_create
 
 # Import files are hand-made spreadsheets and calendars, or a commission's candidate list (India's
 # ~8,000 candidates fit in 2 MB): anything larger is a mistake or hostile, and would hold the
@@ -281,7 +282,6 @@ def elections_import(*, rows: Iterable[tuple[int | None, dict]]) -> ImportResult
     file is idempotent; an identical row leaves it unchanged. Source URLs (from .ics URL) are
     added to the election's, never removed; fields the file has no column for stay as they are.
     """
-    from .services import election_create
 
     countries = {country.code: country for country in Country.objects.all()}
 

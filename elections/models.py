@@ -10,6 +10,12 @@ from django.core.exceptions import ValidationError
 from django.db import models
 
 from . import validation
+from .windows import (
+    DERIVED_ELECTION_FIELDS,
+    WindowComputationError,
+    election_derived_fields,
+    election_window_specs,
+)
 
 
 class Country(models.Model):
@@ -197,7 +203,6 @@ class Election(models.Model):
         return self.name
 
     def save(self, *args, **kwargs) -> None:
-        from .windows import DERIVED_ELECTION_FIELDS, election_derived_fields
 
         zones = self.country.time_zones if self.country_id else []
         for field, value in election_derived_fields(election=self, country_zones=zones).items():
@@ -345,7 +350,6 @@ class SilenceWindow(models.Model):
 
 def window_problem(*, rule, elections, country_zones) -> str | None:
     """Return why `rule` gives no usable window for one of `elections` (phases included), or None."""
-    from .windows import WindowComputationError, election_window_specs
 
     if rule is None:
         return None

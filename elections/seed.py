@@ -20,6 +20,7 @@ from typing import Any
 from django.db import transaction
 
 from . import validation
+from .windows import WindowComputationError, election_derived_fields
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 COUNTRIES_FILE = DATA_DIR / "countries.json"
@@ -149,7 +150,6 @@ def _load_countries(path: Path, Country: Any, SilenceRule: Any) -> tuple[int, in
 
 
 def _load_elections(path: Path, Country: Any, Election: Any, ElectionPhase: Any) -> list[Any]:
-    from .windows import election_derived_fields
 
     loaded = []
     countries = {country.code: country for country in Country.objects.all()}
@@ -245,10 +245,11 @@ def seed_calendar(
     A missing file is skipped (nothing to load yet); a bad entry raises SeedError and the
     transaction rolls back.
     """
+    # seed also runs inside migrations, on historical models: the live services only here
     from .services import recompute_deferred, sync_election_windows
-    from .windows import WindowComputationError, election_derived_fields
 
     if apps is None:
+        # the live registry, not the migration's historical one
         from django.apps import apps as current_apps
 
         apps = current_apps

@@ -28,7 +28,7 @@ from .models import (
     WindowAdjustment,
     regions_key,
 )
-from .windows import WindowComputationError, election_window_specs
+from .windows import WindowComputationError, election_derived_fields, election_window_specs
 
 _deferred: ContextVar[bool] = ContextVar("elections_recompute_deferred", default=False)
 
@@ -122,7 +122,6 @@ def election_windows_recompute(*, election: Election) -> list[SilenceWindow]:
 
 
 def _voting_end(election: Election) -> datetime:
-    from .windows import election_derived_fields
 
     return election_derived_fields(election=election, country_zones=election.country.time_zones)["period_end"]
 

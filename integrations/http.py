@@ -36,6 +36,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import ipaddress
+import json
 import socket
 import time
 from dataclasses import dataclass, field
@@ -52,6 +53,7 @@ from urllib3.exceptions import ConnectTimeoutError, NameResolutionError, NewConn
 from urllib3.util import connection as urllib3_connection
 
 from config.retry import backoff_seconds
+from triage.intake.sniffing import HEAD_BYTES, sniff_bytes, sniff_file
 
 # Cloud instance metadata endpoints: refused even for platforms allowed private fetches.
 METADATA_ADDRESSES = frozenset(
@@ -105,7 +107,6 @@ class OutboundResponse:
     elapsed: float
 
     def json(self) -> Any:
-        import json
 
         return json.loads(self.body)
 
@@ -401,7 +402,6 @@ def outbound_download(
     The caller owns `dest_file` (a fresh temporary file per attempt: a failed download leaves a
     partial body in it). No retries here: the caller (a Celery task) retries with backoff.
     """
-    from triage.intake.sniffing import HEAD_BYTES, sniff_bytes, sniff_file
 
     connect_timeout, read_timeout, max_bytes, max_redirects = _defaults(
         connect_timeout, read_timeout, max_bytes, max_redirects

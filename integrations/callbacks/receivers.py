@@ -10,12 +10,12 @@ from triage.models import Case
 from triage.signals import decision_made, media_item_stored
 
 from .services import decision_fan_out
+from .tasks import decision_fan_out_task
 
 logger = logging.getLogger(__name__)
 
 
 def _enqueue(decision_ids: list[int]) -> None:
-    from .tasks import decision_fan_out_task
 
     try:
         decision_fan_out_task.delay(decision_ids)

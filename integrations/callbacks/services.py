@@ -70,6 +70,7 @@ def _enqueue(delivery_ids: list[int]) -> None:
         return
 
     def send() -> None:
+        # the tasks module imports this one
         from .tasks import deliver_callback
 
         for delivery_id in delivery_ids:

@@ -8,6 +8,7 @@ import re
 from django.utils.module_loading import import_string
 
 from triage.evidence.base import Check, CheckError, CheckResult, MediaFile
+from triage.evidence.models import DetectorConfig
 from triage.evidence.registry import DETECTOR_ADAPTERS
 
 from .circuit import circuit_is_open, circuit_record_failure, circuit_record_success
@@ -29,7 +30,6 @@ class DetectorCheck(Check):
         return media_type in ("image", "audio", "video")
 
     def _run(self, media: MediaFile) -> CheckResult:
-        from triage.evidence.models import DetectorConfig
 
         config = DetectorConfig.objects.filter(name=self.name).first()
         if config is None or not config.enabled:

@@ -26,6 +26,13 @@ from pathlib import Path
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from elections.models import AuthorizedLikeness, Country, Election, Person, SilenceWindow
+from integrations.platforms.models import Platform
+from integrations.platforms.serializers import Event
+from integrations.platforms.services import platform_create
+from triage.evidence.banks.services import bank_add_file, bank_get_or_create
+from triage.intake.ingest import submission_ingest
+
 DEMO_PLATFORM = "demo-platform"
 DEMO_BANK = "demo-known-synthetic"
 DEMO_ELECTION = "Demo: silence window for the Slovakia scenario (not a real election)"
@@ -93,7 +100,6 @@ def demo_clip(*, seed: int, seconds: float = 6.0, rate: int = 16000) -> bytes:
 
 
 def _demo_silence_window(stdout) -> None:
-    from elections.models import Country, Election, SilenceWindow
 
     now = timezone.now()
     if SilenceWindow.objects.filter(country_id="SK", start__lte=now, end__gt=now).exists():
@@ -133,7 +139,6 @@ def _demo_silence_window(stdout) -> None:
 
 
 def _person(name: str, aliases: list[str], country: str):
-    from elections.models import Country, Person
 
     if not Country.objects.filter(pk=country).exists():
         return None
@@ -143,12 +148,6 @@ def _person(name: str, aliases: list[str], country: str):
 
 def demo_case_study(stdout) -> None:
     """Seed the Slovakia, Pakistan and United States cases (idempotent)."""
-    from elections.models import AuthorizedLikeness
-    from integrations.platforms.models import Platform
-    from integrations.platforms.serializers import Event
-    from integrations.platforms.services import platform_create
-    from triage.evidence.banks.services import bank_add_file, bank_get_or_create
-    from triage.intake.ingest import submission_ingest
 
     stdout.write("Case study scenarios (docs/policy.md):")
     platform = Platform.objects.filter(slug=DEMO_PLATFORM).first()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 
+from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.http import HttpRequest, JsonResponse
 from django.http.multipartparser import MultiPartParserError
@@ -37,7 +38,6 @@ def _error(status: int, detail: str, errors: dict | None = None) -> JsonResponse
 
 def _read_body(request: HttpRequest) -> bytes | None:
     """Return the raw body, or None when it is over the cap (WEBHOOK_MAX_BODY_BYTES)."""
-    from django.conf import settings
 
     cap = settings.WEBHOOK_MAX_BODY_BYTES
     declared = request.META.get("CONTENT_LENGTH") or "0"

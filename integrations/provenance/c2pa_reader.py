@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import resource
 import subprocess
 import sys
 from pathlib import Path
@@ -99,6 +100,7 @@ def summarize(store: dict) -> dict[str, Any]:
 
 def read_in_process(path: str, mime_type: str, trust_anchors_pem: str | None) -> dict[str, Any]:
     """Parse in this process. Only the child should call this: it is not bounded."""
+    # c2pa's native library loads only in the child process that parses
     import c2pa
 
     # Remote manifests are never fetched (an outbound request chosen by the uploader); OCSP
@@ -167,7 +169,6 @@ def read_c2pa(
 
 
 def _child_main(argv: list[str]) -> int:
-    import resource
 
     path, mime_type, anchors_file, memory_limit, cpu_seconds = argv
     resource.setrlimit(resource.RLIMIT_AS, (int(memory_limit), int(memory_limit)))

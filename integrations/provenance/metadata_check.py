@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from triage.evidence.base import Check, CheckResult, MediaFile
+from triage.evidence.models import GeneratorSignature
 
 from .metadata import extract_metadata
 
@@ -39,7 +40,6 @@ class Signature:
 
 
 def load_signatures() -> list[Signature]:
-    from triage.evidence.models import GeneratorSignature
 
     return [
         Signature(s.field, s.pattern, s.generator, s.declares_ai)

@@ -7,11 +7,12 @@ from django.dispatch import receiver
 from triage.decisions.followups import decision_followup
 from triage.signals import decision_made
 
+from .tasks import statements_for_decisions_task
+
 logger = logging.getLogger(__name__)
 
 
 def _enqueue(decision_ids: list[int]) -> None:
-    from .tasks import statements_for_decisions_task
 
     try:
         statements_for_decisions_task.delay(decision_ids)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 
 from django.db.models import QuerySet
 
+from .export import statements_to_csv
 from .models import StatementOfReasons
 
 
@@ -38,9 +40,6 @@ def statements_of_reasons_list(
 
 def statements_export(*, statements, fmt: str) -> str:
     """Return the statements as JSON (`{"statements": [...]}`, any count) or CSV (the dumps' columns)."""
-    import json
-
-    from .export import statements_to_csv
 
     bodies = [s.statement for s in statements]
     if fmt == "csv":

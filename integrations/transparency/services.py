@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from triage.audit.services import audit_record
 from triage.decisions.models import Decision
+from triage.intake.selectors import case_submissions
 
 from .build import ACTION_VISIBILITY, REASON_KEYWORDS, SorInputError, statement_of_reasons_build
 from .models import StatementOfReasons
@@ -60,7 +61,6 @@ def statements_for_decision(*, decision_id: int) -> list[StatementOfReasons]:
     Idempotent; nothing for a decision that restricts nothing (escalate, no_action). A statement
     that cannot be built or does not validate is stored with its errors, never dropped.
     """
-    from triage.intake.selectors import case_submissions
 
     decision = Decision.objects.select_related("case__media_item").get(pk=decision_id)
     if not decision_restricts(decision=decision):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
@@ -10,7 +11,6 @@ from .models import ActorKind, AuditEvent
 
 
 def _jsonable(value: dict[str, Any] | None) -> dict[str, Any]:
-    import json
 
     return json.loads(json.dumps(value or {}, cls=DjangoJSONEncoder))
 

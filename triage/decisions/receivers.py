@@ -12,6 +12,9 @@ from django.dispatch import receiver
 from triage.models import Case, SubmissionEvent, SubmissionEventKind
 from triage.signals import media_item_stored, verdict_fused
 
+from .models import Decision
+from .tasks import case_decide_task
+
 logger = logging.getLogger(__name__)
 
 
@@ -19,7 +22,6 @@ def case_decide_enqueue(*, case_id: int, trigger: str) -> None:
     """Enqueue a policy decision for a case once the current transaction commits."""
 
     def enqueue() -> None:
-        from .tasks import case_decide_task
 
         try:
             case_decide_task.apply_async(kwargs={"case_id": case_id, "trigger": trigger}, retry=False)
@@ -50,8 +52,6 @@ def decide_on_media_item_stored(sender, *, media_item_id: int, case_id: int, cre
     # not be fused again. (A case that has a decision already is caught up by the callbacks.)
     from triage.evidence.selectors import verdict_latest_for_media
 
-    from .models import Decision
-
     try:
         if not created:
             if verdict_latest_for_media(media_item_id=media_item_id) is not None:
@@ -76,7 +76,6 @@ def decide_on_submission_update(sender, *, instance: SubmissionEvent, created: b
     # changed: the decision service writes nothing for the same outcome.
     if not created or instance.kind != SubmissionEventKind.UPDATED:
         return
-    from .models import Decision
 
     case_ids = Decision.objects.filter(
         is_current=True, case__submission_media__submission_id=instance.submission_id

@@ -22,6 +22,7 @@ from django.utils.dateparse import parse_datetime
 from triage.audit.models import ActorKind
 from triage.audit.services import audit_record
 from triage.decisions.labels import audio_disclosure_script, label_render
+from triage.evidence.models import VerdictLabel
 from triage.models import Case, CaseStatus
 from triage.signals import decision_made
 
@@ -389,7 +390,6 @@ def case_decide_by_moderator(
     "review_deadline_minutes": 60}, {"type": "escalate", "reason": …}, {"type":
     "reduce_distribution"}, {"type": "no_action"}. Raise ValidationError with field-keyed messages.
     """
-    from triage.evidence.models import VerdictLabel
 
     at = timezone.now()
     case = Case.objects.select_for_update().filter(pk=case_id).first()
@@ -558,6 +558,7 @@ def policy_activate(*, policy_version_id: int, user=None) -> PolicyVersion:
 
 
 def _redecide_enqueue(batches: list[list[int]]) -> None:
+    # the tasks module imports this one
     from .tasks import cases_redecide_task
 
     for case_ids in batches:

@@ -11,6 +11,9 @@ from django.utils.dateparse import parse_datetime
 
 from config.retry import backoff_seconds
 
+from . import transitions
+from .services import case_decide_by_policy, cases_redecide
+
 
 @shared_task(
     name="triage.policy.tasks.case_decide_task",
@@ -21,7 +24,6 @@ from config.retry import backoff_seconds
 )
 def case_decide_task(self, case_id: int, trigger: str) -> str:
     """Decide one case with the active policy (idempotent: a re-run with the same outcome is a no-op)."""
-    from .services import case_decide_by_policy
 
     try:
         decision = case_decide_by_policy(case_id=case_id, trigger=trigger)
@@ -37,7 +39,6 @@ def cases_redecide_task(case_ids: list[int]) -> int:
 
     Redelivery is harmless: re-deciding a case whose outcome is unchanged writes nothing.
     """
-    from .services import cases_redecide
 
     return cases_redecide(case_ids=case_ids)
 
@@ -45,7 +46,6 @@ def cases_redecide_task(case_ids: list[int]) -> int:
 @shared_task(name="elections.tasks.window_transitions_run")
 def window_transitions_run() -> int:
     """Record the silence-window transitions now due and fan out their re-evaluation (periodic)."""
-    from . import transitions
 
     return len(transitions.window_transitions_run())
 
@@ -53,6 +53,5 @@ def window_transitions_run() -> int:
 @shared_task(name="elections.tasks.transition_batch_run", acks_late=True)
 def transition_batch_run(batch_id: int, at: str) -> int:
     """Re-evaluate one batch of a transition's cases at the instant `at` (ISO 8601)."""
-    from . import transitions
 
     return transitions.transition_batch_process(batch_id=batch_id, at=parse_datetime(at))

@@ -31,6 +31,8 @@ from django.utils import timezone
 from config import clock
 from elections.models import SilenceWindow
 from triage.audit.services import audit_record
+from triage.decisions.services import cases_decide_in_batch
+from triage.models import Case
 
 from .models import (
     TransitionBatchState,
@@ -156,12 +158,12 @@ def transition_case_ids(*, country: str, regions: list[str] | None = None) -> li
 
 
 def _case_model():
-    from triage.models import Case
 
     return Case
 
 
 def _enqueue(batch_ids: list[int], at: datetime) -> None:
+    # the tasks module imports this one
     from .tasks import transition_batch_run
 
     for batch_id in batch_ids:
@@ -270,7 +272,6 @@ def transition_batch_process(*, batch_id: int, at: datetime) -> int:
     case is its own transaction inside the policy service; one case failing is logged by id and
     recorded on the batch, and the others go on.
     """
-    from triage.decisions.services import cases_decide_in_batch
 
     batch = _claim(batch_id)
     if batch is None:

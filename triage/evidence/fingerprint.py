@@ -14,6 +14,7 @@ class FingerprintCheck(Check):
     version = "1"
 
     def _run(self, media: MediaFile) -> CheckResult:
+        # keeps faiss and PyAV out of processes that never fingerprint
         from triage.evidence.banks.services import UnparseableMediaError, bank_match_file
 
         try:

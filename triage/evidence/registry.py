@@ -8,6 +8,7 @@ DetectorConfig row, spelled "detector:<name>".
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.utils.module_loading import import_string
 
 from .base import Check
@@ -43,7 +44,6 @@ def detector_adapter_choices() -> list[tuple[str, str]]:
 
 def detector_adapter_validate(value: str) -> None:
     """Model-field validator: the adapter must be registered in DETECTOR_ADAPTERS."""
-    from django.core.exceptions import ValidationError
 
     if value not in DETECTOR_ADAPTERS:
         known = ", ".join(sorted(DETECTOR_ADAPTERS))
@@ -72,6 +72,7 @@ def checks_for_media_type(media_type: str, *, offline_only: bool = False) -> lis
         if check.applies_to(media_type) and not (offline_only and not check.offline):
             found.append(check)
     if not offline_only:
+        # the models import this module (the adapter validator)
         from .models import DetectorConfig
 
         for config in DetectorConfig.objects.filter(enabled=True):

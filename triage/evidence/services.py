@@ -47,6 +47,7 @@ def media_checks_enqueue(*, media_item_id: int) -> CheckRun:
     claims the same rows, and when the latest run already covers exactly these results no new
     run is made (a file re-uploaded 500 times is checked once).
     """
+    # the tasks module imports this one
     from .tasks import check_run_fuse_task, check_run_task
 
     item = MediaItem.objects.select_for_update().get(pk=media_item_id)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from celery import shared_task
 
 from . import services
+from .models import CheckResult
 
 CHECK_SOFT_TIME_LIMIT = 120
 CHECK_TIME_LIMIT = 150
@@ -31,7 +32,6 @@ def check_run_task(self, check_result_id: int) -> str:
     outcome = services.check_result_execute(check_result_id=check_result_id)
     if outcome.retry_in is not None:
         raise self.retry(countdown=outcome.retry_in)
-    from .models import CheckResult
 
     media_item_id = (
         CheckResult.objects.filter(pk=check_result_id).values_list("media_item_id", flat=True).first()

@@ -19,6 +19,9 @@ import logging
 from django.db import transaction
 from django.utils import timezone
 
+from triage.audit.services import audit_record
+from triage.evidence.banks.models import BankPurpose, FingerprintBank
+from triage.evidence.base import media_file_for_item
 from triage.models import MediaItem
 
 logger = logging.getLogger(__name__)
@@ -28,7 +31,6 @@ REFERENCE_BANK = "seen-media"
 
 def reference_bank():
     """Return the system bank of media seen, creating it on first use."""
-    from triage.evidence.banks.models import BankPurpose, FingerprintBank
 
     bank, _ = FingerprintBank.objects.get_or_create(
         name=REFERENCE_BANK,
@@ -55,9 +57,11 @@ def media_item_cluster(*, media_item_id: int) -> int:
     Idempotent: once clustered, it returns the recorded answer without decoding again. A file
     that cannot be fingerprinted is its own canonical (the checks report it as unparseable).
     """
+    # keeps faiss and PyAV out of processes that never fingerprint
     from triage.evidence.banks.fingerprints import image as image_fp
+
+    # keeps faiss and PyAV out of processes that never fingerprint
     from triage.evidence.banks.services import UnparseableMediaError, media_fingerprint
-    from triage.evidence.base import media_file_for_item
 
     item = MediaItem.objects.get(pk=media_item_id)
     if item.clustered_at is not None:
@@ -87,8 +91,7 @@ def _media_item_unclustered(*, media_item_id: int, reason: str) -> int:
 
 @transaction.atomic
 def _media_item_link(*, media_item_id: int, fingerprint) -> int:
-    from triage.audit.services import audit_record
-    from triage.evidence.banks.models import BankPurpose, FingerprintBank
+    # keeps faiss and PyAV out of processes that never fingerprint
     from triage.evidence.banks.services import bank_add_fingerprint, bank_match_fingerprint
 
     bank = reference_bank()

@@ -55,8 +55,6 @@ class RetryLater(Exception):
         self.countdown = countdown
 
 
-
-
 def _copy_hashing(src: BinaryIO, dest: BinaryIO, *, max_bytes: int) -> tuple[str, int]:
     digest = hashlib.sha256()
     size = 0
@@ -287,6 +285,7 @@ def submissions_sweep(*, overdue_seconds: int | None = None) -> int:
     Returns how many were enqueued. Submissions whose worker died are taken back after the
     claim lease by `submission_claim`, so they are swept too.
     """
+    # the tasks module imports this one
     from .tasks import process_submission
 
     if overdue_seconds is None:

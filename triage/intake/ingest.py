@@ -64,6 +64,7 @@ def submission_enqueue_on_commit(*, submission_id: int) -> None:
     With a broker, the web process's publishing thread sends it (triage/intake/publisher.py), so the
     request does not wait for the broker. Without one (tasks run eagerly), it runs right here.
     """
+    # the tasks module imports this one
     from .tasks import process_submission
 
     if process_submission.app.conf.task_always_eager:

@@ -34,6 +34,7 @@ _pid: int | None = None  # the process whose thread drains _queue (a forked chil
 
 def submissions_publish(*, submission_ids: list[int]) -> None:
     """Publish processing for these submissions now; a broker failure is left to the sweeper."""
+    # the tasks module imports this one
     from .tasks import dispatch_submissions, process_submission
 
     try:

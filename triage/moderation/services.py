@@ -17,6 +17,8 @@ from django.utils import timezone
 
 from triage.audit.models import ActorKind
 from triage.audit.services import audit_record
+from triage.decisions.models import Decision
+from triage.evidence.banks.models import FingerprintBank
 from triage.models import Case, MediaItem
 
 from .models import CaseLock
@@ -50,7 +52,6 @@ def _case_locked_for_update(case_id: int) -> Case:
 
 
 def _case_is_escalated(case: Case) -> bool:
-    from triage.decisions.models import Decision
 
     decision = Decision.objects.filter(case=case, is_current=True).first()
     return decision is not None and "escalate" in decision.action_types()
@@ -156,7 +157,7 @@ def case_media_bank(*, case_id: int, media_item_id: int, bank_id: int, user, not
     service writes in its own), and the audit record follows once the item is banked. A moderator
     another moderator is blocking cannot bank; one nobody blocks need not take the case first.
     """
-    from triage.evidence.banks.models import FingerprintBank
+    # keeps faiss and PyAV out of processes that never fingerprint
     from triage.evidence.banks.services import bank_add_media_item
 
     case = Case.objects.get(pk=case_id, merged_into__isnull=True)

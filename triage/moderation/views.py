@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from triage.intake.selectors import case_resolve
-from triage.models import Case
+from triage.models import Case, MediaItem
 
 from . import selectors
 from .forms import BankForm, ConfirmForm, ModeratorDecisionForm, QueueFilterForm
@@ -307,8 +307,8 @@ def case_bank(request: HttpRequest, case_id: int) -> HttpResponse:
         errors = "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items())
         messages.error(request, f"Could not bank: {errors}")
         return _back(case.pk)
+    # keeps faiss and PyAV out of processes that never fingerprint
     from triage.evidence.banks.services import UnparseableMediaError
-    from triage.models import MediaItem
 
     try:
         item = case_media_bank(

@@ -125,6 +125,7 @@ def _detector():
     not only the shipped ones, so text in a language without a catalog is recognised as such (and
     labelled in English, flagged) instead of being forced into the nearest shipped language.
     """
+    # lingua's language models load on first use, not at import
     from lingua import LanguageDetectorBuilder
 
     return (

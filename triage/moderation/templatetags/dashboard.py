@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
+
 from django import template
+from django.utils.dateparse import parse_datetime
 
 from triage.decisions.labels.kinds import LabelKind
 from triage.decisions.models import ActionType
@@ -57,7 +60,6 @@ def humanize_key(value: str) -> str:
 @register.filter
 def parse_iso(value):
     """Turn an ISO 8601 string from a JSON field into a datetime (or pass it through)."""
-    from django.utils.dateparse import parse_datetime
 
     if isinstance(value, str):
         try:
@@ -70,7 +72,6 @@ def parse_iso(value):
 @register.filter
 def compact_json(value) -> str:
     """Return a JSON value on one line, for the audit trail's details column."""
-    import json
 
     if not value:
         return ""
