@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 
 from config import env
-from tests.conftest import ROOT
+from tests.kit.worker import ROOT
 
 
 def run_django(args: list[str], extra_env: dict[str, str], tmp_path) -> subprocess.CompletedProcess:

@@ -1,28 +1,21 @@
-"""The partner API's actors and data.
-
-alice holds a token with every scope; bob holds a token with only calendar:read (so he is
-refused everything else); charlie has no token, or one that was revoked.
+"""The partner API's data. Its actors are the kit's (tests/kit/actors.py): dana holds a token with
+every scope, erin one with only calendar:read (so she is refused everything else), frank has no
+token, grace a revoked one.
 """
 
 from datetime import timedelta
 
 import pytest
 from django.core.cache import cache
-from rest_framework.test import APIClient
 
-from integrations.partners.models import Scope
-from integrations.partners.services import partner_token_create, partner_token_revoke
-from tests.transitions.conftest import (  # noqa: F401 - fixtures shared with the transition tests
-    SK_OPENS,
-    _empty_calendar,
-    active_policy,
-    make_case,
-    make_reported_case,
-    party_leader,
-    slovak_election,
-)
+from tests.kit.silence import SK_OPENS, make_reported_case
 
 IN_SILENCE = SK_OPENS + timedelta(hours=1)
+
+
+@pytest.fixture(autouse=True)
+def _empty_calendar(empty_calendar):
+    """Only the windows these tests create are in the calendar (tests/kit/silence.py)."""
 
 
 @pytest.fixture(autouse=True)
@@ -32,39 +25,8 @@ def _fresh_throttle():
     cache.clear()
 
 
-def client_with(raw: str | None) -> APIClient:
-    client = APIClient()
-    if raw:
-        client.credentials(HTTP_AUTHORIZATION=f"Bearer {raw}")
-    return client
-
-
 @pytest.fixture
-def alice(db) -> APIClient:
-    _, raw = partner_token_create(name="Alice Fact Check", scopes=list(Scope.values))
-    return client_with(raw)
-
-
-@pytest.fixture
-def bob(db) -> APIClient:
-    _, raw = partner_token_create(name="Bob's Newsroom", scopes=[Scope.CALENDAR_READ])
-    return client_with(raw)
-
-
-@pytest.fixture
-def charlie(db) -> APIClient:
-    return client_with(None)
-
-
-@pytest.fixture
-def charlie_revoked(db) -> APIClient:
-    token, raw = partner_token_create(name="Charlie Former Partner", scopes=list(Scope.values))
-    partner_token_revoke(token=token)
-    return client_with(raw)
-
-
-@pytest.fixture
-def held_case(slovak_election, active_policy, party_leader):  # noqa: F811 - fixtures, by name
+def held_case(slovak_election, active_policy, party_leader):
     """A Slovak deepfake decided in the silence window: removal hold + likely-AI label."""
     from triage.decisions.services import case_decide_by_policy
 

@@ -13,14 +13,14 @@ pytestmark = pytest.mark.django_db
 CASES = "/api/v1/cases/"
 
 
-def test_charlie_without_a_token_is_asked_to_authenticate(charlie):
-    response = charlie.get(CASES)
+def test_charlie_without_a_token_is_asked_to_authenticate(frank):
+    response = frank.get(CASES)
     assert response.status_code == 401
     assert response["WWW-Authenticate"].startswith("Bearer")
 
 
-def test_charlie_with_a_revoked_token_is_refused(charlie_revoked):
-    response = charlie_revoked.get(CASES)
+def test_charlie_with_a_revoked_token_is_refused(grace):
+    response = grace.get(CASES)
     assert response.status_code == 401
     assert response.json() == {"detail": "Invalid or revoked token."}
 
@@ -31,15 +31,15 @@ def test_a_made_up_or_malformed_token_is_refused(client):
     assert client.get(CASES, HTTP_AUTHORIZATION="Bearer").status_code == 401
 
 
-def test_bob_without_the_scope_is_forbidden_and_told_which_scope(bob):
-    response = bob.get(CASES)
+def test_bob_without_the_scope_is_forbidden_and_told_which_scope(erin):
+    response = erin.get(CASES)
     assert response.status_code == 403
     assert response.json() == {"detail": "This token does not have the cases:read scope."}
 
 
-def test_alice_with_the_scope_gets_in_and_her_token_records_its_use(alice):
+def test_alice_with_the_scope_gets_in_and_her_token_records_its_use(dana):
     assert PartnerToken.objects.get(name="Alice Fact Check").last_used_at is None
-    assert alice.get(CASES).status_code == 200
+    assert dana.get(CASES).status_code == 200
     assert PartnerToken.objects.get(name="Alice Fact Check").last_used_at is not None
 
 
@@ -60,20 +60,20 @@ def test_create_partner_token_refuses_an_unknown_scope():
     assert not PartnerToken.objects.exists()
 
 
-def test_a_token_revoked_in_the_admin_stops_working(admin_client, alice):
+def test_a_token_revoked_in_the_admin_stops_working(admin_client, dana):
     token = PartnerToken.objects.get(name="Alice Fact Check")
     response = admin_client.post(
         reverse("admin:partners_partnertoken_changelist"),
         {"action": "revoke", "_selected_action": [token.pk]},
     )
     assert response.status_code == 302
-    assert alice.get(CASES).status_code == 401
+    assert dana.get(CASES).status_code == 401
 
 
-def test_the_rate_limit_is_per_token(alice, bob, settings):
+def test_the_rate_limit_is_per_token(dana, erin, settings):
     settings.PARTNER_API_RATE = "2/minute"
-    assert [alice.get(CASES).status_code for _ in range(3)] == [200, 200, 429]
-    assert bob.get("/api/v1/calendar/status").status_code == 200  # bob has his own allowance
+    assert [dana.get(CASES).status_code for _ in range(3)] == [200, 200, 429]
+    assert erin.get("/api/v1/calendar/status").status_code == 200  # erin has his own allowance
 
 
 def test_the_api_documentation_is_served(client):

@@ -15,13 +15,13 @@ def ids(response) -> list[int]:
     return [c["id"] for c in response.json()["results"]]
 
 
-def test_alice_lists_live_cases_newest_first_with_their_current_decision(alice, held_case):
+def test_alice_lists_live_cases_newest_first_with_their_current_decision(dana, held_case):
     other = make_case("CZ")
     merged = make_case("SK", status=CaseStatus.MERGED)
     merged.merged_into = other
     merged.save(update_fields=["merged_into"])
 
-    body = alice.get("/api/v1/cases/").json()
+    body = dana.get("/api/v1/cases/").json()
 
     assert [c["id"] for c in body["results"]] == [other.pk, held_case.pk]
     assert body["count"] == 2
@@ -33,41 +33,41 @@ def test_alice_lists_live_cases_newest_first_with_their_current_decision(alice, 
     assert not REPORTER_FIELDS & set(held)
 
 
-def test_filters_by_country_status_phase_verdict_and_creation(alice, held_case):
+def test_filters_by_country_status_phase_verdict_and_creation(dana, held_case):
     czech = make_case("CZ")
-    assert ids(alice.get("/api/v1/cases/?country=sk")) == [held_case.pk]
-    assert ids(alice.get("/api/v1/cases/?status=new")) == [czech.pk]
-    assert ids(alice.get("/api/v1/cases/?phase=silence")) == [held_case.pk]
-    assert ids(alice.get("/api/v1/cases/?verdict=likely_synthetic")) == [held_case.pk]
-    assert ids(alice.get("/api/v1/cases/?verdict=uncertain")) == []
-    assert ids(alice.get("/api/v1/cases/?created_since=2000-01-01T00:00:00Z")) == [czech.pk, held_case.pk]
-    assert ids(alice.get("/api/v1/cases/?created_since=2999-01-01T00:00:00Z")) == []
+    assert ids(dana.get("/api/v1/cases/?country=sk")) == [held_case.pk]
+    assert ids(dana.get("/api/v1/cases/?status=new")) == [czech.pk]
+    assert ids(dana.get("/api/v1/cases/?phase=silence")) == [held_case.pk]
+    assert ids(dana.get("/api/v1/cases/?verdict=likely_synthetic")) == [held_case.pk]
+    assert ids(dana.get("/api/v1/cases/?verdict=uncertain")) == []
+    assert ids(dana.get("/api/v1/cases/?created_since=2000-01-01T00:00:00Z")) == [czech.pk, held_case.pk]
+    assert ids(dana.get("/api/v1/cases/?created_since=2999-01-01T00:00:00Z")) == []
 
 
-def test_bad_filters_are_400s_naming_the_parameter(alice):
-    response = alice.get("/api/v1/cases/?status=closed&country=Slovakia&created_since=yesterday&phase=x")
+def test_bad_filters_are_400s_naming_the_parameter(dana):
+    response = dana.get("/api/v1/cases/?status=closed&country=Slovakia&created_since=yesterday&phase=x")
     assert response.status_code == 400
     errors = response.json()
     assert set(errors) == {"status", "country", "created_since", "phase"}
     assert errors["country"] == ["Give an ISO 3166-1 alpha-2 code, e.g. SK."]
-    assert alice.get("/api/v1/cases/?limit=abc").status_code == 200  # DRF falls back to the default
+    assert dana.get("/api/v1/cases/?limit=abc").status_code == 200  # DRF falls back to the default
 
 
-def test_pagination_with_limit_and_offset(alice):
+def test_pagination_with_limit_and_offset(dana):
     cases = [make_case("SK") for _ in range(3)]
-    first = alice.get("/api/v1/cases/?limit=2").json()
+    first = dana.get("/api/v1/cases/?limit=2").json()
     assert [c["id"] for c in first["results"]] == [cases[2].pk, cases[1].pk]
     assert first["next"].endswith("limit=2&offset=2")
-    assert ids(alice.get("/api/v1/cases/?limit=2&offset=2")) == [cases[0].pk]
+    assert ids(dana.get("/api/v1/cases/?limit=2&offset=2")) == [cases[0].pk]
 
 
-def test_case_detail_and_404s(alice, held_case):
-    body = alice.get(f"/api/v1/cases/{held_case.pk}/").json()
+def test_case_detail_and_404s(dana, held_case):
+    body = dana.get(f"/api/v1/cases/{held_case.pk}/").json()
     assert body["id"] == held_case.pk
     assert body["decision"]["verdict"]["label"] == "likely_synthetic"
-    assert alice.get("/api/v1/cases/999999/").status_code == 404
+    assert dana.get("/api/v1/cases/999999/").status_code == 404
     survivor = make_reported_case("CZ")
     merged = make_case("CZ", status=CaseStatus.MERGED)
     merged.merged_into = survivor
     merged.save(update_fields=["merged_into"])
-    assert alice.get(f"/api/v1/cases/{merged.pk}/").status_code == 404
+    assert dana.get(f"/api/v1/cases/{merged.pk}/").status_code == 404

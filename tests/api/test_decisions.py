@@ -10,13 +10,13 @@ from .conftest import make_case
 pytestmark = pytest.mark.django_db
 
 
-def test_alice_reads_a_cases_decisions_newest_first(alice, held_case):
+def test_alice_reads_a_cases_decisions_newest_first(dana, held_case):
     moderator = get_user_model().objects.create_user("mira")
     case_decide_by_moderator(
         case_id=held_case.pk, user=moderator, actions=[{"type": "label", "kind": "likely_ai_generated"}]
     )
 
-    body = alice.get(f"/api/v1/cases/{held_case.pk}/decisions/").json()
+    body = dana.get(f"/api/v1/cases/{held_case.pk}/decisions/").json()
 
     human, policy = body["results"]
     assert (human["decided_by"], human["is_current"]) == ("moderator", True)
@@ -28,12 +28,12 @@ def test_alice_reads_a_cases_decisions_newest_first(alice, held_case):
     assert "moderator" not in human  # who the moderator is stays internal
 
 
-def test_decisions_of_an_unknown_case_are_404(alice):
-    assert alice.get("/api/v1/cases/424242/decisions/").status_code == 404
+def test_decisions_of_an_unknown_case_are_404(dana):
+    assert dana.get("/api/v1/cases/424242/decisions/").status_code == 404
 
 
-def test_media_review_only_once_a_moderator_confirmed_the_verdict(alice, held_case):
-    response = alice.get(f"/api/v1/cases/{held_case.pk}/media-review/")
+def test_media_review_only_once_a_moderator_confirmed_the_verdict(dana, held_case):
+    response = dana.get(f"/api/v1/cases/{held_case.pk}/media-review/")
     assert response.status_code == 404
     assert "moderator confirmed" in response.json()["detail"]
 
@@ -41,7 +41,7 @@ def test_media_review_only_once_a_moderator_confirmed_the_verdict(alice, held_ca
     case_decide_by_moderator(
         case_id=held_case.pk, user=moderator, actions=[{"type": "label", "kind": "likely_ai_generated"}]
     )
-    response = alice.get(f"/api/v1/cases/{held_case.pk}/media-review/")
+    response = dana.get(f"/api/v1/cases/{held_case.pk}/media-review/")
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/ld+json")
     review = response.json()
@@ -50,14 +50,14 @@ def test_media_review_only_once_a_moderator_confirmed_the_verdict(alice, held_ca
     assert review["author"]["name"] == "Moratorium"
 
 
-def test_claim_review_rates_the_claim_that_the_media_is_authentic(alice, held_case):
-    review = alice.get(f"/api/v1/cases/{held_case.pk}/claim-review/").json()
+def test_claim_review_rates_the_claim_that_the_media_is_authentic(dana, held_case):
+    review = dana.get(f"/api/v1/cases/{held_case.pk}/claim-review/").json()
     assert review["@type"] == "ClaimReview"
     assert review["reviewRating"]["alternateName"] == "AI-generated or manipulated"
     assert review["claimReviewed"] == "This audio is an authentic recording of what it shows."
 
 
-def test_no_json_ld_for_a_case_without_a_verdict(alice):
+def test_no_json_ld_for_a_case_without_a_verdict(dana):
     case = make_case("SK")
-    assert alice.get(f"/api/v1/cases/{case.pk}/claim-review/").status_code == 404
-    assert alice.get(f"/api/v1/cases/{case.pk}/media-review/").status_code == 404
+    assert dana.get(f"/api/v1/cases/{case.pk}/claim-review/").status_code == 404
+    assert dana.get(f"/api/v1/cases/{case.pk}/media-review/").status_code == 404

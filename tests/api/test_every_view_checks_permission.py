@@ -1,4 +1,4 @@
-"""No partner endpoint is open: each refuses charlie (401) and a token without its scope (403)."""
+"""No partner endpoint is open: each refuses frank (401) and a token without its scope (403)."""
 
 import pytest
 from django.urls import URLPattern
@@ -6,8 +6,7 @@ from django.urls import URLPattern
 from integrations.partners.api import urls
 from integrations.partners.models import Scope
 from integrations.partners.services import partner_token_create
-
-from .conftest import client_with
+from tests.kit.actors import client_with
 
 pytestmark = pytest.mark.django_db
 
@@ -27,8 +26,8 @@ def test_every_endpoint_names_a_scope():
 
 
 @pytest.mark.parametrize(("path", "scope"), partner_paths())
-def test_every_endpoint_refuses_no_token_and_a_token_without_its_scope(charlie, path, scope):
-    assert charlie.get(path).status_code == 401
+def test_every_endpoint_refuses_no_token_and_a_token_without_its_scope(frank, path, scope):
+    assert frank.get(path).status_code == 401
     others = [s for s in Scope.values if s != scope]
     _, raw = partner_token_create(name="Other scopes", scopes=others)
     assert client_with(raw).get(path).status_code == 403

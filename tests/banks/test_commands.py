@@ -10,7 +10,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
-from tests.conftest import ROOT, _database_url_for
+from tests.kit.worker import ROOT, database_url_for
 from triage.evidence.banks.models import BankedItem, FingerprintBank
 
 from . import media
@@ -113,7 +113,7 @@ def test_bank_match_prints_matches_for_people(banked_speech, tmp_path):
 def test_the_commands_exit_non_zero_when_a_file_fails(banked_photos, tmp_path):
     junk = tmp_path / "broken.mp4"
     junk.write_bytes(b"\x00\x00\x00\x18ftypmp42" + os.urandom(2000))
-    env = {**os.environ, "DATABASE_URL": _database_url_for(connection.settings_dict)}
+    env = {**os.environ, "DATABASE_URL": database_url_for(connection.settings_dict)}
 
     def manage(*args):
         return subprocess.run(

@@ -21,17 +21,15 @@ from integrations.callbacks import services
 from integrations.callbacks.models import Delivery, DeliveryState
 from integrations.callbacks.services import decision_fan_out, decisions_catch_up_missed
 from integrations.callbacks.tasks import catch_up_missed_deliveries
-from tests.conftest import poll
-from tests.ingestion.conftest import media_server  # noqa: F401 - a fixture
 from tests.ingestion.helpers import make_wav
+from tests.kit.callbacks import make_case, make_decision, make_submission
+from tests.kit.worker import poll
 from triage.audit.models import AuditEvent
 from triage.decisions.models import Decision, PolicyStatus, PolicyVersion
 from triage.intake.fetch import submission_process
 from triage.intake.storage import media_store
 from triage.models import Case, MediaItem, Submission, SubmissionMedia
 from triage.signals import decision_made
-
-from .conftest import make_case, make_decision, make_submission
 
 
 def _decided_case_of(recording: bytes, *, platform, content_id: str) -> tuple[Case, Decision]:

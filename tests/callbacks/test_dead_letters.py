@@ -15,16 +15,10 @@ from integrations.callbacks.services import (
     delivery_attempt,
     delivery_retry,
 )
+from tests.kit.callbacks import make_case, make_decision, make_submission
 from triage.audit.models import AuditEvent
 
-from .conftest import make_case, make_decision, make_submission
-
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def alice(db):
-    return get_user_model().objects.create_user("alice", password="pw-alice-123", is_staff=True)
 
 
 @pytest.fixture

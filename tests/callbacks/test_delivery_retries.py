@@ -8,9 +8,8 @@ from django.utils import timezone
 from integrations.callbacks.models import Delivery, DeliveryState
 from integrations.callbacks.services import decision_fan_out, delivery_attempt, retry_delay
 from integrations.platforms.models import Platform
+from tests.kit.callbacks import make_case, make_decision, make_submission
 from triage.audit.models import AuditEvent
-
-from .conftest import make_case, make_decision, make_submission
 
 pytestmark = pytest.mark.django_db
 

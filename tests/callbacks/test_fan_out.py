@@ -4,9 +4,8 @@ import pytest
 
 from integrations.callbacks.models import Delivery, DeliveryState
 from integrations.callbacks.services import decision_fan_out
+from tests.kit.callbacks import SILENCE_HOLD_ACTIONS, make_case, make_decision, make_submission
 from triage.audit.models import AuditEvent
-
-from .conftest import SILENCE_HOLD_ACTIONS, make_case, make_decision, make_submission
 
 pytestmark = pytest.mark.django_db
 

@@ -9,10 +9,9 @@ from integrations.callbacks.models import Delivery
 from integrations.callbacks.services import decisions_fan_out_missed
 from integrations.transparency.models import StatementOfReasons
 from integrations.transparency.services import statements_sweep_missed
+from tests.kit.callbacks import make_case, make_decision, make_submission
 from triage.decisions.models import Decision
 from triage.signals import decision_made
-
-from .conftest import make_case, make_decision, make_submission
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("decision_tasks_inline")]
 

@@ -5,9 +5,8 @@ from django.contrib.auth import get_user_model
 
 from integrations.callbacks.models import Delivery
 from integrations.transparency.models import StatementOfReasons
+from tests.kit.callbacks import make_case, make_submission
 from triage.decisions.services import case_decide_by_moderator
-
-from .conftest import make_case, make_submission
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("decision_tasks_inline")]
 

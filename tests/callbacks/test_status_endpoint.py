@@ -5,8 +5,7 @@ import pytest
 from integrations.callbacks.models import Delivery
 from integrations.callbacks.services import decision_fan_out
 from tests.ingestion.helpers import get_status_signed
-
-from .conftest import make_case, make_decision, make_submission
+from tests.kit.callbacks import make_case, make_decision, make_submission
 
 pytestmark = pytest.mark.django_db
 

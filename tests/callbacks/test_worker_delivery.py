@@ -4,11 +4,10 @@ import pytest
 from django.db import transaction
 
 from integrations.callbacks.models import Delivery, DeliveryState
-from tests.conftest import poll
+from tests.kit.callbacks import make_case, make_decision, make_submission
+from tests.kit.worker import poll
 from triage.decisions.models import Decision
 from triage.signals import decision_made
-
-from .conftest import make_case, make_decision, make_submission
 
 
 @pytest.mark.django_db(transaction=True)

@@ -8,16 +8,8 @@ from triage.evidence.models import DetectorConfig, GeneratorSignature
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("default_signatures")]
 
 
-@pytest.fixture
-def alice(client):
-    """An operator with admin rights."""
-    user = get_user_model().objects.create_superuser("alice", "alice@example.org", "pw-alice-123")
-    client.force_login(user)
-    return client
-
-
-def test_an_operator_adds_a_generator_signature_in_the_admin(alice):
-    response = alice.post(
+def test_an_operator_adds_a_generator_signature_in_the_admin(olivia_client):
+    response = olivia_client.post(
         "/admin/checks/generatorsignature/add/",
         {
             "field": "exif_software",
@@ -32,15 +24,15 @@ def test_an_operator_adds_a_generator_signature_in_the_admin(alice):
     assert GeneratorSignature.objects.filter(pattern="VoxForge", declares_ai=True).exists()
 
 
-def test_the_signature_list_shows_the_defaults(alice):
-    response = alice.get("/admin/checks/generatorsignature/?q=parameters")
+def test_the_signature_list_shows_the_defaults(olivia_client):
+    response = olivia_client.get("/admin/checks/generatorsignature/?q=parameters")
 
     assert response.status_code == 200
     assert b"AUTOMATIC1111" in response.content
 
 
-def test_a_detector_is_configured_with_the_name_of_its_key_variable_not_the_key(alice):
-    response = alice.get("/admin/checks/detectorconfig/add/")
+def test_a_detector_is_configured_with_the_name_of_its_key_variable_not_the_key(olivia_client):
+    response = olivia_client.get("/admin/checks/detectorconfig/add/")
 
     assert response.status_code == 200
     assert b"api_key_env" in response.content

@@ -6,7 +6,7 @@ import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
-from tests.conftest import poll
+from tests.kit.worker import poll
 from triage.evidence.models import CheckResult, CheckRun, CheckState, DetectorConfig, Verdict
 from triage.evidence.services import media_checks_enqueue
 from triage.models import MediaItem

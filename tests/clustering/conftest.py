@@ -1,8 +1,7 @@
 """Media and platforms for the clustering tests: real speech and photos, re-encoded with ffmpeg.
 
-The fixtures of the ingestion, callback and policy tests are reused: a loopback media server,
-platforms made through the service, a loopback platform that receives decision callbacks, and
-the shipped default policy.
+The test kit's fixtures are reused (tests/kit/): a loopback media server, platforms made through
+the service, a loopback platform that receives decision callbacks, and the shipped default policy.
 """
 
 from __future__ import annotations
@@ -13,9 +12,6 @@ from pathlib import Path
 import pytest
 
 from tests.banks import media
-from tests.callbacks.conftest import make_callback_platform, platform_server  # noqa: F401 - fixtures
-from tests.ingestion.conftest import make_platform, media_server  # noqa: F401 - fixtures
-from tests.policy.conftest import default_policy  # noqa: F401 - a fixture
 
 
 @pytest.fixture(scope="session")

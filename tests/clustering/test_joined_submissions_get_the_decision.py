@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import poll
 from tests.ingestion.helpers import get_status_signed
+from tests.kit.worker import poll
 from triage.decisions.models import Decision
 from triage.intake.selectors import case_resolve
 from triage.models import Submission, SubmissionState

@@ -13,34 +13,10 @@ from datetime import time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.contrib.auth.models import Group, User
 from django.utils import timezone
 
 from tests.banks.media import photo
-
-PASSWORD = "a-long-test-password-4711"  # noqa: S105 (a test account's)
-
-
-def _user(username: str, *groups: str) -> User:
-    user = User.objects.create_user(username=username, password=PASSWORD)
-    for name in groups:
-        user.groups.add(Group.objects.get_or_create(name=name)[0])  # a flushed test DB lost it
-    return user
-
-
-@pytest.fixture
-def alice(db) -> User:
-    return _user("alice", "moderators")
-
-
-@pytest.fixture
-def bob(db) -> User:
-    return _user("bob", "moderators", "leads")
-
-
-@pytest.fixture
-def charlie(db) -> User:
-    return _user("charlie")
+from tests.kit.actors import PASSWORD  # noqa: F401 - the dashboard tests log in with it
 
 
 @pytest.fixture

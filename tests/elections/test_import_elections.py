@@ -9,7 +9,7 @@ import pytest
 from django.core.management.base import CommandError
 
 from elections.models import Country, Election, SilenceRule, SilenceWindow
-from tests.conftest import ROOT
+from tests.kit.worker import ROOT
 
 from .calendar_io import FIXTURES, run, write
 

@@ -3,7 +3,6 @@
 from datetime import date, time, timedelta
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 
 from elections.models import WindowAdjustment
@@ -28,11 +27,6 @@ def slovak_window(country_with_rule):
         polls_close=time(22),
     )
     return election.windows.get()
-
-
-@pytest.fixture
-def alice(db):
-    return get_user_model().objects.create_user("alice", password="not-used-here")
 
 
 def test_slovakia_2023_ran_forty_minutes_late(slovak_window, alice):

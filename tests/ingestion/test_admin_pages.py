@@ -1,7 +1,6 @@
 """Moderators can open every ingestion page in the admin, including a failed fetch's reason."""
 
 import pytest
-from django.contrib.auth import get_user_model
 
 from tests.ingestion.helpers import picked_up, post_signed, sample_event
 from triage.models import MediaFetchState, Submission, SubmissionMedia
@@ -9,14 +8,7 @@ from triage.models import MediaFetchState, Submission, SubmissionMedia
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def alice(client):
-    user = get_user_model().objects.create_superuser("alice", "alice@example.org", "pw-alice-123")
-    client.force_login(user)
-    return user
-
-
-def test_every_ingestion_admin_page_opens(client, alice, platform_with_secret):
+def test_every_ingestion_admin_page_opens(client, olivia_client, platform_with_secret):
     platform, secret = platform_with_secret
     answer = picked_up(post_signed(client, platform, secret, sample_event()).json())
     SubmissionMedia.objects.update(state=MediaFetchState.FAILED, error="HTTP 404 from cdn.example")
@@ -39,7 +31,9 @@ def test_every_ingestion_admin_page_opens(client, alice, platform_with_secret):
     )
 
 
-def test_a_submission_no_worker_has_picked_up_is_listed_and_opens(client, alice, platform_with_secret):
+def test_a_submission_no_worker_has_picked_up_is_listed_and_opens(
+    client, olivia_client, platform_with_secret
+):
     platform, secret = platform_with_secret
     answer = post_signed(client, platform, secret, sample_event("evt-7", content_id="post-7")).json()
 

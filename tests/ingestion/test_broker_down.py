@@ -10,8 +10,8 @@ import pytest
 import requests
 from django.db import connection
 
-from tests.conftest import ROOT, _database_url_for, poll
 from tests.ingestion.helpers import make_wav, sample_event, sign_headers
+from tests.kit.worker import ROOT, database_url_for, poll
 from triage.intake.fetch import submissions_sweep
 from triage.models import Submission, SubmissionState
 
@@ -38,7 +38,7 @@ def webhook_with_broker_down(shared_media_root, tmp_path):
     port = _free_port()
     env = {
         **os.environ,
-        "DATABASE_URL": _database_url_for(connection.settings_dict),
+        "DATABASE_URL": database_url_for(connection.settings_dict),
         "CELERY_BROKER_URL": _dead_broker_url(os.environ["CELERY_BROKER_URL"]),
         "MEDIA_ROOT": str(shared_media_root),
         "DJANGO_DEBUG": "1",

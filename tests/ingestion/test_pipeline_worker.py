@@ -2,8 +2,8 @@
 
 import pytest
 
-from tests.conftest import poll
 from tests.ingestion.helpers import get_status_signed, make_png, make_wav, post_signed, sample_event
+from tests.kit.worker import poll
 from triage.models import Case, MediaItem, Submission, SubmissionState
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]

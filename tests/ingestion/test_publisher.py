@@ -4,8 +4,8 @@ import queue
 
 import pytest
 
-from tests.conftest import poll
 from tests.ingestion.helpers import make_wav, post_signed, sample_event
+from tests.kit.worker import poll
 from triage.intake import publisher
 from triage.models import Submission, SubmissionState
 

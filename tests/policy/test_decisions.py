@@ -3,7 +3,6 @@
 from datetime import timedelta
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
@@ -20,11 +19,6 @@ from triage.models import Case
 from triage.signals import decision_made
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("default_policy")]
-
-
-@pytest.fixture
-def alice(db):
-    return get_user_model().objects.create_user("alice", password="x")
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@
 import json
 
 import pytest
-from django.contrib.auth import get_user_model
 
 from tests.policy import factories
 from tests.policy.factories import STRICTER
@@ -14,21 +13,13 @@ from triage.decisions.services import case_decide_by_policy, policy_draft_create
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("default_policy")]
 
 
-@pytest.fixture
-def alice(client):
-    """An operator with admin rights."""
-    user = get_user_model().objects.create_superuser("alice", "alice@example.org", "pw-alice-123")
-    client.force_login(user)
-    return client
-
-
-def test_a_draft_with_bad_rules_is_refused_with_the_field_named(alice):
+def test_a_draft_with_bad_rules_is_refused_with_the_field_named(olivia_client):
     bad = {
         "schema": 1,
         "rules": [{"name": "x", "when": {"phase": {"gte": 3}}, "actions": [{"type": "label"}]}],
     }
 
-    response = alice.post(
+    response = olivia_client.post(
         "/admin/policy/policyversion/add/", {"description": "try", "rules": json.dumps(bad)}
     )
 
@@ -39,15 +30,17 @@ def test_a_draft_with_bad_rules_is_refused_with_the_field_named(alice):
     assert not PolicyVersion.objects.filter(description="try").exists()
 
 
-def test_a_draft_that_is_not_json_is_a_form_error_not_a_crash(alice):
-    response = alice.post("/admin/policy/policyversion/add/", {"description": "x", "rules": "{not json"})
+def test_a_draft_that_is_not_json_is_a_form_error_not_a_crash(olivia_client):
+    response = olivia_client.post(
+        "/admin/policy/policyversion/add/", {"description": "x", "rules": "{not json"}
+    )
 
     assert response.status_code == 200
     assert "rules" in response.context["adminform"].form.errors
 
 
-def test_a_valid_draft_gets_the_next_version_number_and_stays_a_draft(alice, default_policy):
-    response = alice.post(
+def test_a_valid_draft_gets_the_next_version_number_and_stays_a_draft(olivia_client, default_policy):
+    response = olivia_client.post(
         "/admin/policy/policyversion/add/", {"description": "stricter", "rules": json.dumps(STRICTER)}
     )
 
@@ -56,9 +49,9 @@ def test_a_valid_draft_gets_the_next_version_number_and_stays_a_draft(alice, def
     assert (draft.version, draft.status) == (default_policy.version + 1, "draft")
 
 
-def test_the_active_version_is_read_only(alice, default_policy):
-    page = alice.get(f"/admin/policy/policyversion/{default_policy.pk}/change/")
-    alice.post(
+def test_the_active_version_is_read_only(olivia_client, default_policy):
+    page = olivia_client.get(f"/admin/policy/policyversion/{default_policy.pk}/change/")
+    olivia_client.post(
         f"/admin/policy/policyversion/{default_policy.pk}/change/",
         {"description": "tampered", "rules": json.dumps(STRICTER)},
     )
@@ -69,7 +62,7 @@ def test_the_active_version_is_read_only(alice, default_policy):
     assert default_policy.rules == DEFAULT_RULES and default_policy.description != "tampered"
 
 
-def test_shadow_run_shows_what_a_draft_would_change_then_activation_applies_it(alice, default_policy):
+def test_shadow_run_shows_what_a_draft_would_change_then_activation_applies_it(olivia_client, default_policy):
     likely = factories.case(countries=["US"], language="en")
     factories.verdict(likely, "likely_synthetic")
     quiet = factories.case(countries=["US"], language="en")
@@ -78,7 +71,7 @@ def test_shadow_run_shows_what_a_draft_would_change_then_activation_applies_it(a
         case_decide_by_policy(case_id=case.pk, trigger="verdict")
     draft = PolicyVersion.objects.create(version=default_policy.version + 1, rules=STRICTER)
 
-    page = alice.post(
+    page = olivia_client.post(
         "/admin/policy/policyversion/", {"action": "shadow_run", "_selected_action": [draft.pk]}
     )
 
@@ -89,7 +82,7 @@ def test_shadow_run_shows_what_a_draft_would_change_then_activation_applies_it(a
     assert report.changes[0].proposed == ["removal_hold"]
     assert likely.decisions.count() == 1  # nothing written
 
-    alice.post("/admin/policy/policyversion/", {"action": "activate", "_selected_action": [draft.pk]})
+    olivia_client.post("/admin/policy/policyversion/", {"action": "activate", "_selected_action": [draft.pk]})
 
     draft.refresh_from_db()
     default_policy.refresh_from_db()
@@ -98,18 +91,18 @@ def test_shadow_run_shows_what_a_draft_would_change_then_activation_applies_it(a
     assert decision.policy_version == draft and decision.matched_rules == ["hold_everything_likely"]
 
 
-def test_decisions_are_listed_read_only(alice):
+def test_decisions_are_listed_read_only(olivia_client):
     case = factories.case(countries=["US"], language="en")
     factories.verdict(case, "likely_synthetic")
     decision = case_decide_by_policy(case_id=case.pk, trigger="verdict")
 
-    listing = alice.get("/admin/policy/decision/")
-    page = alice.get(f"/admin/policy/decision/{decision.pk}/change/")
+    listing = olivia_client.get("/admin/policy/decision/")
+    page = olivia_client.get(f"/admin/policy/decision/{decision.pk}/change/")
 
     assert listing.status_code == 200 and str(decision.decision_id).encode() in listing.content
     assert page.status_code == 200 and b'name="actions"' not in page.content
-    assert alice.get("/admin/policy/decision/add/").status_code == 403
-    assert alice.get("/admin/policy/policyversion/").status_code == 200
+    assert olivia_client.get("/admin/policy/decision/add/").status_code == 403
+    assert olivia_client.get("/admin/policy/policyversion/").status_code == 200
 
 
 def test_who_may_only_view_policy_versions_can_neither_activate_nor_copy_them(

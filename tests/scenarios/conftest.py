@@ -1,7 +1,6 @@
 import pytest
 
-from tests.ingestion.conftest import MediaServer
-from tests.policy.conftest import default_policy  # noqa: F401 - a fixture used by the scenarios
+from tests.kit.media import MediaServer
 
 from .detector import DetectorVendor
 

@@ -14,8 +14,8 @@ import pytest
 from django.utils import timezone
 
 from integrations.platforms.services import platform_create
-from tests.conftest import poll
 from tests.ingestion.helpers import post_signed, sample_event
+from tests.kit.worker import poll
 from tests.policy import factories
 from triage.decisions.models import Decision
 from triage.decisions.selectors import cases_review_queue

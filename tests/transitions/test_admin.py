@@ -3,9 +3,8 @@
 import pytest
 from django.urls import reverse
 
+from tests.kit.silence import SK_OPENS, make_case
 from triage.decisions.transitions import window_transitions_run
-
-from .conftest import SK_OPENS, make_case
 
 pytestmark = pytest.mark.django_db
 

@@ -7,11 +7,10 @@ import pytest
 from django.db import connection
 
 from elections.services import window_adjust
+from tests.kit.silence import SK_CLOSES, SK_OPENS, make_case
 from triage.audit.models import AuditEvent
 from triage.decisions.models import TransitionKind, WindowTransition, WindowTransitionBatch
 from triage.decisions.transitions import transition_batch_process, window_transitions_run
-
-from .conftest import SK_CLOSES, SK_OPENS, make_case
 
 MINUTE = timedelta(minutes=1)
 

@@ -5,14 +5,13 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from tests.kit.silence import SK_OPENS, make_case
 from triage.decisions.models import TransitionBatchState, WindowTransitionBatch
 from triage.decisions.transitions import (
     transition_batch_process,
     transition_batches_sweep,
     window_transitions_run,
 )
-
-from .conftest import SK_OPENS, make_case
 
 pytestmark = pytest.mark.django_db
 

@@ -4,11 +4,10 @@ from datetime import timedelta
 
 import pytest
 
+from tests.kit.silence import SK_OPENS, make_case
 from triage.decisions.models import TransitionKind, WindowTransition
 from triage.decisions.transitions import window_transitions_run
 from triage.models import CaseStatus
-
-from .conftest import SK_OPENS, make_case
 
 pytestmark = pytest.mark.django_db
 

@@ -4,12 +4,11 @@ from datetime import timedelta
 
 import pytest
 
-from tests.conftest import poll
+from tests.kit.silence import SK_CLOSES, SK_OPENS, make_case, make_reported_case
+from tests.kit.worker import poll
 from triage.decisions.models import Decision, TransitionKind, WindowTransition
 from triage.decisions.transitions import window_transitions_run
 from triage.models import CaseStatus
-
-from .conftest import SK_CLOSES, SK_OPENS, make_case, make_reported_case
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

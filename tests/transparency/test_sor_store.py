@@ -8,7 +8,7 @@ from integrations.platforms.services import platform_create
 from integrations.transparency.models import StatementOfReasons
 from integrations.transparency.services import statements_for_decision
 from integrations.transparency.validate import statement_of_reasons_validate
-from tests.callbacks.conftest import REVIEW_DEADLINE, make_case, make_decision, make_submission
+from tests.kit.callbacks import REVIEW_DEADLINE, make_case, make_decision, make_submission
 from triage.decisions.models import Decision
 from triage.signals import decision_made
 

@@ -15,7 +15,7 @@ from integrations.transparency.export import CSV_COLUMNS
 from integrations.transparency.models import StatementOfReasons
 from integrations.transparency.selectors import statements_of_reasons_list
 from integrations.transparency.services import statements_for_decision
-from tests.callbacks.conftest import make_case, make_decision, make_submission
+from tests.kit.callbacks import make_case, make_decision, make_submission
 
 pytestmark = pytest.mark.django_db
 

@@ -1,4 +1,4 @@
-"""Fixtures for ingestion tests, reusable by any test that needs platforms or a media server.
+"""The media side of the test kit: a loopback media server and platforms made through the service.
 
 `media_server` is a real HTTP server on loopback that serves what a test registers, and can
 misbehave on request (a status code, a redirect, a hang, a lying Content-Type).

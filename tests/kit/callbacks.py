@@ -1,4 +1,4 @@
-"""A loopback platform that receives decision callbacks, and the records a decision needs.
+"""The platform side of the test kit: a loopback platform receiving callbacks; the records of a decision.
 
 `platform_server` is a real HTTP server on 127.0.0.1 that checks each callback's signature with
 the platform's secret (as a platform would, with integrations.platforms.signing) and answers

@@ -1,3 +1,5 @@
+"""The policy side of the test kit: the shipped default policy active, and a view-only policy user."""
+
 import pytest
 
 
