@@ -6,7 +6,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from .conftest import SK_OPENS
+from tests.kit.silence import SK_OPENS
 
 pytestmark = pytest.mark.django_db
 

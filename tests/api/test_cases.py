@@ -2,9 +2,8 @@
 
 import pytest
 
+from tests.kit.silence import make_case, make_reported_case
 from triage.models import CaseStatus
-
-from .conftest import make_case, make_reported_case
 
 pytestmark = pytest.mark.django_db
 REPORTER_FIELDS = {"submissions", "report_note", "report_source", "text", "content_url", "subjects", "email"}

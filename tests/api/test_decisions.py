@@ -3,9 +3,8 @@
 import pytest
 from django.contrib.auth import get_user_model
 
+from tests.kit.silence import make_case
 from triage.decisions.services import case_decide_by_moderator
-
-from .conftest import make_case
 
 pytestmark = pytest.mark.django_db
 
