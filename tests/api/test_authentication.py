@@ -38,9 +38,9 @@ def test_bob_without_the_scope_is_forbidden_and_told_which_scope(erin):
 
 
 def test_alice_with_the_scope_gets_in_and_her_token_records_its_use(dana):
-    assert PartnerToken.objects.get(name="Alice Fact Check").last_used_at is None
+    assert PartnerToken.objects.get(name="Dana Fact Check").last_used_at is None
     assert dana.get(CASES).status_code == 200
-    assert PartnerToken.objects.get(name="Alice Fact Check").last_used_at is not None
+    assert PartnerToken.objects.get(name="Dana Fact Check").last_used_at is not None
 
 
 def test_create_partner_token_prints_the_token_once_and_stores_only_its_hash():
@@ -61,7 +61,7 @@ def test_create_partner_token_refuses_an_unknown_scope():
 
 
 def test_a_token_revoked_in_the_admin_stops_working(admin_client, dana):
-    token = PartnerToken.objects.get(name="Alice Fact Check")
+    token = PartnerToken.objects.get(name="Dana Fact Check")
     response = admin_client.post(
         reverse("admin:partners_partnertoken_changelist"),
         {"action": "revoke", "_selected_action": [token.pk]},
