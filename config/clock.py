@@ -21,9 +21,10 @@ def now() -> datetime:
     if isinstance(override, datetime):
         moment = override
     else:
-        moment = parse_datetime(str(override))
-        if moment is None:
+        parsed = parse_datetime(str(override))
+        if parsed is None:
             raise ValueError(f"settings.CLOCK_NOW is not an ISO 8601 datetime: {override!r}")
+        moment = parsed
     if timezone.is_naive(moment):
         raise ValueError("settings.CLOCK_NOW must carry a time zone")
     return moment

@@ -115,7 +115,7 @@ def _window_description(window: SilenceWindow, rule: SilenceRule | None) -> str:
         f"Election: {election.name} ({election.get_kind_display().lower()}, "
         f"{election.get_round_display().lower()})",
     ]
-    if window.phase_id:
+    if window.phase is not None:
         lines.append(f"Phase: {window.phase.number}")
     if window.regions:
         lines.append("Regions: " + ", ".join(window.regions))
@@ -167,7 +167,7 @@ def _election_event(election: Election, stamp: dt.datetime) -> icalendar.Event:
 def _window_event(window: SilenceWindow, stamp: dt.datetime) -> icalendar.Event:
     event = icalendar.Event()
     name = window.election.name
-    if window.phase_id:
+    if window.phase is not None:
         name = f"{name}, phase {window.phase.number}"
     event.add("uid", window_uid(window))
     event.add("dtstamp", stamp)
@@ -234,7 +234,7 @@ class IcsUnparseable(ValueError):
     """The file is not an iCalendar file this importer can read."""
 
 
-def _text(event: icalendar.Event, name: str) -> str:
+def _text(event: icalendar.cal.Component, name: str) -> str:
     value = event.get(name)
     if value is None:
         return ""
@@ -243,7 +243,7 @@ def _text(event: icalendar.Event, name: str) -> str:
     return str(value).strip()
 
 
-def _dt_value(event: icalendar.Event, name: str) -> dt.date | dt.datetime | None:
+def _dt_value(event: icalendar.cal.Component, name: str) -> dt.date | dt.datetime | None:
     """Return a DTSTART/DTEND value, or raise ValueError naming the broken property."""
     prop = event.get(name)
     if prop is None:
@@ -277,7 +277,7 @@ def election_rows_from_ics(
         raise IcsUnparseable(f"unparseable iCalendar: {str(exc)[:160]}") from exc
     if calendar.name != "VCALENDAR":
         raise IcsUnparseable("unparseable iCalendar: the file does not start with BEGIN:VCALENDAR")
-    lines: list[int | None] = starts if len(starts) == len(events) else [None] * len(events)
+    lines: list[int | None] = list(starts) if len(starts) == len(events) else [None] * len(events)
     rows = []
     for line, event in zip(lines, events, strict=True):
         if _text(event, "X-MORATORIUM-TYPE").lower() == TYPE_WINDOW:
@@ -286,7 +286,7 @@ def election_rows_from_ics(
     return rows
 
 
-def _election_fields(event: icalendar.Event) -> tuple[dict, dict[str, str]]:
+def _election_fields(event: icalendar.cal.Component) -> tuple[dict, dict[str, str]]:
     errors: dict[str, str] = {}
     fields: dict = {
         "country": _text(event, "X-MORATORIUM-COUNTRY"),

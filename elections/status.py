@@ -28,7 +28,7 @@ def window_json(window: SilenceWindow) -> dict:
         "start_local": window.start.astimezone(zone).isoformat(),
         "end_local": window.end.astimezone(zone).isoformat(),
         "regions": list(window.regions),
-        "phase": window.phase.number if window.phase_id else None,
+        "phase": window.phase.number if window.phase is not None else None,
         "scope": window.scope,
         "covers_online": window.covers_online,
     }

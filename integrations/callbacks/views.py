@@ -47,7 +47,7 @@ def delivery_retry_view(request: HttpRequest, delivery_id: int) -> HttpResponse:
     case = dashboard_selectors.case_for_dashboard(case_id=delivery.decision.case_id)
     if case is None:
         raise Http404("No such case.")
-    if case.escalated and not user_is_lead(request.user):
+    if getattr(case, "escalated", False) and not user_is_lead(request.user):  # annotated by the selector
         raise PermissionDenied("This case is escalated to a lead.")
     try:
         delivery_retry(delivery_id=delivery.pk, user=request.user)

@@ -62,7 +62,7 @@ class HiveAdapter(DetectorAdapter):
             raise unreadable(self.config, f"{type(exc).__name__}: {exc}") from None
         if not seen:
             raise unreadable(self.config, "no ai_generated or deepfake class in the output")
-        top_source = max(sources, key=sources.get) if sources else None
+        top_source = max(sources, key=lambda name: sources[name]) if sources else None
         return DetectorAnswer(
             score=best,
             label="ai_generated" if best >= 0.5 else "not_ai_generated",

@@ -33,7 +33,7 @@ def decision_body(*, decision: Decision, submission: Submission | None = None) -
             .order_by("received_at", "pk")
             .values_list("event_id", flat=True)
         )
-    supersedes = decision.supersedes.decision_id if decision.supersedes_id else None
+    supersedes = decision.supersedes.decision_id if decision.supersedes is not None else None
     return {
         "type": "decision",
         "decision_id": str(decision.decision_id),
@@ -44,7 +44,7 @@ def decision_body(*, decision: Decision, submission: Submission | None = None) -
         "phase_reason": decision.phase_reason or {},
         "verdict": decision.verdict,
         "actions": decision.actions,
-        "policy_version": decision.policy_version.version if decision.policy_version_id else None,
+        "policy_version": decision.policy_version.version if decision.policy_version is not None else None,
         "decided_by": decision.decided_by,
         "notes": decision.notes,
         # Extensions (added, never renamed): when it was decided, which decision it replaces,

@@ -60,6 +60,7 @@ def decide_on_media_item_stored(sender, *, media_item_id: int, case_id: int, cre
         case = Case.objects.filter(pk=case_id, merged_into__isnull=True).only("media_item_id").first()
         if (
             case is not None
+            and case.media_item_id is not None
             and case.media_item_id != media_item_id
             and not Decision.objects.filter(case_id=case_id, is_current=True).exists()
             and verdict_latest_for_media(media_item_id=case.media_item_id) is not None

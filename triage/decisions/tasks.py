@@ -54,4 +54,7 @@ def window_transitions_run() -> int:
 def transition_batch_run(batch_id: int, at: str) -> int:
     """Re-evaluate one batch of a transition's cases at the instant `at` (ISO 8601)."""
 
-    return transitions.transition_batch_process(batch_id=batch_id, at=parse_datetime(at))
+    moment = parse_datetime(at)
+    if moment is None:
+        raise ValueError(f"not an ISO 8601 instant: {at!r}")
+    return transitions.transition_batch_process(batch_id=batch_id, at=moment)

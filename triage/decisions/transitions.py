@@ -279,7 +279,7 @@ def transition_batch_process(*, batch_id: int, at: datetime) -> int:
     # Every case of the batch is evaluated at the same instant.
     failed = cases_decide_in_batch(
         case_ids=batch.case_ids,
-        trigger=TRIGGERS[batch.transition.kind],
+        trigger=TRIGGERS[TransitionKind(batch.transition.kind)],
         at=at,
         context=f"transition {batch.transition_id}",
     )

@@ -90,7 +90,7 @@ class CheckResult:
 class Check:
     """Base class: subclasses set `kind`, `version`, `media_types` and implement `_run`."""
 
-    kind: ClassVar[str] = ""
+    kind: str = ""  # a class attribute; a detector check sets its own per configured vendor
     version: ClassVar[str] = "1"
     media_types: ClassVar[frozenset[str]] = frozenset({"image", "audio", "video"})
     # Offline checks need nothing beyond this machine; inspect_media runs only those.
