@@ -9,7 +9,7 @@ from triage.decisions.selectors import decision_current
 from triage.models import Case
 from triage.signals import decision_made, media_item_stored
 
-from .services import decision_fan_out
+from . import services
 from .tasks import decision_fan_out_task
 
 logger = logging.getLogger(__name__)
@@ -52,6 +52,6 @@ def catch_up_joined_submissions(sender, *, media_item_id: int, case_id: int, cre
             return  # new media in its own case: its verdict decides it when fused
         decision = decision_current(case_id=case.pk)
         if decision is not None:
-            decision_fan_out(decision_id=decision.pk, trigger="submission_joined")
+            services.decision_fan_out(decision_id=decision.pk, trigger="submission_joined")
     except Exception:  # noqa: BLE001 - the media is stored; the catch-up sweep delivers it later
         logger.exception("could not catch up case %s after media item %s joined it", case_id, media_item_id)
