@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "integrations.callbacks",
     "integrations.transparency",
     "triage.dashboard",
+    "triage.labels",
 ]
 
 MIDDLEWARE = [
@@ -170,6 +171,10 @@ WEBHOOK_MAX_BODY_BYTES = envint("WEBHOOK_MAX_BODY_BYTES", 25 * 1024 * 1024)
 SUBMISSION_SWEEP_AFTER_SECONDS = envint("SUBMISSION_SWEEP_AFTER_SECONDS", 60)
 SUBMISSION_CLAIM_LEASE_SECONDS = envint("SUBMISSION_CLAIM_LEASE_SECONDS", 1800)
 DATA_UPLOAD_MAX_MEMORY_SIZE = WEBHOOK_MAX_BODY_BYTES
+
+# Label texts (docs/labels.md): how long a process trusts its cached texts before checking for
+# changes made by another process (the process that changes a text drops its cache at once).
+LABEL_TEXT_CACHE_SECONDS = envint("LABEL_TEXT_CACHE_SECONDS", 10)
 
 # Moderator dashboard: how long a moderator's claim on a case lasts without activity.
 DASHBOARD_LOCK_MINUTES = envint("DASHBOARD_LOCK_MINUTES", 15)
