@@ -12,5 +12,6 @@ urlpatterns = [
     path("api/v1/", include("triage.api.urls")),  # the partner API (docs/api.md)
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", include("triage.labels.urls")),  # the spoken disclosure's signed audio URLs
     path("", include("triage.dashboard.urls")),  # the moderator dashboard: "/" is the queue
 ]

@@ -8,6 +8,7 @@ from django.db import connection
 from django.db.models import QuerySet
 
 from integrations.platforms.models import Platform
+from triage.labels.speech import label_actions_with_audio
 from triage.models import Case, Submission, SubmissionEvent, SubmissionMedia
 from triage.policy.models import Decision
 
@@ -66,7 +67,8 @@ def decision_body(*, decision: Decision, submission: Submission | None = None) -
         "phase": decision.phase,
         "phase_reason": decision.phase_reason or {},
         "verdict": decision.verdict,
-        "actions": decision.actions,
+        # Label actions gain `audio_disclosure_url` here: a signed URL that expires, so never stored.
+        "actions": label_actions_with_audio(decision.actions),
         "policy_version": decision.policy_version.version if decision.policy_version_id else None,
         "decided_by": decision.decided_by,
         "notes": decision.notes,

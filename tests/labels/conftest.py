@@ -2,11 +2,13 @@
 
 import pytest
 
+from triage.labels.seed import label_texts_seed
 from triage.labels.texts import label_texts_cache_clear
 
 
 @pytest.fixture(autouse=True)
 def _label_texts(db):
+    label_texts_seed()  # idempotent; transactional tests elsewhere may have flushed the migration's rows
     # The per-process cache would otherwise carry one test's edits (rolled back) into the next.
     label_texts_cache_clear()
     yield

@@ -217,3 +217,17 @@ def test_the_spoken_disclosure_says_ai_in_full(language):
     for kind in ("ai_generated_disclosed", "likely_ai_generated"):
         script = audio_disclosure_render(kind=kind, language=language).text
         assert " AI" not in script and "اے آئی" not in script
+
+
+def test_with_the_table_emptied_labels_read_the_shipped_catalogs_as_before():
+    LabelText.objects.all().delete()
+
+    rendered = label_render(kind="unverified", language="sk", subjects=["Michal Šimečka"])
+
+    assert (
+        rendered.text == "Preveruje sa. Tento obsah zatiaľ nebol overený. Prezentované ako: Michal Šimečka."
+    )
+    assert (rendered.language, rendered.needs_native_review) == ("sk", True)
+    assert label_render(kind="unverified", language="ja").notes == [
+        "label shown in English: no ja translation"
+    ]

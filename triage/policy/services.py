@@ -21,7 +21,7 @@ from django.utils.dateparse import parse_datetime
 
 from triage.audit.models import ActorKind
 from triage.audit.services import audit_record
-from triage.labels import audio_disclosure_script, label_render
+from triage.labels import audio_disclosure_render, label_render
 from triage.models import Case, CaseStatus
 from triage.signals import decision_made
 
@@ -124,9 +124,12 @@ def _label_action(
         "text": rendered.text,
     }
     if inputs.media_type in ("audio", "video"):
-        action["audio_disclosure_script"] = audio_disclosure_script(
+        spoken = audio_disclosure_render(
             kind=kind, language=inputs.content_language, subjects=inputs.public_figures, drafts=drafts
         )
+        action["audio_disclosure_script"] = spoken.text
+        # The voice to speak it with (the script may fall back to English on its own).
+        action["audio_disclosure_language"] = spoken.language
     if rendered.fallback:
         action["fallback"] = True
     if rendered.needs_native_review:
