@@ -69,7 +69,8 @@ def label_texts_csv_parse(data: bytes) -> list[ImportRow]:
     missing = [c for c in ("kind", "channel", "language", "text") if c not in (reader.fieldnames or [])]
     if missing:
         raise ImportError_([f"line 1: missing column(s): {', '.join(missing)}."])
-    rows: dict[tuple[str, str, str], ImportRow] = {}
+    rows: list[ImportRow] = []
+    latest: dict[tuple[str, str, str], ImportRow] = {}  # where a plural form row attaches
     problems: list[str] = []
     try:
         for record in reader:
@@ -77,22 +78,22 @@ def label_texts_csv_parse(data: bytes) -> list[ImportRow]:
             key = tuple((record.get(c) or "").strip() for c in ("kind", "channel", "language"))
             category = (record.get("plural_category") or "").strip()
             value = record.get("text") or ""
-            row = rows.get(key)
             if category:
+                row = latest.get(key)
                 if row is None:
                     problems.append(
                         f"line {line}: plural_category: comes before the main text of {'/'.join(key)}."
                     )
-                    continue
-                if category in row.plural_forms:
+                elif category in row.plural_forms:
                     problems.append(f"line {line}: plural_category: {category!r} given twice.")
-                row.plural_forms[category] = value
-            elif row is not None:
-                problems.append(f"line {line}: the same text as line {row.line} ({'/'.join(key)}).")
+                else:
+                    row.plural_forms[category] = value
             else:
-                rows[key] = ImportRow(line=line, kind=key[0], channel=key[1], language=key[2], text=value)
+                # A repeated text is reported by the import with every other problem.
+                latest[key] = ImportRow(line=line, kind=key[0], channel=key[1], language=key[2], text=value)
+                rows.append(latest[key])
     except csv.Error as exc:
         problems.append(f"line {reader.line_num}: not CSV ({exc}).")
     if problems:
         raise ImportError_(problems)
-    return list(rows.values())
+    return rows

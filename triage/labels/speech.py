@@ -269,15 +269,18 @@ def audio_token_key(token: str, *, max_age: int | None = None) -> str:
     return key
 
 
-def audio_url(key: str) -> str:
+def audio_url(key: str, *, absolute: bool = True) -> str:
     path = reverse("labels:audio-disclosure", kwargs={"token": audio_token(key)})
-    return f"{settings.PUBLIC_BASE_URL.rstrip('/')}{path}"
+    return f"{settings.PUBLIC_BASE_URL.rstrip('/')}{path}" if absolute else path
 
 
-def disclosure_audio_url(*, text: str, language: str) -> str | None:
-    """A signed, expiring URL of the spoken disclosure, or None when it cannot be rendered."""
+def disclosure_audio_url(*, text: str, language: str, absolute: bool = True) -> str | None:
+    """A signed, expiring URL of the spoken disclosure, or None when it cannot be rendered.
+
+    Absolute (PUBLIC_BASE_URL) for platforms; a path for the dashboard's own players.
+    """
     try:
-        return audio_url(disclosure_audio(text=text, language=language).key)
+        return audio_url(disclosure_audio(text=text, language=language).key, absolute=absolute)
     except Exception:  # never let a speech failure stop a decision reaching a platform
         logger.exception("spoken disclosure not rendered (language %s)", language)
         return None
