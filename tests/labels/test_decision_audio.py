@@ -63,3 +63,21 @@ def test_a_policy_that_shows_only_reviewed_urdu_labels_in_english_and_says_why()
     label = next(a for a in decision.actions if a["type"] == "label")
     assert (label["language"], label.get("fallback")) == ("en", True)
     assert any("the policy shows only reviewed ur texts" in note for note in decision.notes)
+
+
+def test_the_urdu_voice_reads_the_name_in_urdu_script_when_the_registry_has_it():
+    khan = factories.person("Imran Khan", code="PK", aliases=["عمران خان", "IK"])
+    factories.authorized_voice(khan, valid_from=date(2023, 12, 1))
+    case = factories.case(
+        countries=["PK"],
+        language="ur",
+        subjects=["Imran Khan"],
+        disclosure={"ai_label": True, "language": "ur"},
+    )
+    factories.verdict(case, "likely_synthetic")
+
+    decision = case_decide_by_policy(case_id=case.pk, trigger="verdict", at=timezone.now())
+
+    label = next(a for a in decision.actions if a["type"] == "label")
+    assert "Imran Khan" in label["text"]  # the visual label keeps the registered name
+    assert "عمران خان" in label["audio_disclosure_script"] and "Imran" not in label["audio_disclosure_script"]

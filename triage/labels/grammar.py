@@ -48,3 +48,42 @@ def names_join(language: str, names: list[str]) -> str:
     if locale is None:
         return ", ".join(names)
     return format_list(names, style="standard", locale=locale)
+
+
+# The script each label language is written in (for picking how a name is spoken).
+_SCRIPTS = {"ur": "ARABIC", "ar": "ARABIC", "hi": "DEVANAGARI", "bn": "BENGALI", "ru": "CYRILLIC"}
+_SCRIPTS |= {"uk": "CYRILLIC", "el": "GREEK"}
+
+
+def _script(text: str) -> str | None:
+    import unicodedata
+
+    for ch in text:
+        if ch.isalpha():
+            try:
+                return unicodedata.name(ch).split()[0]
+            except ValueError:
+                return None
+    return None
+
+
+def names_for_speech(
+    names: list[str], language: str | None, aliases: dict[str, list[str]] | None
+) -> list[str]:
+    """Each name as the language's voice should read it: a registered alias in the language's script.
+
+    A Latin-script "Imran Khan" inside Urdu speech is read with another language's rules (or
+    spelled out); the registry's "عمران خان" is read as an Urdu listener says it. Names without
+    such an alias stay as they are. The visual label keeps the registered name.
+    """
+    wanted = _SCRIPTS.get(language or "", "LATIN")
+    spoken = []
+    for name in names:
+        if _script(name) == wanted:
+            spoken.append(name)
+            continue
+        match = next(
+            (a for a in (aliases or {}).get(name, []) if isinstance(a, str) and _script(a) == wanted), None
+        )
+        spoken.append(match or name)
+    return spoken

@@ -22,6 +22,7 @@ from django.utils.dateparse import parse_datetime
 from triage.audit.models import ActorKind
 from triage.audit.services import audit_record
 from triage.labels import audio_disclosure_render, label_render
+from triage.labels.grammar import names_for_speech
 from triage.models import Case, CaseStatus
 from triage.signals import decision_made
 
@@ -125,7 +126,12 @@ def _label_action(
     }
     if inputs.media_type in ("audio", "video"):
         spoken = audio_disclosure_render(
-            kind=kind, language=inputs.content_language, subjects=inputs.public_figures, drafts=drafts
+            kind=kind,
+            language=inputs.content_language,
+            subjects=names_for_speech(
+                inputs.public_figures, rendered.language, inputs.public_figure_aliases
+            ),
+            drafts=drafts,
         )
         action["audio_disclosure_script"] = spoken.text
         # The voice to speak it with (the script may fall back to English on its own).
