@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from .channels import SUBJECTS, Channel, TextStatus
-from .csvio import current_texts, label_texts_csv, label_texts_csv_parse
+from .csvio import MAX_IMPORT_BYTES, current_texts, label_texts_csv, label_texts_csv_parse
 from .grammar import plural_categories
 from .kinds import LabelKind
 from .languages import LANGUAGES, SOURCE_LANGUAGE
@@ -186,6 +186,9 @@ def review_import(request: HttpRequest) -> HttpResponse:
     upload = request.FILES.get("file")
     if upload is None:
         return _page(request, language, import_errors=["file: choose a .po or .csv file."], status=400)
+    if upload.size > MAX_IMPORT_BYTES:
+        errors = [f"file: larger than {MAX_IMPORT_BYTES // 1024} KiB."]
+        return _page(request, language, import_errors=errors, status=400)
     data = upload.read()
     try:
         if upload.name.lower().endswith(".po"):
