@@ -183,9 +183,44 @@ REVISED = {
 }
 
 
+# The other languages' spoken "AI" (or its local acronym), said in full in the same construction.
+SPOKEN_AI_IN_FULL = {
+    "de": ("mit KI", "mit künstlicher Intelligenz"),
+    "es": ("con IA", "con inteligencia artificial"),
+    "fr": ("avec l’IA", "avec l’intelligence artificielle"),
+    "it": ("con l’IA", "con l’intelligenza artificiale"),
+    "pt": ("com IA", "com inteligência artificial"),
+    "ro": ("cu AI", "cu inteligență artificială"),
+    "nl": ("met AI", "met kunstmatige intelligentie"),
+    "hu": ("MI-vel", "mesterséges intelligenciával"),
+    "id": ("dengan AI", "dengan kecerdasan buatan"),
+    "ru": ("с помощью ИИ", "с помощью искусственного интеллекта"),
+    "uk": ("за допомогою ШІ", "за допомогою штучного інтелекту"),
+    "el": ("με ΤΝ", "με τεχνητή νοημοσύνη"),
+    "hi": ("एआई से", "कृत्रिम बुद्धिमत्ता से"),
+    "bn": ("এআই দিয়ে", "কৃত্রিম বুদ্ধিমত্তা দিয়ে"),
+}
+
+
+def _revised() -> dict:
+    """REVISED, plus the spoken "AI" in full for the languages SPOKEN_AI_IN_FULL lists."""
+    from django.utils import translation
+
+    from .kinds import AUDIO_SCRIPTS, LabelKind
+
+    revised = {key: dict(value) for key, value in REVISED.items()}
+    for kind in (LabelKind.AI_GENERATED_DISCLOSED, LabelKind.LIKELY_AI_GENERATED):
+        for language, (acronym, in_full) in SPOKEN_AI_IN_FULL.items():
+            with translation.override(language):
+                shipped = str(AUDIO_SCRIPTS[kind])
+            if acronym in shipped:
+                revised[(kind.value, "spoken")][language] = shipped.replace(acronym, in_full)
+    return revised
+
+
 def seed_revised(LabelText):
     now = timezone.now()
-    for (kind, channel), by_language in REVISED.items():
+    for (kind, channel), by_language in _revised().items():
         english = by_language.get("en")
         source = english if isinstance(english, str) else (english or {}).get("text")
         if source is None:
