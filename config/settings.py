@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "integrations.callbacks",
     "integrations.transparency",
     "triage.moderation",
+    "triage.decisions.labels",
 ]
 
 MIDDLEWARE = [
@@ -169,6 +170,18 @@ WEBHOOK_MAX_BODY_BYTES = envint("WEBHOOK_MAX_BODY_BYTES", 25 * 1024 * 1024)
 SUBMISSION_SWEEP_AFTER_SECONDS = envint("SUBMISSION_SWEEP_AFTER_SECONDS", 60)
 SUBMISSION_CLAIM_LEASE_SECONDS = envint("SUBMISSION_CLAIM_LEASE_SECONDS", 1800)
 DATA_UPLOAD_MAX_MEMORY_SIZE = WEBHOOK_MAX_BODY_BYTES
+
+# Label texts (docs/labels.md): how long a process trusts its cached texts before checking for
+# changes made by another process (the process that changes a text drops its cache at once).
+LABEL_TEXT_CACHE_SECONDS = envint("LABEL_TEXT_CACHE_SECONDS", 10)
+# The spoken disclosure as audio: the speech engine (a name registered in triage/decisions/labels/speech.py
+# or a dotted path to a class), and how long its signed URL works: longer than the callbacks'
+# 24-hour retry window, since a delivery's body is built once and retried.
+LABEL_SPEECH_ENGINE = envstr("LABEL_SPEECH_ENGINE", "espeak-ng")
+LABEL_AUDIO_URL_MAX_AGE_SECONDS = envint("LABEL_AUDIO_URL_MAX_AGE_SECONDS", 7 * 24 * 3600)
+# Where platforms reach this deployment: absolute URLs in callback bodies (the audio disclosure)
+# start with it. Without it those URLs are paths, which a platform cannot fetch.
+PUBLIC_BASE_URL = envstr("PUBLIC_BASE_URL", "http://127.0.0.1:8000" if DEBUG else "")
 
 # Moderator dashboard: how long a moderator's claim on a case lasts without activity.
 DASHBOARD_LOCK_MINUTES = envint("DASHBOARD_LOCK_MINUTES", 15)

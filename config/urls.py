@@ -12,6 +12,7 @@ urlpatterns = [
     path("api/v1/", include("integrations.partners.api.urls")),  # the partner API (docs/api.md)
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", include("triage.decisions.labels.urls")),  # the spoken disclosure's signed audio URLs
     path("", include("integrations.callbacks.urls")),  # dead letters, in the dashboard's frame
     path("", include("triage.moderation.urls")),  # the moderator dashboard: "/" is the queue
 ]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from triage.decisions.labels.speech import label_actions_with_audio
 from triage.decisions.models import Decision
 from triage.decisions.selectors import decision_current
 from triage.intake.selectors import case_resolve
@@ -43,7 +44,8 @@ def decision_body(*, decision: Decision, submission: Submission | None = None) -
         "phase": decision.phase,
         "phase_reason": decision.phase_reason or {},
         "verdict": decision.verdict,
-        "actions": decision.actions,
+        # Label actions gain `audio_disclosure_url` here: a signed URL that expires, so never stored.
+        "actions": label_actions_with_audio(decision.actions),
         "policy_version": decision.policy_version.version if decision.policy_version is not None else None,
         "decided_by": decision.decided_by,
         "notes": decision.notes,

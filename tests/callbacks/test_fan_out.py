@@ -55,7 +55,13 @@ def test_the_body_is_the_issue_contract_with_extensions(slovak_case):
         "phase": "silence",
         "phase_reason": {"country": "SK", "window_end": "2026-11-28T07:00:00Z"},
         "verdict": {"label": "likely_synthetic", "confidence": 0.9, "reasons": ["voice clone detector 0.93"]},
-        "actions": SILENCE_HOLD_ACTIONS,
+        # The label gains its spoken disclosure's signed URL (an extension): every stored field stays.
+        "actions": [
+            {**a, "audio_disclosure_url": body["actions"][i]["audio_disclosure_url"]}
+            if a.get("audio_disclosure_script")
+            else a
+            for i, a in enumerate(SILENCE_HOLD_ACTIONS)
+        ],
         "policy_version": 3,
         "decided_by": "policy",
         "notes": ["creator disclosure in en, content in sk"],
@@ -64,6 +70,7 @@ def test_the_body_is_the_issue_contract_with_extensions(slovak_case):
         "is_current": True,
     }
     assert body["issued_at"].endswith("Z")
+    assert "/labels/audio/" in body["actions"][1]["audio_disclosure_url"]
 
 
 def test_the_idempotency_key_names_decision_platform_and_content(slovak_case):

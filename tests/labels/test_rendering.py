@@ -120,7 +120,7 @@ def test_subjects_are_named_untranslated_after_the_label():
     rendered = label_render(
         kind=LabelKind.LIKELY_AI_GENERATED, language="sk", subjects=["Michal Šimečka", " Michal  Šimečka "]
     )
-    assert rendered.text.endswith("Prezentované ako: Michal Šimečka.")
+    assert rendered.text.endswith("Uvádzaná osoba: Michal Šimečka.")
     assert rendered.text.count("Šimečka") == 1
 
 
@@ -135,7 +135,7 @@ def test_spoken_disclosure_names_the_voice_it_presents():
         kind=LabelKind.AI_GENERATED_DISCLOSED, language="en", subjects=["Imran Khan"]
     )
     assert script == (
-        "Notice: this recording uses a voice made with AI, as its creator disclosed. "
+        "Notice: this recording uses a voice made with artificial intelligence, as its creator disclosed. "
         "The voice is presented as that of Imran Khan."
     )
 
@@ -148,14 +148,14 @@ def test_a_disclosure_in_another_language_is_noted_and_the_label_stays_in_the_co
         disclosure={"language": "en", "text": "4th authorized AI voice of Imran Khan"},
     )
     assert rendered.language == "ur"
-    assert rendered.notes == ["creator disclosure in en, content in ur"]
+    assert "creator disclosure in en, content in ur" in rendered.notes
 
 
 def test_a_disclosure_in_the_contents_language_adds_no_note():
     rendered = label_render(
         kind=LabelKind.AI_GENERATED_DISCLOSED, language="ur", disclosure={"language": "ur"}
     )
-    assert rendered.notes == []
+    assert not [note for note in rendered.notes if note.startswith("creator disclosure")]
 
 
 def test_a_rendered_label_serialises_to_plain_data():

@@ -36,6 +36,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from triage.decisions.labels import LabelKind
+from triage.decisions.labels.drafts import RULES_KEY as DRAFTS_RULES_KEY
+from triage.decisions.labels.drafts import drafts_setting_validate
 
 SCHEMA_VERSION = 1
 
@@ -174,9 +176,12 @@ def rules_validate(rules: Any) -> Errors:
         return {"rules": ['The rule set is an object: {"schema": 1, "rules": [...]}.']}
     if rules.get("schema") != SCHEMA_VERSION:
         _add(errors, "schema", f"Set schema to {SCHEMA_VERSION}.")
-    extra = sorted(set(rules) - {"schema", "rules", "description"})
+    extra = sorted(set(rules) - {"schema", "rules", "description", DRAFTS_RULES_KEY})
     if extra:
         _add(errors, "rules", f"Unexpected keys: {', '.join(extra)}.")
+    if DRAFTS_RULES_KEY in rules:
+        for message in drafts_setting_validate(rules[DRAFTS_RULES_KEY]):
+            _add(errors, DRAFTS_RULES_KEY, message)
     items = rules.get("rules")
     if not isinstance(items, list) or not items:
         _add(errors, "rules", "Give a non-empty list of rules.")

@@ -57,6 +57,9 @@ class PolicyInputs:
     trigger: str = ""
     previous_hold_reason: str = ""
     notes: list[str] = field(default_factory=list)
+    # Each matched figure's registered aliases (any script): the spoken label reads the one in
+    # the content's script (triage/decisions/labels/grammar.py names_for_speech).
+    public_figure_aliases: dict[str, list[str]] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -224,6 +227,7 @@ def case_policy_inputs(
         media_type=media_type,
         public_figure=bool(people),
         public_figures=[p.name for p in people],
+        public_figure_aliases={p.name: list(p.aliases or []) for p in people},
         consent=bool(people) and len(covered) == len(people),
         public_figure_without_consent=len(covered) < len(people),
         creator_disclosed=bool(disclosed),

@@ -21,7 +21,8 @@ from django.utils.dateparse import parse_datetime
 
 from triage.audit.models import ActorKind
 from triage.audit.services import audit_record
-from triage.decisions.labels import audio_disclosure_script, label_render
+from triage.decisions.labels import audio_disclosure_render, label_render
+from triage.decisions.labels.grammar import names_for_speech
 from triage.evidence.models import VerdictLabel
 from triage.models import Case, CaseStatus
 from triage.signals import decision_made
@@ -104,13 +105,19 @@ def _decision_signature(decision: Decision) -> tuple:
     )
 
 
-def _label_action(*, kind: str, inputs: PolicyInputs, notes: list[str]) -> dict[str, Any]:
+def _label_action(
+    *, kind: str, inputs: PolicyInputs, notes: list[str], drafts: dict | None = None
+) -> dict[str, Any]:
     """Render a label in the content's language (plus a spoken script for audio and video)."""
     disclosure = (
         {"language": inputs.creator_disclosure_language} if inputs.creator_disclosure_language else None
     )
     rendered = label_render(
-        kind=kind, language=inputs.content_language, subjects=inputs.public_figures, disclosure=disclosure
+        kind=kind,
+        language=inputs.content_language,
+        subjects=inputs.public_figures,
+        disclosure=disclosure,
+        drafts=drafts,
     )
     action: dict[str, Any] = {
         "type": "label",
@@ -119,9 +126,15 @@ def _label_action(*, kind: str, inputs: PolicyInputs, notes: list[str]) -> dict[
         "text": rendered.text,
     }
     if inputs.media_type in ("audio", "video"):
-        action["audio_disclosure_script"] = audio_disclosure_script(
-            kind=kind, language=inputs.content_language, subjects=inputs.public_figures
+        spoken = audio_disclosure_render(
+            kind=kind,
+            language=inputs.content_language,
+            subjects=names_for_speech(inputs.public_figures, rendered.language, inputs.public_figure_aliases),
+            drafts=drafts,
         )
+        action["audio_disclosure_script"] = spoken.text
+        # The voice to speak it with (the script may fall back to English on its own).
+        action["audio_disclosure_language"] = spoken.language
     if rendered.fallback:
         action["fallback"] = True
     if rendered.needs_native_review:
@@ -139,6 +152,7 @@ def _render_actions(
     at: datetime,
     review_minutes: int | None,
     notes: list[str],
+    drafts: dict | None = None,
 ) -> tuple[list[dict[str, Any]], datetime | None, str, bool]:
     """Turn rule actions into platform-facing actions; return (actions, deadline, hold_reason, review)."""
     actions: list[dict[str, Any]] = []
@@ -147,7 +161,7 @@ def _render_actions(
     for spec in raw:
         kind = spec["type"]
         if kind == "label":
-            actions.append(_label_action(kind=spec["kind"], inputs=inputs, notes=notes))
+            actions.append(_label_action(kind=spec["kind"], inputs=inputs, notes=notes, drafts=drafts))
         elif kind == "removal_hold":
             deadline = at + timedelta(minutes=spec["review_deadline_minutes"])
             hold_reason = spec.get("hold_reason", "policy")
@@ -200,7 +214,12 @@ def outcome_for(*, rules: dict[str, Any], inputs: PolicyInputs, at: datetime) ->
     match = rules_evaluate(rules, inputs.as_dict())
     notes = list(inputs.notes)
     actions, deadline, hold_reason, needs_review = _render_actions(
-        raw=match.actions, inputs=inputs, at=at, review_minutes=match.review_deadline_minutes, notes=notes
+        raw=match.actions,
+        inputs=inputs,
+        at=at,
+        review_minutes=match.review_deadline_minutes,
+        notes=notes,
+        drafts=rules.get("label_drafts"),  # the policy's word on unreviewed translations
     )
     if match.rule is None:
         notes.append("no rule matched: no action")
@@ -374,8 +393,14 @@ def _moderator_actions(
         errors.setdefault(key.replace("rules[0].", ""), []).extend(messages)
     if errors:
         raise ValidationError(errors)
+    active = _policy_active()
     rendered, deadline, hold_reason, _review = _render_actions(
-        raw=raw, inputs=inputs, at=at, review_minutes=None, notes=notes
+        raw=raw,
+        inputs=inputs,
+        at=at,
+        review_minutes=None,
+        notes=notes,
+        drafts=(active.rules or {}).get("label_drafts") if active else None,
     )
     return rendered, deadline, hold_reason
 

@@ -22,6 +22,7 @@ from triage.models import Case, MediaItem
 
 from . import selectors
 from .forms import BankForm, ConfirmForm, ModeratorDecisionForm, QueueFilterForm
+from .label_previews import case_label_previews
 from .roles import user_is_lead, user_is_moderator
 from .services import (
     CaseLockedError,
@@ -120,19 +121,24 @@ def _case_page(
     lock = case_lock_current(case_id=case.pk)
     lead = user_is_lead(request.user)
     previous_id, next_id = selectors.queue_neighbours(case_id=case.pk, can_see_escalations=lead)
+    submissions = list(selectors.case_submissions(case=case))
+    mine = lock is not None and lock.user_id == request.user.pk
     return render(
         request,
         "dashboard/case.html",
         {
             "case": case,
             "media": media,
-            "submissions": list(selectors.case_submissions(case=case)),
+            "submissions": submissions,
             "reach": selectors.case_reach(case=case),
             "current": current,
             "history": [d for d in decisions if not d.is_current],
             "audit": selectors.case_audit_trail(case=case),
             "lock": lock,
-            "mine": lock is not None and lock.user_id == request.user.pk,
+            "mine": mine,
+            "label_previews": case_label_previews(
+                case=case, submissions=submissions, current=current, with_form=mine
+            ),
             "decide_form": decide_form or ModeratorDecisionForm(),
             "confirm_form": ConfirmForm(),
             "bank_form": BankForm(),

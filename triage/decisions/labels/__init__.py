@@ -1,6 +1,10 @@
 """Labels for synthetic and disputed media, in the content's language.
 
-Public API (plain functions, no models):
+Texts are LabelText data (models.py; texts.py picks the version, services.py changes them, audited);
+the spoken disclosure becomes audio in speech.py. This module imports no models (it is imported
+while apps load), so rendering imports the data lazily.
+
+Public API:
 - `label_render(kind=, language=, subjects=None, disclosure=None) -> RenderedLabel`
 - `audio_disclosure_script(kind=, language=, subjects=None) -> str` (and `audio_disclosure_render`)
 - `content_language_resolve(declared=, text=) -> (language | None, "declared"|"detected"|"undetermined")`

@@ -1,8 +1,9 @@
 """The languages labels ship in, and how far each translation has been checked.
 
-This table is the data behind `RenderedLabel.needs_native_review` and the table in
-docs/labels.md. When a native speaker has reviewed a catalog (locale/<code>/LC_MESSAGES/django.po),
-set its `review` to REVIEWED and name the review in `note`; nothing else changes.
+The languages labels come in (names, direction). `review` is the status of the shipped catalogs
+(locale/<code>/LC_MESSAGES/django.po); what labels show, and whether it is flagged
+`needs_native_review`, now follows each text's own review status in the LabelText data
+(docs/labels.md), which election ops change on the review screen.
 """
 
 from dataclasses import dataclass

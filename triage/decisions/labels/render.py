@@ -1,8 +1,9 @@
 """Render a label, or the spoken disclosure for audio, in the content's language.
 
-Texts come from the Django translation catalogs (locale/<lang>/LC_MESSAGES/django.mo). A language
-without a catalog, or a catalog missing the text, falls back to English with `fallback=True`,
-which moderators see flagged; nothing fails because a language is missing.
+Texts come from the LabelText data (triage/decisions/labels/texts.py: the newest reviewed version, else the
+newest draft where the policy allows drafts, flagged). A language without a text falls back to
+English with `fallback=True`, which moderators see flagged; the English source texts in kinds.py
+are the last resort when the data has none. Nothing fails because a language is missing.
 """
 
 from collections.abc import Iterable, Mapping
@@ -10,6 +11,9 @@ from dataclasses import asdict, dataclass, field
 
 from django.utils import translation
 
+from .channels import SUBJECTS, Channel
+from .drafts import drafts_allowed
+from .grammar import names_join, plural_category
 from .kinds import AUDIO_SCRIPTS, LABEL_TEXTS, SUBJECTS_AUDIO_TEXT, SUBJECTS_LABEL_TEXT, LabelKind
 from .languages import SOURCE_LANGUAGE, label_language_get
 from .resolve import creator_disclosure_mismatch, language_tag_normalize
@@ -56,31 +60,76 @@ def _subjects_cleaned(subjects: Iterable[str] | None) -> list[str]:
     return names[:MAX_SUBJECTS]
 
 
+def _code_text(table: Mapping, key) -> str:
+    """The English source text the code ships (the last resort when the data has none)."""
+    with translation.override(SOURCE_LANGUAGE):
+        return str(table[key]) if key is not None else ""
+
+
+def _subjects_line(chosen, *, language: str, names: list[str]) -> str:
+    """The "Presented as" line for `names`, in the plural form and list style of `language`."""
+    template = chosen.plural_forms.get(plural_category(language, len(names))) or chosen.text
+    return template % {"names": names_join(language, names)}
+
+
 def _render(
-    *, table: Mapping, subjects_text, kind: str, language: str | None, subjects: Iterable[str] | None
+    *,
+    table: Mapping,
+    subjects_text,
+    channel: str,
+    kind: str,
+    language: str | None,
+    subjects: Iterable[str] | None,
+    drafts: Mapping | None = None,
 ) -> RenderedLabel:
+    # Imported here: the texts read models, and this package is imported while apps load.
+    from .texts import ChosenText, text_choose, text_has_draft
+
     label_kind = _kind_checked(kind)
     requested = language_tag_normalize(language)
     shipped = label_language_get(requested) if requested else None
+    allowed = drafts_allowed(drafts, requested)
 
-    with translation.override(SOURCE_LANGUAGE):
-        source_text = str(table[label_kind])
-        source_subjects = str(subjects_text)
-    text, subjects_line, used = source_text, source_subjects, SOURCE_LANGUAGE
+    main = subjects_chosen = None
+    used = SOURCE_LANGUAGE
+    notes: list[str] = []
     if shipped and shipped.code != SOURCE_LANGUAGE:
-        with translation.override(shipped.code):
-            translated, translated_subjects = str(table[label_kind]), str(subjects_text)
-        # A catalog that lacks the text returns the English msgid: that is a fallback too.
-        if translated != source_text:
-            text, used = translated, shipped.code
-            subjects_line = translated_subjects if translated_subjects != source_subjects else ""
+        main = text_choose(
+            kind=label_kind.value, channel=channel, language=shipped.code, drafts_allowed=allowed
+        )
+        if main is not None:
+            used = shipped.code
+            subjects_chosen = text_choose(
+                kind=SUBJECTS, channel=channel, language=used, drafts_allowed=allowed
+            )
+        elif not allowed and text_has_draft(kind=label_kind.value, channel=channel, language=shipped.code):
+            notes.append(
+                f"label shown in English: the {shipped.code} text is an unreviewed draft "
+                f"and the policy shows only reviewed {shipped.code} texts"
+            )
+    if main is None:
+        main = text_choose(
+            kind=label_kind.value, channel=channel, language=SOURCE_LANGUAGE, drafts_allowed=True
+        )
+        subjects_chosen = text_choose(
+            kind=SUBJECTS, channel=channel, language=SOURCE_LANGUAGE, drafts_allowed=True
+        )
+        if subjects_chosen is None:
+            subjects_chosen = ChosenText(
+                pk=0, version=0, text=_code_text({SUBJECTS: subjects_text}, SUBJECTS)
+            )
+    text = main.text if main is not None else _code_text(table, label_kind)
     language_used = label_language_get(used)
 
+    draft = main is not None and not main.reviewed and used != SOURCE_LANGUAGE
     names = _subjects_cleaned(subjects)
-    if names and subjects_line:
+    if names and subjects_chosen is not None:
         if language_used.rtl:
             names = [f"{_FSI}{name}{_PDI}" for name in names]
-        text = f"{text} {subjects_line % {'names': ', '.join(names)}}"
+        text = f"{text} {_subjects_line(subjects_chosen, language=used, names=names)}"
+        draft = draft or (not subjects_chosen.reviewed and used != SOURCE_LANGUAGE)
+    if draft:
+        notes.append(f"label text in {used} is an unreviewed draft: no native speaker has checked it yet")
 
     return RenderedLabel(
         kind=label_kind.value,
@@ -88,8 +137,9 @@ def _render(
         requested_language=requested,
         text=text,
         fallback=used != requested,
-        needs_native_review=language_used.needs_native_review,
+        needs_native_review=draft,
         rtl=language_used.rtl,
+        notes=notes,
     )
 
 
@@ -99,6 +149,7 @@ def label_render(
     language: str | None,
     subjects: Iterable[str] | None = None,
     disclosure: Mapping | None = None,
+    drafts: Mapping | None = None,
 ) -> RenderedLabel:
     """Render the label of `kind` in `language` (a BCP 47 tag or ISO 639-1 code).
 
@@ -106,10 +157,17 @@ def label_render(
     neutral "Presented as: …" line. `disclosure`: the creator's own disclosure,
     {"language": "en", "text": "…"}; when its language differs from the label's requested language
     the result carries the note "creator disclosure in en, content in ur". The label itself is
-    always in the content's language, never the disclosure's.
+    always in the content's language, never the disclosure's. `drafts`: the policy's
+    `label_drafts` setting (triage/decisions/labels/drafts.py); by default drafts are shown, flagged.
     """
     rendered = _render(
-        table=LABEL_TEXTS, subjects_text=SUBJECTS_LABEL_TEXT, kind=kind, language=language, subjects=subjects
+        table=LABEL_TEXTS,
+        subjects_text=SUBJECTS_LABEL_TEXT,
+        channel=Channel.VISUAL,
+        kind=kind,
+        language=language,
+        subjects=subjects,
+        drafts=drafts,
     )
     if disclosure is not None and not isinstance(disclosure, Mapping):
         raise ValueError('disclosure must be a mapping such as {"language": "en", "text": "…"}.')
@@ -119,7 +177,7 @@ def label_render(
         )
         if note:
             rendered.notes.append(note)
-    if rendered.fallback:
+    if rendered.fallback and not any(n.startswith("label shown in English") for n in rendered.notes):
         if rendered.requested_language:
             rendered.notes.append(f"label shown in English: no {rendered.requested_language} translation")
         else:
@@ -128,18 +186,30 @@ def label_render(
 
 
 def audio_disclosure_render(
-    *, kind: str, language: str | None, subjects: Iterable[str] | None = None
+    *,
+    kind: str,
+    language: str | None,
+    subjects: Iterable[str] | None = None,
+    drafts: Mapping | None = None,
 ) -> RenderedLabel:
     """Render the spoken disclosure for `kind`, with the same fallback rules as labels."""
     return _render(
         table=AUDIO_SCRIPTS,
         subjects_text=SUBJECTS_AUDIO_TEXT,
+        channel=Channel.SPOKEN,
         kind=kind,
         language=language,
         subjects=subjects,
+        drafts=drafts,
     )
 
 
-def audio_disclosure_script(*, kind: str, language: str | None, subjects: Iterable[str] | None = None) -> str:
+def audio_disclosure_script(
+    *,
+    kind: str,
+    language: str | None,
+    subjects: Iterable[str] | None = None,
+    drafts: Mapping | None = None,
+) -> str:
     """Return a short script to speak before or over audio, in `language` (English fallback)."""
-    return audio_disclosure_render(kind=kind, language=language, subjects=subjects).text
+    return audio_disclosure_render(kind=kind, language=language, subjects=subjects, drafts=drafts).text
