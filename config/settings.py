@@ -170,6 +170,10 @@ WEBHOOK_MAX_BODY_BYTES = envint("WEBHOOK_MAX_BODY_BYTES", 25 * 1024 * 1024)
 SUBMISSION_SWEEP_AFTER_SECONDS = envint("SUBMISSION_SWEEP_AFTER_SECONDS", 60)
 SUBMISSION_CLAIM_LEASE_SECONDS = envint("SUBMISSION_CLAIM_LEASE_SECONDS", 1800)
 DATA_UPLOAD_MAX_MEMORY_SIZE = WEBHOOK_MAX_BODY_BYTES
+# Status reads signed the old way ("v1=" over an empty body, replayable across events for five
+# minutes) are accepted while this is on. Deprecated: the default turns off on 2027-03-31
+# (docs/ingestion.md); set it to 0 as soon as every platform signs status reads with "v2=".
+WEBHOOK_STATUS_LEGACY_SIGNATURES = envbool("WEBHOOK_STATUS_LEGACY_SIGNATURES", True)
 
 # Moderator dashboard: how long a moderator's claim on a case lasts without activity.
 DASHBOARD_LOCK_MINUTES = envint("DASHBOARD_LOCK_MINUTES", 15)

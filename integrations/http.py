@@ -135,10 +135,45 @@ def _status_error(status: int, url: str) -> OutboundError:
     return OutboundError(f"HTTP {status} from {host}", permanent=not transient, status=status)
 
 
+_NAT64_WELL_KNOWN = ipaddress.IPv6Network("64:ff9b::/96")  # RFC 6052
+_NAT64_LOCAL_USE = ipaddress.IPv6Network("64:ff9b:1::/48")  # RFC 8215
+_IPV4_COMPATIBLE = ipaddress.IPv6Network("::/96")  # deprecated (RFC 4291), still routed by some stacks
+
+
+def embedded_ipv4(ip: ipaddress.IPv6Address) -> list[ipaddress.IPv4Address]:
+    """Return the IPv4 addresses an IPv6 address carries and may be translated or tunnelled to.
+
+    IPv4-mapped and -compatible, NAT64 (the well-known /96 and the local-use /48, whose IPv4 bits
+    straddle the reserved "u" octet), 6to4 and Teredo (its server and its client).
+    """
+    value = int(ip)
+    found: list[ipaddress.IPv4Address] = []
+    if ip.ipv4_mapped is not None:
+        found.append(ip.ipv4_mapped)
+    elif ip in _NAT64_WELL_KNOWN or (ip in _IPV4_COMPATIBLE and value > 1):  # not :: nor ::1
+        found.append(ipaddress.IPv4Address(value & 0xFFFFFFFF))
+    elif ip in _NAT64_LOCAL_USE:
+        found.append(ipaddress.IPv4Address(((value >> 64) & 0xFFFF) << 16 | (value >> 40) & 0xFFFF))
+    elif ip.sixtofour is not None:
+        found.append(ip.sixtofour)
+    elif ip.teredo is not None:
+        found.extend(ip.teredo)
+    return found
+
+
 def address_refusal(ip: ipaddress.IPv4Address | ipaddress.IPv6Address, *, allow_private: bool) -> str | None:
-    """Return why we refuse to connect to `ip`, or None if it is allowed."""
+    """Return why we refuse to connect to `ip`, or None if it is allowed.
+
+    An IPv6 address that carries an IPv4 address (NAT64, 6to4, Teredo, mapped, compatible) is
+    refused when the IPv4 address it carries would be: a gateway would deliver it there.
+    """
     if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
+        ip = ip.ipv4_mapped  # the IPv4 address itself, as the socket layer treats it
+    elif isinstance(ip, ipaddress.IPv6Address):
+        for inner in embedded_ipv4(ip):
+            reason = address_refusal(inner, allow_private=allow_private)
+            if reason:
+                return f"{reason} ({inner} inside {ip})"
     if ip in METADATA_ADDRESSES:
         return "a cloud metadata address"
     if allow_private:

@@ -80,6 +80,9 @@ class IngestResult:
     duplicate: bool  # an event_id we had already received: nothing changed
 
 
+REACH_TOTAL_MAX = 2**63 - 1  # PostgreSQL's bigint, Case.total_views and ReachSample.case_views
+
+
 def _audience_key(countries: list[str]) -> str:
     return ",".join(countries)
 
@@ -93,8 +96,10 @@ def _case_recount(*, case: Case, at, submission: Submission | None) -> None:
     totals = Submission.objects.filter(pk__in=submission_ids).aggregate(
         views=Sum("views"), shares=Sum("shares"), n=Count("id")
     )
-    case.total_views = totals["views"] or 0
-    case.total_shares = totals["shares"] or 0
+    # Each report's figures fit a bigint but their sum may not: the totals saturate at its maximum
+    # (PostgreSQL sums bigints as numeric, so the sum itself is exact until it is stored).
+    case.total_views = min(totals["views"] or 0, REACH_TOTAL_MAX)
+    case.total_shares = min(totals["shares"] or 0, REACH_TOTAL_MAX)
     case.submission_count = totals["n"]
     case.save(update_fields=["total_views", "total_shares", "submission_count", "updated_at"])
     if submission is not None:

@@ -61,8 +61,8 @@ def _retry_after(value: str | None, *, now: datetime) -> timedelta | None:
     if not value:
         return None
     value = value.strip()
-    if value.isdigit():
-        return timedelta(seconds=int(value))
+    if value.isascii() and value.isdigit():  # "²" is a digit to str.isdigit, not to int()
+        return timedelta(seconds=int(value) if len(value) <= 9 else 10**9)  # int() refuses 4,301 digits
     try:
         when = parsedate_to_datetime(value)
     except (TypeError, ValueError):

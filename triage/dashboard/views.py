@@ -188,7 +188,9 @@ def case_media(request: HttpRequest, case_id: int, media_item_id: int) -> HttpRe
 
 def _byte_range(header: str, size: int) -> tuple[int, int] | str | None:
     """Parse a single-range `Range: bytes=…` header; None means "send it all" (absent or not understood)."""
-    match = re.fullmatch(r"\s*bytes=(\d*)-(\d*)\s*", header or "")
+    # At most 18 ASCII digits (a 64-bit offset): longer numbers are not understood, so the whole
+    # file is sent, as RFC 9110 allows for a Range a server ignores (int() of 5,000 digits raises).
+    match = re.fullmatch(r"\s*bytes=([0-9]{0,18})-([0-9]{0,18})\s*", header or "", flags=re.ASCII)
     if not match or size <= 0 or (not match[1] and not match[2]):
         return None
     if match[1]:
@@ -336,7 +338,10 @@ def deliveries_dead_list(request: HttpRequest) -> HttpResponse:
     from integrations.callbacks.selectors import deliveries_dead
 
     case_id = request.GET.get("case")
-    deliveries = deliveries_dead(case_id=int(case_id) if case_id and case_id.isdigit() else None)
+    # isdecimal alone accepts other scripts' digits ("١٢"), which int() reads but no case id is.
+    plain = bool(case_id) and case_id.isascii() and case_id.isdigit() and len(case_id) <= 18
+    wanted = int(case_id) if plain else None
+    deliveries = deliveries_dead(case_id=wanted)
     if not user_is_lead(request.user):
         # Escalated cases are the leads': their deliveries too.
         deliveries = deliveries.exclude(pk__in=selectors.deliveries_of_escalated_cases(deliveries=deliveries))
