@@ -164,6 +164,9 @@ CALLBACK_CATCH_UP_GRACE_SECONDS = envint("CALLBACK_CATCH_UP_GRACE_SECONDS", 120)
 CALLBACK_CATCH_UP_LOOKBACK_HOURS = envint("CALLBACK_CATCH_UP_LOOKBACK_HOURS", 24)
 OUTBOUND_MAX_REDIRECTS = envint("OUTBOUND_MAX_REDIRECTS", 5)
 MEDIA_MAX_BYTES = envint("MEDIA_MAX_BYTES", 200 * 1024 * 1024)
+# One media download, from its first byte to its last: checked on every read, so a server that
+# trickles bytes is cut off here and retried later (the fetch task's hard limit is the backstop).
+MEDIA_FETCH_TIMEOUT_SECONDS = envint("MEDIA_FETCH_TIMEOUT_SECONDS", 300)
 WEBHOOK_MAX_BODY_BYTES = envint("WEBHOOK_MAX_BODY_BYTES", 25 * 1024 * 1024)
 # Submissions still pending this long past their due time are re-enqueued by the sweeper; a claim
 # older than the lease (a worker that died mid-fetch) is taken over.

@@ -493,8 +493,9 @@ def _media_fetch(*, submission_media: SubmissionMedia, allow_private: bool, dest
         declared_content_type = ""
     else:
         result = outbound_download(
-            submission_media.url, dest_file=dest, allow_private=allow_private, max_bytes=max_bytes
-        )
+            submission_media.url, dest_file=dest, allow_private=allow_private, max_bytes=max_bytes,
+            total_timeout=settings.MEDIA_FETCH_TIMEOUT_SECONDS,
+        )  # fmt: skip
         sha256, size, declared_content_type = result.sha256, result.size_bytes, result.declared_content_type
     sniffed = sniff_file(dest)
     if sniffed is None:
