@@ -199,6 +199,8 @@ WINDOW_TRANSITION_LEASE_SECONDS = envint("WINDOW_TRANSITION_LEASE_SECONDS", 300)
 C2PA_TRUST_ANCHORS_FILE = envstr("C2PA_TRUST_ANCHORS_FILE")
 # A C2PA parse runs in a child process and is stopped (reported "unparseable") after this long.
 C2PA_READ_TIMEOUT_SECONDS = envint("C2PA_READ_TIMEOUT_SECONDS", 20)
+# The generator-metadata walk runs in a child process too (512 MB address space), stopped after this.
+METADATA_READ_TIMEOUT_SECONDS = envint("METADATA_READ_TIMEOUT_SECONDS", 10)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
