@@ -33,8 +33,8 @@ def retry_after_seconds(value: str | None, *, now: datetime | None = None) -> fl
     if not value:
         return None
     value = value.strip()
-    if value.isdigit():
-        return float(value)
+    if value.isascii() and value.isdigit():  # "²" is a digit to str.isdigit, not to float()
+        return float(value) if len(value) <= 9 else 1e9  # int() and float() balk at 4,301 digits
     try:
         when = parsedate_to_datetime(value)
     except (TypeError, ValueError, IndexError):

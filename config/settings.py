@@ -164,12 +164,19 @@ CALLBACK_CATCH_UP_GRACE_SECONDS = envint("CALLBACK_CATCH_UP_GRACE_SECONDS", 120)
 CALLBACK_CATCH_UP_LOOKBACK_HOURS = envint("CALLBACK_CATCH_UP_LOOKBACK_HOURS", 24)
 OUTBOUND_MAX_REDIRECTS = envint("OUTBOUND_MAX_REDIRECTS", 5)
 MEDIA_MAX_BYTES = envint("MEDIA_MAX_BYTES", 200 * 1024 * 1024)
+# One media download, from its first byte to its last: checked on every read, so a server that
+# trickles bytes is cut off here and retried later (the fetch task's hard limit is the backstop).
+MEDIA_FETCH_TIMEOUT_SECONDS = envint("MEDIA_FETCH_TIMEOUT_SECONDS", 300)
 WEBHOOK_MAX_BODY_BYTES = envint("WEBHOOK_MAX_BODY_BYTES", 25 * 1024 * 1024)
 # Submissions still pending this long past their due time are re-enqueued by the sweeper; a claim
 # older than the lease (a worker that died mid-fetch) is taken over.
 SUBMISSION_SWEEP_AFTER_SECONDS = envint("SUBMISSION_SWEEP_AFTER_SECONDS", 60)
 SUBMISSION_CLAIM_LEASE_SECONDS = envint("SUBMISSION_CLAIM_LEASE_SECONDS", 1800)
 DATA_UPLOAD_MAX_MEMORY_SIZE = WEBHOOK_MAX_BODY_BYTES
+# Status reads signed the old way ("v1=" over an empty body, replayable across events for five
+# minutes) are accepted while this is on. Deprecated: the default turns off on 2027-03-31
+# (docs/ingestion.md); set it to 0 as soon as every platform signs status reads with "v2=".
+WEBHOOK_STATUS_LEGACY_SIGNATURES = envbool("WEBHOOK_STATUS_LEGACY_SIGNATURES", True)
 
 # Label texts (docs/labels.md): how long a process trusts its cached texts before checking for
 # changes made by another process (the process that changes a text drops its cache at once).
@@ -234,6 +241,8 @@ CELERY_BEAT_SCHEDULE: dict = {
 C2PA_TRUST_ANCHORS_FILE = envstr("C2PA_TRUST_ANCHORS_FILE")
 # A C2PA parse runs in a child process and is stopped (reported "unparseable") after this long.
 C2PA_READ_TIMEOUT_SECONDS = envint("C2PA_READ_TIMEOUT_SECONDS", 20)
+# The generator-metadata walk runs in a child process too (512 MB address space), stopped after this.
+METADATA_READ_TIMEOUT_SECONDS = envint("METADATA_READ_TIMEOUT_SECONDS", 10)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

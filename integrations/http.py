@@ -25,9 +25,13 @@ Guards, always on:
   `allow_private`; cloud metadata addresses are refused even then. TLS still verifies the
   certificate and sends SNI for the URL's host name;
 - redirects are followed here, one hop at a time, so each hop gets the same checks (at most
-  `max_redirects`, default OUTBOUND_MAX_REDIRECTS); credentials are dropped when the host changes;
+  `max_redirects`, default OUTBOUND_MAX_REDIRECTS). On any change of origin (scheme, host or
+  port) every caller header but Accept*/User-Agent is dropped (Authorization, API keys, cookies,
+  signatures), the session's cookies are forgotten, and a 307/308 that would resend a request
+  body elsewhere is refused;
 - connect and read timeouts (OUTBOUND_CONNECT_TIMEOUT / OUTBOUND_READ_TIMEOUT) plus a total
-  deadline, and a body size cap (default MEDIA_MAX_BYTES), enforced while streaming;
+  deadline enforced on every read of the body (a server trickling a byte a second is cut off at
+  the deadline), and a body size cap (default MEDIA_MAX_BYTES), enforced while streaming;
 - environment proxies are ignored (a proxy would connect on our behalf, past the guard).
 """
 
@@ -35,6 +39,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import http.client
 import ipaddress
 import json
 import socket
@@ -49,7 +54,13 @@ from requests.adapters import HTTPAdapter
 from requests.structures import CaseInsensitiveDict
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
-from urllib3.exceptions import ConnectTimeoutError, NameResolutionError, NewConnectionError
+from urllib3.exceptions import (
+    ConnectTimeoutError,
+    HTTPError,
+    NameResolutionError,
+    NewConnectionError,
+    ReadTimeoutError,
+)
 from urllib3.util import connection as urllib3_connection
 
 from config.retry import backoff_seconds
@@ -61,7 +72,11 @@ METADATA_ADDRESSES = frozenset(
 )
 _CHUNK = 64 * 1024
 _REDIRECT_STATUSES = {301, 302, 303, 307, 308}
-_SENSITIVE_HEADERS = {"authorization", "cookie", "proxy-authorization"}
+# The only caller headers that follow a redirect to another origin (scheme, host or port): every
+# other one may carry a credential (Authorization, a vendor's X-API-KEY or any auth header a
+# detector is configured with, cookies, our callback signature), so it is dropped, not listed.
+_CROSS_ORIGIN_SAFE_HEADERS = {"accept", "accept-encoding", "accept-language", "user-agent"}
+_DEFAULT_PORTS = {"http": 80, "https": 443}
 _TRANSIENT_STATUSES = {408, 425, 429}
 _DEFAULT_TOTAL_TIMEOUT = 600.0  # a trickling server cannot hold a worker longer than this
 _USER_AGENT = "Moratorium/0.1 (+https://github.com/moratorium)"
@@ -138,10 +153,45 @@ def _status_error(status: int, url: str) -> OutboundError:
     return OutboundError(f"HTTP {status} from {host}", permanent=not transient, status=status)
 
 
+_NAT64_WELL_KNOWN = ipaddress.IPv6Network("64:ff9b::/96")  # RFC 6052
+_NAT64_LOCAL_USE = ipaddress.IPv6Network("64:ff9b:1::/48")  # RFC 8215
+_IPV4_COMPATIBLE = ipaddress.IPv6Network("::/96")  # deprecated (RFC 4291), still routed by some stacks
+
+
+def embedded_ipv4(ip: ipaddress.IPv6Address) -> list[ipaddress.IPv4Address]:
+    """Return the IPv4 addresses an IPv6 address carries and may be translated or tunnelled to.
+
+    IPv4-mapped and -compatible, NAT64 (the well-known /96 and the local-use /48, whose IPv4 bits
+    straddle the reserved "u" octet), 6to4 and Teredo (its server and its client).
+    """
+    value = int(ip)
+    found: list[ipaddress.IPv4Address] = []
+    if ip.ipv4_mapped is not None:
+        found.append(ip.ipv4_mapped)
+    elif ip in _NAT64_WELL_KNOWN or (ip in _IPV4_COMPATIBLE and value > 1):  # not :: nor ::1
+        found.append(ipaddress.IPv4Address(value & 0xFFFFFFFF))
+    elif ip in _NAT64_LOCAL_USE:
+        found.append(ipaddress.IPv4Address(((value >> 64) & 0xFFFF) << 16 | (value >> 40) & 0xFFFF))
+    elif ip.sixtofour is not None:
+        found.append(ip.sixtofour)
+    elif ip.teredo is not None:
+        found.extend(ip.teredo)
+    return found
+
+
 def address_refusal(ip: ipaddress.IPv4Address | ipaddress.IPv6Address, *, allow_private: bool) -> str | None:
-    """Return why we refuse to connect to `ip`, or None if it is allowed."""
+    """Return why we refuse to connect to `ip`, or None if it is allowed.
+
+    An IPv6 address that carries an IPv4 address (NAT64, 6to4, Teredo, mapped, compatible) is
+    refused when the IPv4 address it carries would be: a gateway would deliver it there.
+    """
     if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
+        ip = ip.ipv4_mapped  # the IPv4 address itself, as the socket layer treats it
+    elif isinstance(ip, ipaddress.IPv6Address):
+        for inner in embedded_ipv4(ip):
+            reason = address_refusal(inner, allow_private=allow_private)
+            if reason:
+                return f"{reason} ({inner} inside {ip})"
     if ip in METADATA_ADDRESSES:
         return "a cloud metadata address"
     if allow_private:
@@ -250,6 +300,16 @@ def _check_url(url: str) -> None:
         raise OutboundError("URLs with credentials are not fetched", permanent=True)
 
 
+def _origin(url: str) -> tuple[str, str, int | None]:
+    parts = urlsplit(url)
+    try:
+        port = parts.port
+    except ValueError:  # an impossible port: _check_url's request will refuse the URL
+        port = None
+    scheme = parts.scheme.lower()
+    return scheme, (parts.hostname or "").lower(), port or _DEFAULT_PORTS.get(scheme)
+
+
 def _defaults(connect_timeout, read_timeout, max_bytes, max_redirects):
     return (
         settings.OUTBOUND_CONNECT_TIMEOUT if connect_timeout is None else connect_timeout,
@@ -303,34 +363,55 @@ def _open(
             return response
         response.close()
         next_url = urljoin(url, response.headers["location"])
-        if urlsplit(next_url).hostname != urlsplit(url).hostname:
-            headers = {k: v for k, v in headers.items() if k.lower() not in _SENSITIVE_HEADERS}
+        keeps_body = response.status_code in (307, 308)
         if response.status_code in (301, 302, 303) and method.upper() != "HEAD":
             method, json, data = "GET", None, None  # what browsers do; 307/308 keep method and body
+        if _origin(next_url) != _origin(url):
+            if keeps_body and (json is not None or data is not None):
+                raise OutboundError(
+                    f"refused to resend the request body to another origin ({urlsplit(next_url).hostname})",
+                    permanent=True,
+                )
+            headers = {k: v for k, v in headers.items() if k.lower() in _CROSS_ORIGIN_SAFE_HEADERS}
+            session.cookies.clear()  # cookies are not scoped by port: the next origin gets none
         url = next_url
     raise OutboundError(f"more than {max_redirects} redirects", permanent=True)
 
 
-def _stream(response: requests.Response, *, max_bytes: int, deadline: float):
-    """Yield the body in chunks, enforcing the size cap and the total deadline."""
+def _stream(response: requests.Response, *, max_bytes: int, deadline: float, read_timeout: float):
+    """Yield the body as it arrives, enforcing the size cap and the total deadline on every read.
+
+    Each read returns whatever bytes have arrived (read1) and waits at most until the deadline (the
+    socket's timeout is cut to what is left), so a server trickling a byte a second is stopped at
+    the deadline, not after it has filled a whole chunk.
+    """
     declared = response.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > max_bytes:
+    if declared.isascii() and declared.isdigit() and len(declared) <= 18 and int(declared) > max_bytes:
         raise ResponseTooLarge(f"the response is {int(declared)} bytes, over the {max_bytes}-byte cap")
+    host = urlsplit(response.url).hostname
+    raw = response.raw
     received = 0
     try:
-        for chunk in response.iter_content(_CHUNK):
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise OutboundTimeout("the download took longer than the total deadline")
+            sock = getattr(raw.connection, "sock", None)
+            if sock is not None:
+                sock.settimeout(min(read_timeout, left))
+            try:
+                chunk = raw.read1(_CHUNK, decode_content=True)
+            except (TimeoutError, ReadTimeoutError) as exc:
+                if time.monotonic() >= deadline:
+                    raise OutboundTimeout("the download took longer than the total deadline") from exc
+                raise OutboundTimeout(f"{host} stopped sending") from exc
+            if not chunk:
+                return
             received += len(chunk)
             if received > max_bytes:
                 raise ResponseTooLarge(f"the response is over the {max_bytes}-byte cap")
-            if time.monotonic() > deadline:
-                raise OutboundTimeout("the download took longer than the total deadline")
             yield chunk
-    except requests.exceptions.ConnectionError as exc:
-        # requests reports a read timeout in the middle of a body as a ConnectionError.
-        if "timed out" in str(exc).lower():
-            raise OutboundTimeout(f"{urlsplit(response.url).hostname} stopped sending") from exc
-        raise OutboundError("the connection broke while reading the body", permanent=False) from exc
-    except requests.exceptions.RequestException as exc:
+    except (HTTPError, OSError, http.client.HTTPException) as exc:
         raise OutboundError("the connection broke while reading the body", permanent=False) from exc
 
 
@@ -367,7 +448,12 @@ def outbound_request(
                     timeout=(connect_timeout, read_timeout), max_redirects=max_redirects,
                 )  # fmt: skip
                 with response:
-                    body = b"".join(_stream(response, max_bytes=max_bytes, deadline=started + total_timeout))
+                    body = b"".join(
+                        _stream(
+                            response, max_bytes=max_bytes, deadline=started + total_timeout,
+                            read_timeout=read_timeout,
+                        )
+                    )  # fmt: skip
             result = OutboundResponse(
                 status=response.status_code,
                 headers=CaseInsensitiveDict(response.headers),
@@ -418,7 +504,10 @@ def outbound_download(
         with response:
             if not 200 <= response.status_code < 300:
                 raise _status_error(response.status_code, response.url)
-            for chunk in _stream(response, max_bytes=max_bytes, deadline=started + total_timeout):
+            stream = _stream(
+                response, max_bytes=max_bytes, deadline=started + total_timeout, read_timeout=read_timeout
+            )
+            for chunk in stream:
                 digest.update(chunk)
                 dest_file.write(chunk)
                 size += len(chunk)

@@ -27,7 +27,9 @@ from .services import delivery_retry
 def deliveries_dead_list(request: HttpRequest) -> HttpResponse:
     """List decision callbacks that gave up (dead letters), newest first, with a retry button each."""
     case_id = request.GET.get("case")
-    deliveries = deliveries_dead(case_id=int(case_id) if case_id and case_id.isdigit() else None)
+    # isdigit alone accepts "²" and other scripts' digits ("١٢"), which no case id is.
+    plain = bool(case_id) and case_id.isascii() and case_id.isdigit() and len(case_id) <= 18
+    deliveries = deliveries_dead(case_id=int(case_id) if plain else None)
     if not user_is_lead(request.user):
         # Escalated cases are the leads': their deliveries too.
         deliveries = deliveries.exclude(

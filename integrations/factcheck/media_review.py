@@ -32,7 +32,9 @@ VERDICT_CATEGORIES = {
     "decontextualized": "DecontextualizedContent",
     "staged": "StagedContent",
 }
-NO_REVIEW_VERDICTS = {"uncertain"}
+# `uncertain` and `no_signal` (no check found anything either way) say nothing about the media's
+# authenticity: there is no category to publish, even when a moderator confirmed them.
+NO_REVIEW_VERDICTS = {"uncertain", "no_signal"}
 MEDIA_OBJECT_TYPES = {"audio": "AudioObject", "image": "ImageObject", "video": "VideoObject"}
 _APPEARANCE_TYPES = {"AudioObject", "ImageObject", "VideoObject", "MediaObject"}
 

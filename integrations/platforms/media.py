@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import BinaryIO
 
+from django.conf import settings
+
 from integrations.http import OutboundError, outbound_download
 from triage.intake.downloads import Downloaded, DownloadFailed
 
@@ -13,7 +15,13 @@ def platform_media_download(
 ) -> Downloaded:
     """Stream `url` into `dest_file` (SSRF guard, size cap, timeouts); translate failures for intake."""
     try:
-        result = outbound_download(url, dest_file=dest_file, allow_private=allow_private, max_bytes=max_bytes)
+        result = outbound_download(
+            url,
+            dest_file=dest_file,
+            allow_private=allow_private,
+            max_bytes=max_bytes,
+            total_timeout=settings.MEDIA_FETCH_TIMEOUT_SECONDS,
+        )
     except OutboundError as exc:
         raise DownloadFailed(exc.message, permanent=exc.permanent) from exc
     return Downloaded(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 from django.core.validators import RegexValidator, URLValidator
 from rest_framework import serializers
 
@@ -11,6 +13,15 @@ _http_url = URLValidator(schemes=["http", "https"])
 _country = RegexValidator(r"^[A-Za-z]{2}\Z", "Use an ISO 3166-1 alpha-2 code such as SK.")
 _language = RegexValidator(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*\Z", "Use a BCP 47 tag such as sk or pt-BR.")
 _BIGINT_MAX = 2**63 - 1
+# A case is keyed by its countries, sorted and comma-joined into Case.audience_key (400
+# characters): 133 distinct codes fit. More would be accepted here and then fail in the worker.
+MAX_AUDIENCE_COUNTRIES = 133
+
+
+def _no_control_characters(value: str) -> None:
+    """Refuse control characters and line breaks: an event_id is echoed in a URL and in headers."""
+    if any(unicodedata.category(ch) in ("Cc", "Zl", "Zp") for ch in value):
+        raise serializers.ValidationError("Must not contain control characters or line breaks.")
 
 
 class Text(serializers.CharField):
@@ -69,6 +80,14 @@ class Audience(serializers.Serializer):
     )
     regions = serializers.ListField(child=Text(max_length=100), required=False, max_length=100)
 
+    def validate_countries(self, value: list[str]) -> list[str]:
+        if len({code.upper() for code in value}) > MAX_AUDIENCE_COUNTRIES:
+            raise serializers.ValidationError(
+                f"At most {MAX_AUDIENCE_COUNTRIES} different countries; "
+                "send regions, or no audience (the platform's default applies)."
+            )
+        return value
+
 
 class Reach(serializers.Serializer):
     views = serializers.IntegerField(required=False, min_value=0, max_value=_BIGINT_MAX)
@@ -79,7 +98,7 @@ class Reach(serializers.Serializer):
 class Event(serializers.Serializer):
     """A platform event. Unknown fields are ignored, so platforms may send more than we read."""
 
-    event_id = Text(max_length=200)
+    event_id = Text(max_length=200, validators=[_no_control_characters])
     content = Content()
     report = Report()
     audience = Audience(required=False)

@@ -6,6 +6,10 @@ platform's two active secrets verifies (so a secret can be rotated without downt
 comparison is constant-time, and a timestamp more than five minutes off is refused (a captured
 request cannot be replayed later; within the window, event_id idempotency makes a replay harmless).
 
+A status read (GET, no body) is signed `v2=<hex HMAC-SHA256 of "<timestamp>.GET.<path>.">`, so a
+captured signature reads that one event and no other. The old empty-body `v1=` form is accepted
+for status reads only while WEBHOOK_STATUS_LEGACY_SIGNATURES is on (deprecated; docs/ingestion.md).
+
 Secrets are HMAC keys, so they cannot be stored hashed. They are encrypted at rest (Fernet, with a
 key derived from SECRET_KEY; SECRET_KEY_FALLBACKS still decrypt after a SECRET_KEY change) so a
 leaked database dump or backup does not hand out the power to forge a platform's reports.
@@ -27,6 +31,7 @@ TIMESTAMP_HEADER = "X-Moratorium-Timestamp"
 SIGNATURE_HEADER = "X-Moratorium-Signature"
 TOLERANCE_SECONDS = 5 * 60
 SCHEME = "v1"
+REQUEST_SCHEME = "v2"  # over method and path too: status reads (see request_signature_compute)
 
 
 def secret_generate() -> str:
@@ -40,27 +45,73 @@ def signature_compute(*, secret: str, timestamp: str, body: bytes) -> str:
     return f"{SCHEME}={mac.hexdigest()}"
 
 
+def request_signature_compute(
+    *, secret: str, timestamp: str, method: str, path: str, body: bytes = b""
+) -> str:
+    """Return the "v2=" header value that signs a request's method and path as well as its body.
+
+    The signed message is "<timestamp>.<METHOD>.<path>.<raw body>", the path percent-encoded as in
+    the URL we hand out (a status read's `status_url`), without the query string. Binding the
+    method and path means a captured status read cannot be replayed to read another event.
+    """
+    message = f"{timestamp}.{method.upper()}.{path}.".encode() + body
+    mac = hmac.new(secret.encode(), message, hashlib.sha256)
+    return f"{REQUEST_SCHEME}={mac.hexdigest()}"
+
+
+def _timestamp_fresh(timestamp: str | None, now: float | None) -> bool:
+    if not timestamp or not timestamp.isascii() or not timestamp.isdigit() or len(timestamp) > 12:
+        return False
+    return abs((time.time() if now is None else now) - int(timestamp)) <= TOLERANCE_SECONDS
+
+
+def _any_matches(expected: list[bytes], signature: str, scheme: str) -> bool:
+    # Several values may be sent (e.g. one per secret during a rotation); any may match.
+    offered = [part.strip() for part in signature.split(",") if part.strip().startswith(f"{scheme}=")]
+    matched = False
+    for value in expected:
+        for candidate in offered:
+            # Compare every pair without stopping early: timing reveals nothing about which matched.
+            matched |= hmac.compare_digest(value, candidate.encode("utf-8", "replace"))
+    return matched
+
+
 def signature_valid(*, secrets_: list[str], timestamp: str | None, signature: str | None, body: bytes,
                     now: float | None = None) -> bool:  # fmt: skip
     """Check a request's timestamp and signature against every active secret."""
-    if (
-        not timestamp
-        or not signature
-        or not timestamp.isascii()
-        or not timestamp.isdigit()
-        or len(timestamp) > 12
-    ):
+    if not signature or not _timestamp_fresh(timestamp, now):
         return False
-    if abs((time.time() if now is None else now) - int(timestamp)) > TOLERANCE_SECONDS:
+    expected = [signature_compute(secret=s, timestamp=timestamp, body=body).encode() for s in secrets_]
+    return _any_matches(expected, signature, SCHEME)
+
+
+def request_signature_valid(
+    *,
+    secrets_: list[str],
+    timestamp: str | None,
+    signature: str | None,
+    method: str,
+    paths: list[str],
+    body: bytes = b"",
+    allow_body_only: bool = False,
+    now: float | None = None,
+) -> bool:
+    """Check a "v2=" signature over method, path and body (any of `paths`, the spellings we accept).
+
+    allow_body_only also accepts the deprecated "v1=" form over "<timestamp>.<body>" alone.
+    """
+    if not signature or not _timestamp_fresh(timestamp, now):
         return False
-    # Several "v1=" values may be sent (e.g. one per secret during a rotation); any may match.
-    offered = [part.strip() for part in signature.split(",") if part.strip().startswith(f"{SCHEME}=")]
-    matched = False
-    for secret in secrets_:
-        expected = signature_compute(secret=secret, timestamp=timestamp, body=body).encode()
-        for value in offered:
-            # Compare every pair without stopping early: timing reveals nothing about which matched.
-            matched |= hmac.compare_digest(expected, value.encode("utf-8", "replace"))
+    expected = [
+        request_signature_compute(secret=s, timestamp=timestamp, method=method, path=path, body=body).encode()
+        for s in secrets_
+        for path in dict.fromkeys(paths)
+    ]
+    matched = _any_matches(expected, signature, REQUEST_SCHEME)
+    if allow_body_only:
+        matched |= signature_valid(
+            secrets_=secrets_, timestamp=timestamp, signature=signature, body=body, now=now
+        )
     return matched
 
 

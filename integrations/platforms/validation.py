@@ -29,7 +29,7 @@ from triage.models import MediaType, ReportReason, ReportSource
 from . import serializers as s
 
 # sha256 of the serializers' repr (every field, its options and validators); see module docstring.
-SERIALIZER_SHAPE = "f8f9f40552c73bf728db93fb7af6294404da92aa3d391629a0a8ad9b3fafc793"
+SERIALIZER_SHAPE = "fcc8c9eb332983fab755e9adfb30f709742b8f5090bc3a44b429a183be2292e2"
 
 _MEDIA_TYPES = frozenset(MediaType.values)
 _SOURCES = frozenset(ReportSource.values)
@@ -194,9 +194,18 @@ def _audience(value: Any) -> dict:
     if "countries" in value:
         countries = _list(value["countries"], max_length=250)
         out["countries"] = [_validated(_text(code, 2), s._country) for code in countries]
+        if len({code.upper() for code in out["countries"]}) > s.MAX_AUDIENCE_COUNTRIES:
+            raise _Unusual
     if "regions" in value:
         out["regions"] = [_text(region, 100) for region in _list(value["regions"], max_length=100)]
     return out
+
+
+def _event_id(value: Any) -> str:
+    value = _text(value, 200)
+    if not value.isprintable():  # control characters, line breaks (and a few more): the serializer decides
+        raise _Unusual
+    return value
 
 
 def _reach(value: Any) -> dict:
@@ -216,7 +225,7 @@ def event_validate_fast(data: dict, *, files: dict) -> dict | None:
         return None
     try:
         out: dict[str, Any] = {
-            "event_id": _text(data.get("event_id"), 200),
+            "event_id": _event_id(data.get("event_id")),
             "content": _content(data.get("content"), files),
             "report": _report(data.get("report")),
         }

@@ -8,14 +8,16 @@ goes to the DRF serializer, which answers with the field-level errors.
 
 from __future__ import annotations
 
+import contextlib
 import json
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.http import HttpRequest, JsonResponse
 from django.http.multipartparser import MultiPartParserError
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils.decorators import method_decorator
+from django.utils.encoding import escape_uri_path
 from django.views import View
 from django.views.decorators.csrf import csrf_exempt
 
@@ -25,7 +27,7 @@ from triage.intake.selectors import case_resolve, submission_for_event
 from .contract import submission_status
 from .selectors import platform_for_webhook
 from .serializers import Event
-from .signing import SIGNATURE_HEADER, TIMESTAMP_HEADER, signature_valid
+from .signing import SIGNATURE_HEADER, TIMESTAMP_HEADER, request_signature_valid, signature_valid
 from .validation import event_validate_fast
 
 
@@ -41,7 +43,7 @@ def _read_body(request: HttpRequest) -> bytes | None:
 
     cap = settings.WEBHOOK_MAX_BODY_BYTES
     declared = request.META.get("CONTENT_LENGTH") or "0"
-    if not declared.isdigit() or int(declared) > cap:
+    if not (declared.isascii() and declared.isdigit()) or len(declared) > 18 or int(declared) > cap:
         return None
     try:
         body = request.body
@@ -57,6 +59,27 @@ def _signed(request: HttpRequest, platform, body: bytes) -> bool:
         signature=request.headers.get(SIGNATURE_HEADER),
         body=body,
     )
+
+
+# One answer for an unknown (or disabled) platform and for a bad signature, so that probing the
+# webhook does not tell which platform slugs exist. The unknown platform's request is still checked
+# against a throwaway secret, so the two take about the same time too.
+_NOT_AUTHENTICATED = "Unknown platform, or a bad or stale signature."
+_PROBE_SECRETS = ["whsec_" + "0" * 43]
+
+
+def _authenticated(request: HttpRequest, platform_slug: str, body: bytes):
+    """Return the platform whose secret signed this request, or None (unknown platform or bad signature)."""
+    platform = platform_for_webhook(slug=platform_slug)
+    if platform is None:
+        signature_valid(
+            secrets_=_PROBE_SECRETS,
+            timestamp=request.headers.get(TIMESTAMP_HEADER),
+            signature=request.headers.get(SIGNATURE_HEADER),
+            body=body,
+        )
+        return None
+    return platform if _signed(request, platform, body) else None
 
 
 def _parse(request: HttpRequest, body: bytes) -> tuple[object, dict, JsonResponse | None]:
@@ -92,14 +115,12 @@ class WebhookView(View):
     http_method_names = ["post"]
 
     def post(self, request: HttpRequest, platform_slug: str) -> JsonResponse:
-        platform = platform_for_webhook(slug=platform_slug)
-        if platform is None:
-            return _error(404, "Unknown platform.")
-        body = _read_body(request)
+        body = _read_body(request)  # before the platform is looked up: a 413 says nothing about it
         if body is None:
             return _error(413, "The body is over the size limit.")
-        if not _signed(request, platform, body):
-            return _error(401, "Bad or stale signature.")
+        platform = _authenticated(request, platform_slug, body)
+        if platform is None:
+            return _error(401, _NOT_AUTHENTICATED)
         data, files, problem = _parse(request, body)
         if problem is not None:
             return problem
@@ -129,17 +150,37 @@ class WebhookView(View):
         )
 
 
+def _status_read_signed(request: HttpRequest, platform_slug: str, event_id: str):
+    """Return the platform if this status read is signed "v2=" over its method and path (or, while
+    still allowed, the old empty-body "v1=" way); None for an unknown platform or a bad signature."""
+    from django.conf import settings
+
+    platform = platform_for_webhook(slug=platform_slug)
+    # The path as our status_url spells it, and as the request's path re-escapes: both are built
+    # from the decoded event_id, so either binds the signature to this one event.
+    paths = [escape_uri_path(request.path)]
+    with contextlib.suppress(NoReverseMatch):  # an event_id no accepted event can have (a line break)
+        paths.insert(0, reverse("platforms:submission-status", args=[platform_slug, event_id]))
+    signed = request_signature_valid(
+        secrets_=platform.signing_secrets() if platform is not None else _PROBE_SECRETS,
+        timestamp=request.headers.get(TIMESTAMP_HEADER),
+        signature=request.headers.get(SIGNATURE_HEADER),
+        method="GET",
+        paths=paths,
+        allow_body_only=settings.WEBHOOK_STATUS_LEGACY_SIGNATURES,
+    )
+    return platform if signed else None
+
+
 class SubmissionStatusView(View):
-    """GET /webhooks/<platform-slug>/submissions/<event_id>: signed like a POST with an empty body."""
+    """GET /webhooks/<platform-slug>/submissions/<event_id>: signed "v2=" over method and path."""
 
     http_method_names = ["get"]
 
     def get(self, request: HttpRequest, platform_slug: str, event_id: str) -> JsonResponse:
-        platform = platform_for_webhook(slug=platform_slug)
+        platform = _status_read_signed(request, platform_slug, event_id)
         if platform is None:
-            return _error(404, "Unknown platform.")
-        if not _signed(request, platform, b""):
-            return _error(401, "Bad or stale signature.")
+            return _error(401, _NOT_AUTHENTICATED)
         submission = submission_for_event(platform_id=platform.pk, event_id=event_id)
         if submission is None:
             return _error(404, "No such event.")

@@ -13,8 +13,13 @@ dropped rather than inflated.
 
 Nothing here decodes pixels or parses XML: XMP is searched with regular expressions, so an
 entity-expansion "billion laughs" packet is just text. Every loop has a count limit and every
-decompression a size limit, so a hostile file costs at most a few megabytes and milliseconds
-(a flood of tiny ID3 frames, a few hundred milliseconds).
+decompression a size limit, and one budget spans the whole file, whatever its container: at most
+MAX_INFLATED_BYTES inflated in all, MAX_KEPT_BYTES and MAX_KEPT_BLOCKS of XMP packets and text
+kept. A file past the budget keeps what was read before it, and says so in `errors`. (Each chunk
+being capped was not enough: a 1 MB PNG of a thousand compressed XMP chunks inflated to 1.2 GB.)
+So a hostile file costs at most a few tens of megabytes and milliseconds (a flood of tiny ID3
+frames, a few hundred milliseconds). The check runs this in a child process under memory and CPU
+limits besides (metadata_reader.py), as the C2PA parse is run.
 """
 
 from __future__ import annotations
@@ -38,6 +43,10 @@ MAX_XMP_BYTES = 4 * 1024 * 1024
 # ffmpeg, LAME and editors write their text frames ahead of any cover art, well inside this.
 MAX_ID3_BYTES = 256 * 1024
 MAX_ID3_FRAMES = 256
+# One budget for the whole file (see the module docstring).
+MAX_INFLATED_BYTES = 8 * 1024 * 1024
+MAX_KEPT_BYTES = 8 * 1024 * 1024
+MAX_KEPT_BLOCKS = 64  # XMP packets plus text chunks plus ID3 frames
 ID3_SOFTWARE_FRAMES = ("TSSE", "TENC")  # "software/encoder settings", "encoded by"
 
 XMP_JPEG_HEADER = b"http://ns.adobe.com/xap/1.0/\x00"
@@ -49,6 +58,10 @@ _DST_RE = re.compile(
 _TOOL_RE = re.compile(rb"CreatorTool\s*(?:=\s*[\"']([^\"']*)[\"']|>\s*([^<]*?)\s*<)")
 
 
+class BudgetSpent(Exception):
+    """The file holds more metadata than we read from one file: stop walking, keep what was read."""
+
+
 @dataclass
 class ExtractedMetadata:
     xmp_packets: list[bytes] = field(default_factory=list)
@@ -58,6 +71,37 @@ class ExtractedMetadata:
     id3_frames: dict[str, str] = field(default_factory=dict)
     container: str = "unknown"
     errors: list[str] = field(default_factory=list)
+    unparseable: bool = False  # the bounded reader gave up (time or memory): nothing was read
+    # What the budget has spent so far.
+    inflated_bytes: int = field(default=0, repr=False, compare=False)
+    kept_bytes: int = field(default=0, repr=False, compare=False)
+    kept_blocks: int = field(default=0, repr=False, compare=False)
+
+    def keep(self, size: int) -> None:
+        """Account for keeping a block of `size` bytes; raise BudgetSpent when it would go over."""
+        if self.kept_blocks + 1 > MAX_KEPT_BLOCKS or self.kept_bytes + size > MAX_KEPT_BYTES:
+            raise BudgetSpent(
+                f"more metadata than the budget ({MAX_KEPT_BLOCKS} blocks, {MAX_KEPT_BYTES} bytes): "
+                "the rest of the file was not read"
+            )
+        self.kept_blocks += 1
+        self.kept_bytes += size
+
+    def keep_xmp(self, packet: bytes) -> None:
+        packet = packet[:MAX_XMP_BYTES]
+        self.keep(len(packet))
+        self.xmp_packets.append(packet)
+
+    def inflate(self, blob: bytes) -> bytes:
+        """Inflate a zlib stream, at most MAX_TEXT_BYTES of it and within the file's budget."""
+        allowance = min(MAX_TEXT_BYTES, MAX_INFLATED_BYTES - self.inflated_bytes)
+        if allowance <= 0:
+            raise BudgetSpent(
+                f"more than {MAX_INFLATED_BYTES} bytes of compressed metadata: the rest was not read"
+            )
+        raw = zlib.decompressobj().decompress(blob, allowance)
+        self.inflated_bytes += len(raw)
+        return raw
 
     @property
     def xmp_digital_source_types(self) -> list[str]:
@@ -102,6 +146,8 @@ def extract_metadata(path: str | Path, mime_type: str) -> ExtractedMetadata:
     found.container = mime_type
     try:
         walker(data, found)
+    except BudgetSpent as exc:
+        found.errors.append(str(exc))
     except (struct.error, IndexError, ValueError, zlib.error, MutagenError) as exc:
         # A truncated or malformed container: keep what was read before the damage.
         found.errors.append(f"malformed {mime_type} structure: {exc}")
@@ -120,18 +166,13 @@ def _walk_jpeg(data: bytes, found: ExtractedMetadata) -> None:
             pos += 1 if marker == 0xFF else 2
             continue
         (length,) = struct.unpack(">H", data[pos + 2 : pos + 4])
-        body = data[pos + 4 : pos + 2 + length]
         if marker == 0xE1:
+            body = data[pos + 4 : pos + 2 + length]
             if body.startswith(XMP_JPEG_HEADER):
-                found.xmp_packets.append(body[len(XMP_JPEG_HEADER) :][:MAX_XMP_BYTES])
+                found.keep_xmp(body[len(XMP_JPEG_HEADER) :])
             elif body.startswith(b"Exif\x00\x00"):
                 found.exif_software = found.exif_software or _tiff_software(body[6:])
         pos += 2 + length
-
-
-def _inflate(blob: bytes) -> bytes:
-    inflater = zlib.decompressobj()
-    return inflater.decompress(blob, MAX_TEXT_BYTES)
 
 
 def _walk_png(data: bytes, found: ExtractedMetadata) -> None:
@@ -140,22 +181,23 @@ def _walk_png(data: bytes, found: ExtractedMetadata) -> None:
         if pos + 8 > len(data):
             return
         length, ctype = struct.unpack(">I4s", data[pos : pos + 8])
-        body = data[pos + 8 : pos + 8 + length]
+        # Only metadata chunks are copied out (not image data, however large).
+        body = data[pos + 8 : pos + 8 + length] if ctype in (b"tEXt", b"zTXt", b"iTXt", b"eXIf") else b""
         if ctype == b"tEXt":
             key, _, value = body.partition(b"\x00")
             _add_text(found, key.decode("latin-1"), value[:MAX_TEXT_BYTES].decode("latin-1"))
         elif ctype == b"zTXt":
             key, _, rest = body.partition(b"\x00")
-            _add_text(found, key.decode("latin-1"), _inflate(rest[1:]).decode("latin-1"))
+            _add_text(found, key.decode("latin-1"), found.inflate(rest[1:]).decode("latin-1"))
         elif ctype == b"iTXt":
             key, _, rest = body.partition(b"\x00")
             compressed, rest = rest[0], rest[2:]
             _lang, _, rest = rest.partition(b"\x00")
             _translated, _, text = rest.partition(b"\x00")
-            raw = _inflate(text) if compressed else text[:MAX_TEXT_BYTES]
+            raw = found.inflate(text) if compressed else text[:MAX_TEXT_BYTES]
             name = key.decode("latin-1")
             if name == "XML:com.adobe.xmp":
-                found.xmp_packets.append(raw[:MAX_XMP_BYTES])
+                found.keep_xmp(raw)
             else:
                 _add_text(found, name, raw.decode("utf-8", "replace"))
         elif ctype == b"eXIf":
@@ -166,8 +208,8 @@ def _walk_png(data: bytes, found: ExtractedMetadata) -> None:
 
 
 def _add_text(found: ExtractedMetadata, key: str, value: str) -> None:
-    if len(found.text_chunks) < 256:
-        found.text_chunks[key[:79]] = value
+    found.keep(len(value))
+    found.text_chunks[key[:79]] = value
 
 
 def _walk_riff(data: bytes, found: ExtractedMetadata) -> None:
@@ -176,10 +218,10 @@ def _walk_riff(data: bytes, found: ExtractedMetadata) -> None:
         if pos + 8 > len(data):
             return
         ctype, length = struct.unpack("<4sI", data[pos : pos + 8])
-        body = data[pos + 8 : pos + 8 + length]
         if ctype in (b"XMP ", b"_PMX"):
-            found.xmp_packets.append(body[:MAX_XMP_BYTES])
+            found.keep_xmp(data[pos + 8 : pos + 8 + min(length, MAX_XMP_BYTES)])
         elif ctype == b"EXIF":
+            body = data[pos + 8 : pos + 8 + length]
             exif = body[6:] if body.startswith(b"Exif\x00\x00") else body
             found.exif_software = found.exif_software or _tiff_software(exif)
         pos += 8 + length + (length & 1)
@@ -204,9 +246,9 @@ def _walk_bmff(
             return
         body_start, box_end = pos + header, min(pos + size, end)
         if btype == b"uuid" and data[body_start : body_start + 16] == XMP_UUID:
-            found.xmp_packets.append(data[body_start + 16 : box_end][:MAX_XMP_BYTES])
+            found.keep_xmp(data[body_start + 16 : min(box_end, body_start + 16 + MAX_XMP_BYTES)])
         elif btype == b"XMP_":
-            found.xmp_packets.append(data[body_start:box_end][:MAX_XMP_BYTES])
+            found.keep_xmp(data[body_start : min(box_end, body_start + MAX_XMP_BYTES)])
         elif btype in (b"moov", b"udta", b"trak"):
             _walk_bmff(data, found, body_start, box_end, depth + 1)
         pos += size
@@ -260,7 +302,7 @@ def _walk_id3(data: bytes, found: ExtractedMetadata) -> None:
         elif name in ("TXXX", "COMM"):
             _add_id3(found, f"{name}:{frame.desc}", frame.text)
         elif name in ("PRIV", "GEOB") and _carries_xmp(frame):
-            found.xmp_packets.append(frame.data[:MAX_XMP_BYTES])
+            found.keep_xmp(frame.data)
 
 
 def _carries_xmp(frame: Frame) -> bool:
@@ -271,7 +313,9 @@ def _carries_xmp(frame: Frame) -> bool:
 
 def _add_id3(found: ExtractedMetadata, key: str, text: list) -> None:
     if key not in found.id3_frames and len(found.id3_frames) < MAX_ID3_FRAMES:
-        found.id3_frames[key[:79]] = " / ".join(str(t) for t in text)[:MAX_TEXT_BYTES]
+        value = " / ".join(str(t) for t in text)[:MAX_TEXT_BYTES]
+        found.keep(len(value))
+        found.id3_frames[key[:79]] = value
 
 
 def _tiff_software(tiff: bytes) -> str | None:

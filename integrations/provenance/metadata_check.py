@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.conf import settings
+
 from triage.evidence.base import Check, CheckResult, MediaFile
 from triage.evidence.models import GeneratorSignature
 
-from .metadata import extract_metadata
+from .metadata_reader import read_metadata
 
 # IPTC digital source types that declare generation or editing by AI / algorithms.
 AI_SOURCE_TYPES = frozenset(
@@ -117,7 +119,12 @@ class MetadataCheck(Check):
         self.signatures = signatures
 
     def _run(self, media: MediaFile) -> CheckResult:
-        meta = extract_metadata(media.path, media.mime_type)
+        # In a child process under time and memory limits, as the C2PA parse (metadata_reader.py).
+        meta = read_metadata(
+            media.path, mime_type=media.mime_type, timeout=float(settings.METADATA_READ_TIMEOUT_SECONDS)
+        )
+        if meta.unparseable:
+            return self.result("unparseable", markers=[], container=meta.container, errors=meta.errors)
         signatures = self.signatures if self.signatures is not None else load_signatures()
         markers = find_markers(meta, signatures)
         if any(m["declares_ai"] for m in markers):

@@ -3,7 +3,7 @@
 import pytest
 from django.contrib.auth import get_user_model
 
-from tests.kit.silence import make_case
+from tests.kit.silence import make_case, make_reported_case
 from triage.decisions.services import case_decide_by_moderator
 
 pytestmark = pytest.mark.django_db
@@ -60,3 +60,13 @@ def test_no_json_ld_for_a_case_without_a_verdict(dana):
     case = make_case("SK")
     assert dana.get(f"/api/v1/cases/{case.pk}/claim-review/").status_code == 404
     assert dana.get(f"/api/v1/cases/{case.pk}/media-review/").status_code == 404
+
+
+def test_no_media_review_for_a_moderator_decided_no_signal_case(dana, slovak_election, active_policy):
+    # no_signal says no check found anything: there is no authenticity category to publish.
+    case = make_reported_case("SK", verdict="no_signal")
+    moderator = get_user_model().objects.create_user("mira")
+    case_decide_by_moderator(case_id=case.pk, user=moderator, actions=[{"type": "no_action"}])
+    response = dana.get(f"/api/v1/cases/{case.pk}/media-review/")
+    assert response.status_code == 404
+    assert "no_signal" in response.json()["detail"]

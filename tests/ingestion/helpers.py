@@ -33,11 +33,30 @@ def post_signed(client, platform, secret: str, body, *, timestamp: int | None = 
     )
 
 
+def status_path(platform, event_id: str) -> str:
+    """The status URL's path, percent-encoded as the webhook's `status_url` spells it."""
+    from django.urls import reverse
+
+    return reverse("platforms:submission-status", args=[platform.slug, event_id])
+
+
+def status_sign_headers(secret: str, path: str, *, timestamp: int | None = None) -> dict[str, str]:
+    """Return the test-client headers that sign a status read: "v2=" over "<ts>.GET.<path>."."""
+    from integrations.platforms.signing import request_signature_compute
+
+    ts = str(int(time.time()) if timestamp is None else timestamp)
+    return {
+        "HTTP_X_MORATORIUM_TIMESTAMP": ts,
+        "HTTP_X_MORATORIUM_SIGNATURE": request_signature_compute(
+            secret=secret, timestamp=ts, method="GET", path=path
+        ),
+    }
+
+
 def get_status_signed(client, platform, secret: str, event_id: str, *, timestamp: int | None = None):
-    """GET a submission's status, signed over "<timestamp>." and an empty body."""
-    return client.get(
-        f"/webhooks/{platform.slug}/submissions/{event_id}", **sign_headers(secret, b"", timestamp=timestamp)
-    )
+    """GET a submission's status, signed over the method and the path ("v2=")."""
+    path = status_path(platform, event_id)
+    return client.get(path, **status_sign_headers(secret, path, timestamp=timestamp))
 
 
 def multipart_body(event: dict, files: dict[str, tuple[str, bytes, str]]) -> tuple[bytes, str]:

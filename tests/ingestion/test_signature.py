@@ -22,7 +22,7 @@ def test_a_signature_made_with_another_secret_is_refused(client, platform_with_s
     platform, _secret = platform_with_secret
     response = post_signed(client, platform, "whsec_not-the-secret", sample_event())
     assert response.status_code == 401
-    assert response.json() == {"detail": "Bad or stale signature."}
+    assert response.json() == {"detail": "Unknown platform, or a bad or stale signature."}
 
 
 def test_a_signature_over_a_different_body_is_refused(client, platform_with_secret):

@@ -95,16 +95,26 @@ def test_an_event_without_media_is_refused(client, platform_with_secret):
     assert "media" in response.json()["errors"]["content"]
 
 
-def test_an_unknown_platform_is_404(client, platform_with_secret):
-    _platform, secret = platform_with_secret
-    ghost = Platform(slug="ghost")
-    assert post_signed(client, ghost, secret, sample_event()).status_code == 404
+def test_an_unknown_platform_gets_the_answer_a_bad_signature_gets(client, platform_with_secret):
+    # 401 with the same body for both: probing cannot tell which platform slugs exist.
+    platform, secret = platform_with_secret
+    ghost = post_signed(client, Platform(slug="ghost"), secret, sample_event())
+    forged = post_signed(client, platform, "whsec_forged", sample_event())
+    assert ghost.status_code == forged.status_code == 401
+    assert ghost.json() == forged.json() == {"detail": "Unknown platform, or a bad or stale signature."}
 
 
-def test_a_disabled_platform_is_404(client, platform_with_secret):
+def test_a_disabled_platform_is_401_like_an_unknown_one(client, platform_with_secret):
     platform, secret = platform_with_secret
     Platform.objects.filter(pk=platform.pk).update(enabled=False)
-    assert post_signed(client, platform, secret, sample_event()).status_code == 404
+    assert post_signed(client, platform, secret, sample_event()).status_code == 401
+
+
+def test_an_oversized_body_is_413_whether_or_not_the_platform_exists(client, platform_with_secret, settings):
+    settings.WEBHOOK_MAX_BODY_BYTES = 100
+    platform, secret = platform_with_secret
+    assert post_signed(client, platform, secret, sample_event()).status_code == 413
+    assert post_signed(client, Platform(slug="ghost"), secret, sample_event()).status_code == 413
 
 
 def test_a_body_past_the_cap_is_413(client, platform_with_secret, settings):

@@ -17,8 +17,9 @@ class FingerprintCheck(Check):
         # keeps faiss and PyAV out of processes that never fingerprint
         from triage.evidence.banks.services import UnparseableMediaError, bank_match_file
 
+        truncated: list[str] = []
         try:
-            matches = bank_match_file(path=media.path, media_type=media.media_type)
+            matches = bank_match_file(path=media.path, media_type=media.media_type, notes=truncated)
         except UnparseableMediaError as exc:
             return self.result("unparseable", matches=[], error=str(exc)[:300])
         shaped = [
@@ -31,4 +32,7 @@ class FingerprintCheck(Check):
             for m in matches
         ]
         purposes = sorted({m["purpose"] for m in shaped})
-        return self.result("match:" + ",".join(purposes) if shaped else "no_match", matches=shaped)
+        label = "match:" + ",".join(purposes) if shaped else "no_match"
+        if truncated:  # only the first MAX_AUDIO_SECONDS of a long recording was fingerprinted
+            return self.result(label, matches=shaped, truncated=truncated)
+        return self.result(label, matches=shaped)

@@ -9,6 +9,8 @@ from django.db.models import Count, Sum
 
 from triage.models import Case, ReachSample, Submission, SubmissionMedia
 
+REACH_TOTAL_MAX = 2**63 - 1  # PostgreSQL's bigint, Case.total_views and ReachSample.case_views
+
 
 def case_recount(*, case: Case, at, submission: Submission | None) -> None:
     """Recompute a case's reach totals from its submissions and add a point to the time series.
@@ -19,8 +21,10 @@ def case_recount(*, case: Case, at, submission: Submission | None) -> None:
     totals = Submission.objects.filter(pk__in=submission_ids).aggregate(
         views=Sum("views"), shares=Sum("shares"), n=Count("id")
     )
-    case.total_views = totals["views"] or 0
-    case.total_shares = totals["shares"] or 0
+    # Each report's figures fit a bigint but their sum may not: the totals saturate at its maximum
+    # (PostgreSQL sums bigints as numeric, so the sum itself is exact until it is stored).
+    case.total_views = min(totals["views"] or 0, REACH_TOTAL_MAX)
+    case.total_shares = min(totals["shares"] or 0, REACH_TOTAL_MAX)
     case.submission_count = totals["n"]
     case.save(update_fields=["total_views", "total_shares", "submission_count", "updated_at"])
     if submission is not None:

@@ -5,6 +5,12 @@ from celery import shared_task
 from . import fetch
 
 MAX_FETCH_RETRIES = 6  # with backoff 5, 10, 20, 40, 80, 160 s: a flaky CDN gets about five minutes
+# A backstop: every download already stops at MEDIA_FETCH_TIMEOUT_SECONDS, checked on every read,
+# so only a submission of many slow media gets near this. The soft limit is recorded as a
+# transient failure of the entry in hand (retried later); the hard limit kills the child, and the
+# claim lease lets the sweeper take the submission over. Constants: Celery reads them at declaration.
+FETCH_SOFT_TIME_LIMIT = 30 * 60
+FETCH_TIME_LIMIT = FETCH_SOFT_TIME_LIMIT + 60
 
 
 @shared_task(
@@ -12,6 +18,8 @@ MAX_FETCH_RETRIES = 6  # with backoff 5, 10, 20, 40, 80, 160 s: a flaky CDN gets
     bind=True,
     acks_late=True,
     max_retries=MAX_FETCH_RETRIES,
+    soft_time_limit=FETCH_SOFT_TIME_LIMIT,
+    time_limit=FETCH_TIME_LIMIT,
 )
 def process_submission(self, submission_id: int) -> None:
     """Fetch and store a submission's media; retry transient failures with backoff."""

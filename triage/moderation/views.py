@@ -194,7 +194,9 @@ def case_media(request: HttpRequest, case_id: int, media_item_id: int) -> HttpRe
 
 def _byte_range(header: str, size: int) -> tuple[int, int] | str | None:
     """Parse a single-range `Range: bytes=…` header; None means "send it all" (absent or not understood)."""
-    match = re.fullmatch(r"\s*bytes=(\d*)-(\d*)\s*", header or "")
+    # At most 18 ASCII digits (a 64-bit offset): longer numbers are not understood, so the whole
+    # file is sent, as RFC 9110 allows for a Range a server ignores (int() of 5,000 digits raises).
+    match = re.fullmatch(r"\s*bytes=([0-9]{0,18})-([0-9]{0,18})\s*", header or "", flags=re.ASCII)
     if not match or size <= 0 or (not match[1] and not match[2]):
         return None
     if match[1]:

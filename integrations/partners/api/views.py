@@ -171,15 +171,23 @@ class CaseMediaReviewApi(PartnerApi):
     def get(self, request, case_id: int):
         case = _case_or_404(case_id)
         decision = _decided(case)
-        review = media_review_build(
-            verdict=decision.verdict["label"],
-            human_confirmed=decision.decided_by == "moderator",
-            media_type=case.media_item.media_type if case.media_item_id else "",
-            appearances=[{"contentUrl": url} for url in selectors.case_content_urls(case_id=case.pk)],
-            review_url=request.build_absolute_uri(),
-            author=_author(),
-            date_published=decision.created_at,
-        )
+        try:
+            review = media_review_build(
+                verdict=decision.verdict["label"],
+                human_confirmed=decision.decided_by == "moderator",
+                media_type=case.media_item.media_type if case.media_item_id else "",
+                appearances=[{"contentUrl": url} for url in selectors.case_content_urls(case_id=case.pk)],
+                review_url=request.build_absolute_uri(),
+                author=_author(),
+                date_published=decision.created_at,
+            )
+        except ValueError as exc:  # a verdict with no MediaReview category
+            raise Http404(f"No MediaReview for this case: {exc}") from None
+        if review is None and decision.decided_by == "moderator":
+            raise Http404(
+                f"No MediaReview for this case: its verdict {decision.verdict['label']} "
+                "says nothing about whether the media is authentic."
+            )
         if review is None:
             raise Http404(
                 "No MediaReview for this case: only a verdict a moderator confirmed becomes one "

@@ -136,8 +136,14 @@ def _fingerprint(path: Path, media_type: str) -> tuple[bytes, float | None, dict
         hashes, duration = video_fp.video_keyframe_hashes(path)
         return video_fp.pack(hashes), duration, {"keyframes": len(hashes)}
     if media_type == "audio":
-        blob, duration = audio_fp.audio_fingerprint(path)
-        return blob, duration, {"landmarks": len(blob) // audio_fp.LANDMARK_DTYPE.itemsize}
+        peaks = audio_fp.audio_peaks(path)
+        marks = audio_fp.landmarks(peaks)
+        if marks.size == 0:
+            raise UnparseableMediaError("unparseable: no audible content to fingerprint")
+        metadata: dict[str, Any] = {"landmarks": int(marks.size)}
+        if peaks.truncated:
+            metadata["truncated"] = [peaks.truncated]
+        return marks.tobytes(), peaks.duration_seconds, metadata
     raise ValueError(f"unknown media type {media_type!r}")
 
 
@@ -235,7 +241,7 @@ def media_fingerprint(*, path: Path, media_type: str | None = None) -> MediaFing
         blob, metadata = video_fp.pack(query), {"keyframes": len(query)}
         soundtrack = _soundtrack_peaks(path)
     elif media_type == "audio":
-        query = audio_fp.spectral_peaks(audio_fp.decode_audio(path))
+        query = audio_fp.audio_peaks(path)
         marks = audio_fp.landmarks(query)
         if marks.size == 0:
             raise UnparseableMediaError("unparseable: no audible content to fingerprint")
@@ -243,6 +249,9 @@ def media_fingerprint(*, path: Path, media_type: str | None = None) -> MediaFing
         metadata = {"landmarks": int(marks.size)}
     else:
         raise ValueError(f"unknown media type {media_type!r}")
+    truncated = _truncation_notes(query, soundtrack)
+    if truncated:
+        metadata["truncated"] = truncated
     return MediaFingerprint(media_type, query, soundtrack, blob, duration, metadata)
 
 
@@ -268,14 +277,19 @@ def bank_add_fingerprint(
 
 
 def bank_match_file(
-    *, path: Path, media_type: str | None = None, purposes: Iterable[str] | None = None
+    *,
+    path: Path,
+    media_type: str | None = None,
+    purposes: Iterable[str] | None = None,
+    notes: list[str] | None = None,
 ) -> list[BankMatch]:
     """Return the matches of a file against every enabled bank, closest first.
 
     media_type is "image", "video" or "audio"; None sniffs it. purposes limits the banks searched;
     None means the evidence banks (synthetic, debunked, authentic), never the reference bank of
     media seen, which only clustering searches. Raise UnparseableMediaError for files that cannot
-    be decoded.
+    be decoded. notes, when given, receives what was left out of the fingerprint (the tail of a
+    recording longer than MAX_AUDIO_SECONDS).
     """
     path = Path(path)
     media_type = media_type or sniff_media_type(path)
@@ -288,10 +302,19 @@ def bank_match_file(
         query = video_fp.video_keyframe_hashes(path, keyframes_only=True)[0]
         soundtrack = _soundtrack_peaks(path)
     elif media_type == "audio":
-        query = audio_fp.spectral_peaks(audio_fp.decode_audio(path))
+        query = audio_fp.audio_peaks(path)
     else:
         raise ValueError(f"unknown media type {media_type!r}")
+    if notes is not None:
+        notes += _truncation_notes(query, soundtrack)
     return _match_query(media_type, query, soundtrack, purposes)
+
+
+def _truncation_notes(query: Any, soundtrack: audio_fp.Peaks | None) -> list[str]:
+    notes = [query.truncated] if isinstance(query, audio_fp.Peaks) and query.truncated else []
+    if soundtrack is not None and soundtrack.truncated:
+        notes.append(f"soundtrack: {soundtrack.truncated}")
+    return notes
 
 
 def bank_match_fingerprint(
@@ -327,7 +350,7 @@ def _match_query(
 def _soundtrack_peaks(path: Path) -> audio_fp.Peaks | None:
     """Return the peaks of a video's audio track, or None if it has none that decodes."""
     try:
-        peaks = audio_fp.spectral_peaks(audio_fp.decode_audio(path))
+        peaks = audio_fp.audio_peaks(path)
     except UnparseableMediaError:
         return None
     return peaks if peaks.times.size else None

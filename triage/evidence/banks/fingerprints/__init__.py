@@ -13,9 +13,13 @@ import av
 from PIL import Image, UnidentifiedImageError
 
 # Caps that bound the work on hostile input; generous for real election media.
+# Pixels decoded at full size (formats without reduced-scale decoding, e.g. PNG): at Pillow's 4
+# bytes a pixel, one decoded frame of ~320 MB, shrunk at once (image.py), is the image budget.
 MAX_IMAGE_PIXELS = 80_000_000
 MAX_DECODE_SECONDS = 60.0  # wall-clock budget for decoding one file
-MAX_AUDIO_SECONDS = 3 * 3600
+# Audio is fingerprinted from its first half hour (mono 8 kHz float32: ~58 MB); a longer file's
+# result says what was left out. Three hours decoded whole took a worker past 1 GB.
+MAX_AUDIO_SECONDS = 30 * 60
 MAX_VIDEO_SECONDS = 3 * 3600
 MAX_VIDEO_PIXELS = 8192 * 8192
 

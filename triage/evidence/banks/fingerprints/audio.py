@@ -22,6 +22,7 @@ import av
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
+# MAX_AUDIO_SECONDS is read at call time (a test may lower it with monkeypatch).
 from . import MAX_AUDIO_SECONDS, MAX_DECODE_SECONDS, UnparseableMediaError
 
 SR = 8000
@@ -58,43 +59,102 @@ class Peaks:
     times: np.ndarray
     freqs: np.ndarray
     duration_seconds: float
+    truncated: str | None = None  # what was not decoded (a recording longer than MAX_AUDIO_SECONDS)
 
 
-def decode_audio(path: Path, *, max_seconds: float = MAX_AUDIO_SECONDS) -> np.ndarray:
+def decode_audio(path: Path, *, max_seconds: float | None = None) -> np.ndarray:
     """Decode any audio (or a video's first audio track) to mono float32 at 8 kHz."""
+    return decode_audio_noted(path, max_seconds=max_seconds)[0]
+
+
+def audio_peaks(path: Path, *, max_seconds: float | None = None) -> Peaks:
+    """Decode (at most `max_seconds` of) a recording and return its peaks, noting what was left out."""
+    samples, truncated = decode_audio_noted(path, max_seconds=max_seconds)
+    peaks = spectral_peaks(samples)
+    del samples
+    return Peaks(peaks.times, peaks.freqs, peaks.duration_seconds, truncated)
+
+
+def _minutes(seconds: float) -> str:
+    return f"{seconds / 3600:.1f} h" if seconds >= 3600 else f"{seconds / 60:.0f} min"
+
+
+def decode_audio_noted(path: Path, *, max_seconds: float | None = None) -> tuple[np.ndarray, str | None]:
+    """Return (the first `max_seconds` as mono float32 at 8 kHz, a note of what was not decoded).
+
+    The declared duration is read before decoding, and decoding stops at the cap, so a long file
+    costs what its first `max_seconds` cost, not what its length would.
+    """
     deadline = time.monotonic() + MAX_DECODE_SECONDS
+    max_seconds = MAX_AUDIO_SECONDS if max_seconds is None else max_seconds
+    declared = 0.0
+    stopped_at_cap = out_of_time = False
     max_samples = int(max_seconds * SR)
-    chunks: list[np.ndarray] = []
+    # Decoded straight into one buffer: its pages become resident only as they are written, and no
+    # list of chunks is joined into a second copy at the end.
+    buffer = np.empty(max_samples, np.float32)
     total = 0
+
+    def put(out) -> None:
+        nonlocal total
+        chunk = out.to_ndarray().reshape(-1)[: max_samples - total]
+        buffer[total : total + chunk.size] = chunk
+        total += chunk.size
+
     try:
         with av.open(str(path), metadata_errors="ignore") as container:
             if not container.streams.audio:
                 raise UnparseableMediaError("unparseable: no audio stream")
             stream = container.streams.audio[0]
+            declared = _declared_seconds(container, stream)
             # Out in ~1 s frames rather than one per codec frame (1152 samples for MP3): an 11-minute
             # MP3 is 25,000 codec frames, and per-frame conversion to numpy was a third of its decode.
             resampler = av.AudioResampler(format="flt", layout="mono", rate=SR, frame_size=SR)
             for frame in container.decode(stream):
                 for out in resampler.resample(frame):
-                    chunk = out.to_ndarray().reshape(-1)
-                    chunks.append(chunk)
-                    total += chunk.size
+                    put(out)
                 if total >= max_samples:
+                    stopped_at_cap = True
                     break
                 if time.monotonic() > deadline:
-                    raise UnparseableMediaError("unparseable: audio took too long to decode")
-            for out in resampler.resample(None):
-                chunks.append(out.to_ndarray().reshape(-1))
+                    if not total:
+                        raise UnparseableMediaError("unparseable: audio took too long to decode")
+                    out_of_time = True  # a slow machine or a slow codec: keep what was decoded
+                    break
+            if not (stopped_at_cap or out_of_time):
+                for out in resampler.resample(None):
+                    put(out)
     except UnparseableMediaError:
         raise
     except (av.FFmpegError, OSError, ValueError, UnicodeDecodeError, IndexError) as exc:
         raise UnparseableMediaError(f"unparseable: audio could not be decoded ({exc})") from exc
-    if not chunks:
+    if not total:
         raise UnparseableMediaError("unparseable: no audio samples")
-    samples = np.concatenate(chunks)[:max_samples].astype(np.float32)
+    samples = buffer[:total]
     if not np.isfinite(samples).all():
         raise UnparseableMediaError("unparseable: audio samples are not finite")
-    return samples
+    note = None
+    of = f" of {_minutes(declared)}" if declared > total / SR + 1 else ""
+    if stopped_at_cap:
+        note = f"fingerprinted the first {_minutes(max_seconds)}{of}; the rest was not decoded"
+    elif out_of_time:
+        note = (
+            f"fingerprinted the first {_minutes(total / SR)}{of}; decoding stopped at its "
+            f"{MAX_DECODE_SECONDS:g} s time budget"
+        )
+    return samples, note
+
+
+def _declared_seconds(container, stream) -> float:
+    """The duration the container declares (0 when it declares none or nonsense)."""
+    try:
+        if stream.duration is not None and stream.time_base is not None:
+            return max(0.0, float(stream.duration * stream.time_base))
+        if container.duration is not None:
+            return max(0.0, container.duration / av.time_base)
+    except (TypeError, ValueError, OverflowError):
+        pass
+    return 0.0
 
 
 def spectral_peaks(samples: np.ndarray) -> Peaks:
@@ -199,7 +259,7 @@ def landmarks(peaks: Peaks, *, freq_scale: float = 1.0, time_scale: float = 1.0)
 
 def audio_fingerprint(path: Path) -> tuple[bytes, float]:
     """Return (packed landmarks, duration in seconds) for an audio file."""
-    peaks = spectral_peaks(decode_audio(path))
+    peaks = audio_peaks(path)
     marks = landmarks(peaks)
     if marks.size == 0:
         raise UnparseableMediaError("unparseable: no audible content to fingerprint")

@@ -38,6 +38,37 @@ def pdq_from_pil(img: Image.Image) -> tuple[bytes, int]:
     return pdq_from_array(np.asarray(img))
 
 
+WORKING_SIZE = 1024  # pixels on the long side, after decoding, before any other work
+
+
+def _shrunk(img: Image.Image, size: int) -> Image.Image:
+    """Return the image at most about `size` pixels a side, upright, without a full-size copy."""
+    if max(img.size) <= size:
+        return ImageOps.exif_transpose(img)  # small: exactly as before
+    orientation = img.getexif().get(0x0112)  # the shrunk copy carries no EXIF: read it first
+    if img.mode in ("1", "P", "PA") or img.mode.startswith("I;16"):
+        # Modes Pillow cannot box-reduce: to luminance, one byte a pixel (PDQ hashes luminance).
+        img = img.convert("L")
+    factor = max(img.size) // size
+    if factor >= 2:
+        img = img.reduce(factor)  # a box average at C speed, into a new, small image
+    if max(img.size) > size:
+        img.thumbnail((size, size), Image.Resampling.BILINEAR)
+    method = _EXIF_TRANSPOSE.get(orientation)
+    return img.transpose(method) if method is not None else img
+
+
+_EXIF_TRANSPOSE = {
+    2: Image.Transpose.FLIP_LEFT_RIGHT,
+    3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE,
+    6: Image.Transpose.ROTATE_270,
+    7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_90,
+}
+
+
 def image_fingerprint(path: Path) -> tuple[bytes, int]:
     """Return (PDQ hash, quality) of an image file, or raise UnparseableMediaError."""
     hashes, quality = image_bank_hashes(path, crops=())
@@ -55,7 +86,10 @@ def image_bank_hashes(
                 raise UnparseableMediaError(f"unparseable: image too large ({width}x{height} pixels)")
             img.draft("RGB", (1024, 1024))  # JPEG: decode at reduced scale, much faster
             img.load()
-            img = ImageOps.exif_transpose(img)
+            # Shrink the decoded frame before anything copies it: PDQ and its crops only need ~1024
+            # pixels a side, and each full-size copy (transpose, RGB conversion, crop) of a large
+            # image cost hundreds of megabytes (an 8900x8900 PNG took a worker to 1.2 GB).
+            img = _shrunk(img, WORKING_SIZE)
             digest, quality = pdq_from_pil(img)
             hashes = [digest]
             for fraction in crops:
