@@ -26,9 +26,9 @@ from .services import delivery_retry
 @moderator_required
 def deliveries_dead_list(request: HttpRequest) -> HttpResponse:
     """List decision callbacks that gave up (dead letters), newest first, with a retry button each."""
-    case_id = request.GET.get("case")
+    case_id = request.GET.get("case") or ""
     # isdigit alone accepts "²" and other scripts' digits ("١٢"), which no case id is.
-    plain = bool(case_id) and case_id.isascii() and case_id.isdigit() and len(case_id) <= 18
+    plain = case_id.isascii() and case_id.isdigit() and len(case_id) <= 18
     deliveries = deliveries_dead(case_id=int(case_id) if plain else None)
     if not user_is_lead(request.user):
         # Escalated cases are the leads': their deliveries too.
