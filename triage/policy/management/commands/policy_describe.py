@@ -9,7 +9,8 @@ from triage.policy.models import PolicyVersion
 
 class Command(BaseCommand):
     help = (
-        "Describe a policy in plain words, generated from its rules: the shipped default, or --policy-version N. "
+        "Describe a policy in plain words, generated from its rules: the shipped default, "
+        "or --policy-version N. "
         "--write puts the default's description into docs/policy.md."
     )
 
