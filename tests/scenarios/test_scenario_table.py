@@ -187,6 +187,16 @@ def test_the_scenario_produces_its_callback(
         except AssertionError:
             decision, body = _observed(case_id, platform_server)
             assert body is not None, f"no callback for {scenario.id}"
+            # Show what the platform got instead of what the row names.
+            got = (
+                [action_summary(a) for a in body["actions"]],
+                (body["verdict"] or {}).get("label"),
+                body["phase"],
+            )
+            assert got == (scenario.callback.actions, scenario.callback.verdict, scenario.callback.phase), (
+                decision.matched_rules,
+                body["notes"],
+            )
             raise
     finally:
         if vendor is not None:

@@ -9,7 +9,7 @@ match with a `debunked` fingerprint bank (its banked item may carry the fact-che
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime, time
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -32,14 +32,20 @@ def _published(value: Any) -> datetime | None:
     if isinstance(value, datetime):
         return value if value.tzinfo else None
     if isinstance(value, str):
-        parsed = parse_datetime(value)
+        # A bare date (the day a review was published) first: fromisoformat would read it as a
+        # naive midnight.
+        try:
+            day = parse_date(value)
+        except ValueError:
+            day = None
+        if day is not None:
+            return datetime.combine(day, time(), tzinfo=UTC)
+        try:
+            parsed = parse_datetime(value)
+        except ValueError:
+            return None
         if parsed is not None:
             return parsed if parsed.tzinfo else None
-        day = parse_date(value)
-        if day is not None:
-            from datetime import UTC, time
-
-            return datetime.combine(day, time(), tzinfo=UTC)
     return None
 
 

@@ -183,17 +183,20 @@ def reach_velocity(*, case: Case, at: datetime) -> float:
     samples = list(
         ReachSample.objects.filter(case=case, at__gt=at - VELOCITY_WINDOW, at__lte=at).order_by("at", "pk")
     )
+    measured = 0.0
     if len(samples) >= 2 and samples[-1].at > samples[0].at:
         gained = (samples[-1].case_views + samples[-1].case_shares) - (
             samples[0].case_views + samples[0].case_shares
         )
         hours = (samples[-1].at - samples[0].at).total_seconds() / 3600
-        return round(max(gained, 0) / hours, 1)
-    # One sample: the platform's own figure over its reporting window, when it gave one.
+        measured = round(max(gained, 0) / hours, 1)
+    # The platform's own figure over its reporting window, when it gave one: two samples seconds
+    # apart with the same totals (the webhook's and the worker's) measure nothing, and must not
+    # hide "5,000 views in the last hour" (issue 11: fast spread in a silence window).
     for sample in reversed(samples):
         if sample.window_minutes:
-            return round((sample.views + sample.shares) * 60 / sample.window_minutes, 1)
-    return 0.0
+            return max(measured, round((sample.views + sample.shares) * 60 / sample.window_minutes, 1))
+    return measured
 
 
 def case_policy_inputs(
