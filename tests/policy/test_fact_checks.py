@@ -111,7 +111,8 @@ def test_a_debunked_bank_match_carries_its_fact_check_into_the_decision():
         media_item=case.media_item, kind="fingerprint", version="1", state="done",
         evidence={"matches": [{"bank": "afp-debunked", "purpose": "debunked", "distance": 2,
                                "item": {"sha256": "ab" * 32, "original_name": "x.wav",
-                                        "fact_check": {"fact_checker": "AFP Fact Check", "url": REVIEW["url"]}}}]},
+                                        "fact_check": {"fact_checker": "AFP Fact Check",
+                                                       "url": REVIEW["url"]}}}]},
     )  # fmt: skip
     verdict.run.results.add(result)
 
