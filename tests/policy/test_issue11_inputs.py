@@ -154,3 +154,17 @@ def test_names_are_written_in_the_labels_script_when_the_registry_has_the_alias(
     assert names_in_script(people, "ur") == ["عمران خان", "Joe Biden"]
     assert names_in_script(people, "en") == ["Imran Khan", "Joe Biden"]
     assert text_script("Khan sahab") == "LATIN" and text_script("عمران") == "ARABIC"
+
+
+def test_a_silence_hold_is_due_before_the_window_ends():
+    now = timezone.now()
+    factories.person("Michal Šimečka", code="SK")
+    window = factories.silence_window(code="SK", start=now - timedelta(hours=5), end=now + timedelta(minutes=10))
+    case = factories.case(countries=["SK"], language="sk", subjects=["Michal Šimečka"])
+    factories.verdict(case, "no_signal")
+
+    held = case_decide_by_policy(case_id=case.pk, trigger="verdict", at=now)
+
+    assert held.hold_reason == "silence"
+    assert held.review_deadline == window.end
+    assert held.actions[0]["review_deadline"] == window.end.isoformat()

@@ -167,6 +167,10 @@ def _render_actions(
         elif kind == "removal_hold":
             deadline = at + timedelta(minutes=spec["review_deadline_minutes"])
             hold_reason = spec.get("hold_reason", "policy")
+            window_end = parse_datetime((inputs.phase_reason or {}).get("window_end") or "")
+            if hold_reason == "silence" and window_end is not None and at < window_end < deadline:
+                # A human decides before the silence ends, not after (issue 11).
+                deadline = window_end
             hold: dict[str, Any] = {"type": "removal_hold", "review_deadline": deadline.isoformat()}
             # A silence hold applies where the silence does (issue 11), unless the policy says global.
             territory = spec.get("territory", "silence_countries" if hold_reason != "policy" else "global")
