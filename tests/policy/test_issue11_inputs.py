@@ -159,7 +159,9 @@ def test_names_are_written_in_the_labels_script_when_the_registry_has_the_alias(
 def test_a_silence_hold_is_due_before_the_window_ends():
     now = timezone.now()
     factories.person("Michal Šimečka", code="SK")
-    window = factories.silence_window(code="SK", start=now - timedelta(hours=5), end=now + timedelta(minutes=10))
+    window = factories.silence_window(
+        code="SK", start=now - timedelta(hours=5), end=now + timedelta(minutes=10)
+    )
     case = factories.case(countries=["SK"], language="sk", subjects=["Michal Šimečka"])
     factories.verdict(case, "no_signal")
 
