@@ -447,6 +447,14 @@ class AuthorizedLikeness(models.Model):
     valid_from = models.DateField()
     valid_to = models.DateField(null=True, blank=True)
     notes = models.TextField(blank=True)
+    # The declaring party's own accounts, per platform: {"videoshare": ["pti-official", "4711"]}
+    # (ids or handles). The consent carve-out applies only to content these accounts upload;
+    # anyone else's disclosed likeness of the person is "disclosed, not authorized".
+    accounts = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text='The declaring party\'s accounts per platform slug, e.g. {"videoshare": ["pti-official"]}.',
+    )
 
     class Meta:
         ordering = ["person", "-valid_from"]
@@ -454,3 +462,15 @@ class AuthorizedLikeness(models.Model):
 
     def __str__(self) -> str:
         return f"Authorized {self.kind} of {self.person}"
+
+    def clean(self) -> None:
+        accounts = self.accounts or {}
+        if not isinstance(accounts, dict) or not all(
+            isinstance(slug, str)
+            and isinstance(names, list)
+            and all(isinstance(n, str) and n.strip() for n in names)
+            for slug, names in accounts.items()
+        ):
+            raise ValidationError(
+                {"accounts": ['Platform slug to account ids or handles: {"videoshare": ["x"]}.']}
+            )

@@ -151,3 +151,20 @@ def calendar_phase(*, countries: list[str], regions: list[str] | None = None, at
     if election is not None:
         return PhaseResult(phase="election_period", country=election.country_id, election=election)
     return PhaseResult(phase="normal")
+
+
+def silence_windows_for_audience(
+    *, countries: list[str], regions: list[str] | None = None, at: datetime
+) -> list[SilenceWindow]:
+    """Every window in force for an audience at `at`, strictest first (one query).
+
+    `calendar_phase` names the strictest; this lists them all, so a decision can say which of the
+    audience's countries a silence hold applies to (a Slovak silence and an Italian one at once).
+    """
+    if not countries:
+        return []
+    return list(
+        _strictest_first(
+            _windows().filter(_audience_q(countries, regions, "regions_key"), start__lte=at, end__gt=at)
+        )
+    )

@@ -159,6 +159,8 @@ class Submission(models.Model):
     language = models.CharField(max_length=35, blank=True)
     subjects = models.JSONField(default=list, blank=True)
     creator_disclosure = models.JSONField(null=True, blank=True)
+    # Who uploaded the content on the platform, as the platform says: {"id": …, "handle": …}.
+    author = models.JSONField(null=True, blank=True)
     report_source = models.CharField(max_length=24, choices=ReportSource.choices)
     report_reason = models.CharField(max_length=32, choices=ReportReason.choices)
     report_note = models.TextField(blank=True)

@@ -56,10 +56,13 @@ SCENARIOS = [
         "country": "PK",
         "person": ("Imran Khan", ["عمران خان"]),
         "likeness": date(2023, 12, 1),
+        # The party's own account on the demo platform: consent covers its uploads only.
+        "likeness_accounts": ["pti-official-demo"],
         "content": {
             "text": "عمران خان کا پیغام",
             "language": "ur",
             "subjects": ["Imran Khan"],
+            "author": {"id": "demo-4711", "handle": "pti-official-demo"},
             "creator_disclosure": {
                 "ai_label": True,
                 "text": "AI-generated voice of Imran Khan",
@@ -150,6 +153,7 @@ def demo_case_study(stdout) -> None:
     """Seed the Slovakia, Pakistan and United States cases (idempotent)."""
 
     stdout.write("Case study scenarios (docs/policy.md):")
+    demo_detector_warning(stdout)
     platform = Platform.objects.filter(slug=DEMO_PLATFORM).first()
     if platform is None:
         platform, _secret = platform_create(slug=DEMO_PLATFORM, name="Demo platform")
@@ -160,7 +164,7 @@ def demo_case_study(stdout) -> None:
         clip = demo_clip(seed=scenario["seed"])
         person = _person(*scenario["person"], scenario["country"])
         if person is not None and scenario.get("likeness"):
-            AuthorizedLikeness.objects.get_or_create(
+            likeness, _ = AuthorizedLikeness.objects.get_or_create(
                 person=person,
                 kind="voice",
                 defaults={
@@ -170,6 +174,13 @@ def demo_case_study(stdout) -> None:
                     "notes": "demo data",
                 },
             )
+            accounts = dict(likeness.accounts or {})
+            declared = accounts.get(DEMO_PLATFORM) or []
+            missing = [a for a in scenario.get("likeness_accounts", []) if a not in declared]
+            if missing:
+                accounts[DEMO_PLATFORM] = declared + missing
+                likeness.accounts = accounts
+                likeness.save(update_fields=["accounts"])
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / f"demo-{scenario['key']}.wav"
             path.write_bytes(clip)
@@ -191,3 +202,14 @@ def demo_case_study(stdout) -> None:
         result = submission_ingest(platform=platform, event=serializer.validated_data, inline_files=files)
         state = "already there" if result.duplicate else "reported"
         stdout.write(f"  {scenario['country']}: case {result.case_id} {state}")
+
+
+def demo_detector_warning(stdout) -> bool:
+    """Say loudly when no detector is configured (the demo's verdicts then rest on banks only)."""
+    from triage.evidence.selectors import NO_DETECTOR_WARNING, detectors_configured
+
+    if detectors_configured():
+        return False
+    line = "!" * 78
+    stdout.write(f"{line}\n  WARNING: {NO_DETECTOR_WARNING}\n{line}")
+    return True

@@ -57,6 +57,13 @@ class CreatorDisclosure(serializers.Serializer):
     satire = serializers.BooleanField(required=False, allow_null=True)
 
 
+class Author(serializers.Serializer):
+    """Who uploaded the content (an extension): consent to a likeness is bound to its declaring accounts."""
+
+    id = Text(required=False, allow_blank=True, max_length=200)
+    handle = Text(required=False, allow_blank=True, max_length=200)
+
+
 class Content(serializers.Serializer):
     id = Text(max_length=200)
     url = Text(required=False, allow_blank=True, max_length=2000, validators=[_http_url])
@@ -66,6 +73,7 @@ class Content(serializers.Serializer):
     language = Text(required=False, allow_blank=True, max_length=35, validators=[_language])
     subjects = serializers.ListField(child=Text(max_length=200), required=False, max_length=50)
     creator_disclosure = CreatorDisclosure(required=False, allow_null=True)
+    author = Author(required=False, allow_null=True)
 
 
 class Report(serializers.Serializer):

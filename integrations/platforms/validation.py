@@ -29,7 +29,7 @@ from triage.models import MediaType, ReportReason, ReportSource
 from . import serializers as s
 
 # sha256 of the serializers' repr (every field, its options and validators); see module docstring.
-SERIALIZER_SHAPE = "fcc8c9eb332983fab755e9adfb30f709742b8f5090bc3a44b429a183be2292e2"
+SERIALIZER_SHAPE = "af039983e9d392140aac64d9b6319ce43fb19a48f9b36fa094af96f7d693d101"
 
 _MEDIA_TYPES = frozenset(MediaType.values)
 _SOURCES = frozenset(ReportSource.values)
@@ -146,6 +146,17 @@ def _disclosure(value: Any) -> dict | None:
     return out
 
 
+def _author(value: Any) -> dict | None:
+    if value is None:
+        return None
+    value = _object(value)
+    out: dict[str, Any] = {}
+    for key in ("id", "handle"):
+        if key in value:
+            out[key] = _text(value[key], 200, blank=True)
+    return out
+
+
 def _posted_at(value: Any):
     if value is None:
         return None
@@ -174,6 +185,8 @@ def _content(value: Any, files: dict) -> dict:
         out["subjects"] = [_text(name, 200) for name in _list(value["subjects"], max_length=50)]
     if "creator_disclosure" in value:
         out["creator_disclosure"] = _disclosure(value["creator_disclosure"])
+    if "author" in value:
+        out["author"] = _author(value["author"])
     return out
 
 

@@ -112,6 +112,25 @@ CASES = [
         "FAILED validation",
     ),
     ("trusted capture", [c2pa("trusted", ["digitalCapture"])], "authentic_evidence", "declares a capture"),
+    # The liar's dividend (issue 11): a tag anyone can write never outranks authentic evidence.
+    (
+        "unsigned XMP AI tag on an authentic-bank recording",
+        [c2pa("absent"), xmp("trainedAlgorithmicMedia"), bank("authentic", "address.wav")],
+        "authentic_evidence",
+        "CONFLICT: unsigned metadata claims AI generation",
+    ),
+    (
+        "unsigned generator chunk on a trusted capture",
+        [c2pa("trusted", ["digitalCapture"]), png_marker()],
+        "authentic_evidence",
+        "never outrank this evidence of authenticity",
+    ),
+    (
+        "valid signed C2PA declaring AI still wins over an authentic-bank match",
+        [c2pa("valid", ["trainedAlgorithmicMedia"]), bank("authentic")],
+        "disclosed_synthetic",
+        "signed by Test Signer",
+    ),
     (
         "authentic bank match",
         [bank("authentic", "minister-speech.wav")],

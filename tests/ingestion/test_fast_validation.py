@@ -61,6 +61,7 @@ def _full_event() -> dict:
     event = sample_event("evt-1")
     event["content"]["media"].append({"file": "clip", "media_type": "video"})
     event["content"]["creator_disclosure"]["satire"] = True
+    event["content"]["author"] = {"id": "7001", "handle": "@pti-official"}
     event["audience"]["regions"] = ["Bratislava"]
     return event
 

@@ -7,7 +7,13 @@ import pytest
 from django.utils import translation
 
 from triage.decisions.labels import LANGUAGES
-from triage.decisions.labels.kinds import AUDIO_SCRIPTS, LABEL_TEXTS, SUBJECTS_AUDIO_TEXT, SUBJECTS_LABEL_TEXT
+from triage.decisions.labels.kinds import (
+    AUDIO_SCRIPTS,
+    FACT_CHECKERS_LABEL_TEXT,
+    LABEL_TEXTS,
+    SUBJECTS_AUDIO_TEXT,
+    SUBJECTS_LABEL_TEXT,
+)
 
 LOCALE = Path(__file__).resolve().parents[2] / "locale"
 TRANSLATED = sorted(code for code in LANGUAGES if code != "en")
@@ -15,7 +21,13 @@ TRANSLATED = sorted(code for code in LANGUAGES if code != "en")
 
 def _source_messages() -> set[tuple[str, str]]:
     """(msgctxt, msgid) of every text the code asks the catalogs for."""
-    lazies = [*LABEL_TEXTS.values(), *AUDIO_SCRIPTS.values(), SUBJECTS_LABEL_TEXT, SUBJECTS_AUDIO_TEXT]
+    lazies = [
+        *LABEL_TEXTS.values(),
+        *AUDIO_SCRIPTS.values(),
+        SUBJECTS_LABEL_TEXT,
+        SUBJECTS_AUDIO_TEXT,
+        FACT_CHECKERS_LABEL_TEXT,
+    ]
     messages = set()
     for lazy in lazies:
         # pgettext_lazy keeps its (context, message) arguments on the proxy.

@@ -77,7 +77,10 @@ def person(name: str, *, code: str, aliases: list[str] | None = None) -> Person:
     return Person.objects.create(name=name, country=country(code), aliases=aliases or [])
 
 
-def authorized_voice(p: Person, *, valid_from: date, valid_to: date | None = None) -> AuthorizedLikeness:
+def authorized_voice(
+    p: Person, *, valid_from: date, valid_to: date | None = None, accounts: dict | None = None
+) -> AuthorizedLikeness:
+    """A declared AI voice; `accounts`: the declaring party's accounts per platform slug."""
     return AuthorizedLikeness.objects.create(
         person=p,
         kind="voice",
@@ -85,6 +88,7 @@ def authorized_voice(p: Person, *, valid_from: date, valid_to: date | None = Non
         evidence_url="https://party.example/ai-voice",
         valid_from=valid_from,
         valid_to=valid_to,
+        accounts=accounts or {},
     )
 
 
@@ -119,6 +123,7 @@ def case(
     views: int = 0,
     shares: int = 0,
     at: datetime | None = None,
+    author: dict | None = None,
 ) -> Case:
     """A live case with stored media and one submission, as ingestion leaves it."""
     countries = countries if countries is not None else ["SK"]
@@ -136,6 +141,7 @@ def case(
         language=language,
         subjects=subjects or [],
         creator_disclosure=disclosure,
+        author=author,
         report_source=source,
         report_reason=reason,
         audience_countries=countries,

@@ -82,12 +82,13 @@ def test_silence_without_a_public_figure_is_not_held(now, sk_silence):
 
 def test_pakistan_authorized_voice_disclosed_in_english_gets_the_urdu_disclosed_label(now):
     khan = factories.person("Imran Khan", code="PK", aliases=["عمران خان"])
-    factories.authorized_voice(khan, valid_from=date(2023, 12, 1))
+    factories.authorized_voice(khan, valid_from=date(2023, 12, 1), accounts={"videoshare": ["pti-official"]})
     case = factories.case(
         countries=["PK"],
         language="ur",
         subjects=["Imran Khan"],
         disclosure={"ai_label": True, "text": "AI-generated voice", "language": "en"},
+        author={"id": "7001", "handle": "@PTI-Official"},
     )
     factories.verdict(case, "likely_synthetic")
 
@@ -96,9 +97,12 @@ def test_pakistan_authorized_voice_disclosed_in_english_gets_the_urdu_disclosed_
     label = by_type(decision)["label"]
     assert set(by_type(decision)) == {"label"}
     assert (label["kind"], label["language"]) == ("ai_generated_disclosed", "ur")
+    # The name in the label's script, from the registry's alias (issue 11).
     assert label["audio_disclosure_script"] == audio_disclosure_script(
-        kind="ai_generated_disclosed", language="ur", subjects=["Imran Khan"]
+        kind="ai_generated_disclosed", language="ur", subjects=["عمران خان"]
     )
+    assert "عمران خان" in label["text"] and label["direction"] == "rtl"
+    assert decision.matched_rules == ["authorized_likeness_disclosed"]
     assert not label["audio_disclosure_script"].isascii()
     assert "creator disclosure in en, content in ur" in decision.notes
     case.refresh_from_db()
@@ -135,7 +139,7 @@ def test_us_robocall_reported_as_voter_suppression_is_labelled_and_escalated_wit
     assert case.priority > 0 and case.status == "decided"
 
 
-def test_satire_outside_silence_is_only_labelled(now):
+def test_satire_outside_silence_lowers_the_label_but_never_removes_the_escalation(now):
     factories.person("Joe Biden", code="US")
     case = factories.case(
         countries=["US"], language="en", subjects=["Joe Biden"], reason="voter_suppression",
@@ -145,8 +149,9 @@ def test_satire_outside_silence_is_only_labelled(now):
 
     decision = case_decide_by_policy(case_id=case.pk, trigger="verdict", at=now)
 
-    assert [a["type"] for a in decision.actions] == ["label"]
-    assert decision.matched_rules == ["satire_likely_synthetic"]
+    assert [a["type"] for a in decision.actions] == ["label", "escalate"]
+    assert decision.matched_rules == ["satire_likely_synthetic", "escalate_voter_suppression_likely"]
+    assert any("satire or parody claimed" in note for note in decision.notes)
 
 
 def test_authentic_evidence_is_never_labelled_ai_and_goes_to_a_human(now, sk_silence):

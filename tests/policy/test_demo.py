@@ -36,6 +36,8 @@ def test_the_demo_seeds_the_three_scenarios_with_real_verdicts(eager_tasks, caps
     assert decisions["SK"].hold_reason == "silence" and decisions["SK"].phase == "silence"
     assert decisions["PK"].matched_rules == ["authorized_likeness_disclosed"]
     assert "creator disclosure in en, content in ur" in decisions["PK"].notes
-    assert decisions["US"].matched_rules == ["likely_synthetic_voter_suppression"]
+    assert decisions["US"].matched_rules == ["likely_synthetic_label", "escalate_voter_suppression_likely"]
     assert Decision.objects.count() == 3
-    assert "already there" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "already there" in out
+    assert "WARNING: No detector is configured" in out

@@ -65,3 +65,15 @@ def test_disclosure_language_satire_reporters_and_content_language_are_read_from
     assert inputs.language_mismatch and "creator disclosure in en, content in ur" in inputs.notes
     assert (inputs.reporter_kinds, inputs.report_reasons) == (["trusted_flagger"], ["impersonation"])
     assert inputs.verdict == "pending"
+
+
+def test_two_samples_seconds_apart_with_the_same_totals_keep_the_platforms_own_rate():
+    """The webhook's and the worker's samples of one report measure no growth: the platform's
+    "5,300 in the last hour" still counts (a fast spread in a silence window, issue 11)."""
+    now = timezone.now()
+    case = factories.case(countries=["SK"], views=5000, shares=300, at=now - timedelta(seconds=4))
+    ReachSample.objects.create(
+        case=case, at=now, views=5000, shares=300, window_minutes=60, case_views=5000, case_shares=300
+    )
+
+    assert case_policy_inputs(case=case, at=now).reach_velocity == 5300

@@ -169,7 +169,7 @@ def test_the_admin_action_queues_the_open_cases_of_the_active_version(
             follow=True,
         )
 
-    assert "1 open cases queued for re-decision with policy v2" in response.content.decode()
+    assert f"1 open cases queued for re-decision with policy v{stricter.version}" in response.content.decode()
     assert current(likely).policy_version == stricter
 
 

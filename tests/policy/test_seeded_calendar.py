@@ -44,7 +44,16 @@ def test_the_slovak_recording_is_held_in_the_2023_moratorium_and_still_held_afte
         "window_end": seeded_calendar.end.isoformat(),
         "window_id": seeded_calendar.pk,
         "election": "2023 Slovak parliamentary election",
+        # Issue 11: the rule's scope and online coverage, and where a hold applies.
+        "scope": "full",
+        "covers_online": "yes",
+        "covers_online_text": "covers online media",
+        "hold_countries": ["SK"],
+        "offline_only_countries": [],
     }
+    assert held.actions[0] == {
+        "type": "removal_hold", "review_deadline": held.actions[0]["review_deadline"], "countries": ["SK"]
+    }  # fmt: skip
     assert held.hold_reason == "silence"
     assert held.review_deadline == DAY_BEFORE_THE_VOTE + timedelta(minutes=30)
     assert kept.phase != "silence" and kept.hold_reason == "post_silence"

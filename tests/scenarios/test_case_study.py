@@ -100,12 +100,14 @@ def test_pakistan_authorized_ai_voice_disclosed_in_english_gets_an_urdu_disclose
     client, platform, media_server, detector_vendor, tmp_path
 ):
     khan = factories.person("Imran Khan", code="PK", aliases=["عمران خان"])
-    factories.authorized_voice(khan, valid_from=date(2023, 12, 1))
+    # The party declared the voice, and its own account uploads it (consent is bound to it).
+    factories.authorized_voice(khan, valid_from=date(2023, 12, 1), accounts={"videoshare": ["pti-official"]})
     wav = speech_wav(tmp_path, voice="ur", name="ur", text="میں عمران خان ہوں۔ ہم نے انتخاب جیت لیا ہے۔")
 
     case_id = report(
         client, platform, media_server, event_id="pk-1", wav=wav,
         content={"language": "ur", "subjects": ["Imran Khan"], "text": "عمران خان کا پیغام",
+                 "author": {"id": "7001", "handle": "pti-official"},
                  "creator_disclosure": {"ai_label": True, "text": "AI-generated voice of Imran Khan",
                                         "language": "en"}},
         audience={"countries": ["PK"], "regions": []},

@@ -57,7 +57,9 @@ class PolicyVersionAdmin(admin.ModelAdmin):
     def rules_pretty(self, obj):
         return json.dumps(obj.rules, indent=2, ensure_ascii=False)
 
-    @admin.display(description="rules in evaluation order (first match decides)")
+    @admin.display(
+        description='rules in evaluation order (the first friction rule decides; every "also" rule adds)'
+    )
     def rules_summary(self, obj):
         if obj is None or not isinstance(obj.rules, dict) or rules_validate(obj.rules):
             return "—"

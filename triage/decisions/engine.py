@@ -22,10 +22,14 @@ Schema of `PolicyVersion.rules` (docs/policy.md has the prose version):
                      {"type": "no_action"}],
          "review_deadline_minutes": 240}]}          # optional: a human must review (no hold needed)
 
-Semantics: **first match**. Rules are tried by descending priority (then list order); the first
-whose conditions all hold decides, and no other rule is consulted. First match keeps each
-decision explainable by one named rule; a combination (label + escalate) is one rule with both
-actions. No rule matching means "no_action".
+Semantics: **friction first match, escalation and review additive**. Rules are tried by
+descending priority (then list order). Among the ordinary ("friction") rules the first whose
+conditions all hold decides the friction (label, hold, distribution); no other friction rule is
+consulted. Rules marked `"also": true` are additive: every one whose conditions hold adds its
+escalations, distribution limit and review deadline to whatever the friction rule chose, and none
+can remove anything. So a self-declaration (a satire or AI tick) that steers the friction rule
+never switches off an escalation or a review. No friction rule matching means "no_action" (unless
+an "also" rule adds something).
 """
 
 from __future__ import annotations
@@ -60,6 +64,16 @@ INPUT_KINDS: dict[str, str] = {
     "language_mismatch": "bool",
     "trigger": "str",
     "previous_hold_reason": "str",
+    # Added by issue 11 (docs/policy.md "Inputs the rules can test").
+    "election_report_trusted": "bool",
+    "election_user_reports": "number",
+    "fact_checked": "bool",
+    "fact_check_rating": "str",
+    "phase_country": "str",
+    "silence_scope": "str",
+    "silence_covers_online": "str",
+    "language_fallback": "bool",
+    "disclosed_not_authorized": "bool",
 }
 OPERATORS_BY_KIND: dict[str, set[str]] = {
     "str": {"equals", "in"},
@@ -68,7 +82,12 @@ OPERATORS_BY_KIND: dict[str, set[str]] = {
     "bool": {"bool", "equals"},
 }
 ACTION_TYPES = ("label", "removal_hold", "reduce_distribution", "escalate", "no_action")
+# What an additive ("also") rule may add: never a label or a hold (those are the friction rule's).
+ALSO_ACTION_TYPES = ("escalate", "reduce_distribution")
 HOLD_REASONS = ("silence", "post_silence", "policy")
+# Where a removal hold applies: the audience countries whose silence covers online media (the
+# default for silence holds), or everywhere the content is shown.
+HOLD_TERRITORIES = ("silence_countries", "global")
 _NAME_RE = re.compile(r"^[a-z0-9_]{1,64}\Z")
 MAX_DEADLINE_MINUTES = 60 * 24 * 30
 
@@ -81,6 +100,12 @@ class Match:
     actions: list[dict[str, Any]]
     review_deadline_minutes: int | None = None
     tried: list[str] = field(default_factory=list)
+    also: list[str] = field(default_factory=list)  # the additive rules that applied, in order
+
+    @property
+    def rules(self) -> list[str]:
+        """Every rule that contributed: the friction rule first, then the additive ones."""
+        return ([self.rule] if self.rule else []) + self.also
 
 
 Errors = dict[str, list[str]]
@@ -150,7 +175,9 @@ def _validate_action(errors: Errors, where: str, action: Any) -> None:
                 f"Unknown label kind {action.get('kind')!r}; expected one of: {', '.join(LabelKind.values)}.",
             )
     elif kind == "removal_hold":
-        allowed |= {"review_deadline_minutes", "hold_reason"}
+        allowed |= {"review_deadline_minutes", "hold_reason", "territory"}
+        if action.get("territory", "silence_countries") not in HOLD_TERRITORIES:
+            _add(errors, f"{where}.territory", f"territory is one of: {', '.join(HOLD_TERRITORIES)}.")
         if not _minutes_ok(action.get("review_deadline_minutes")):
             _add(
                 errors,
@@ -200,7 +227,8 @@ def rules_validate(rules: Any) -> Errors:
         else:
             names.add(name)
         extra = sorted(
-            set(rule) - {"name", "description", "priority", "when", "actions", "review_deadline_minutes"}
+            set(rule)
+            - {"name", "description", "priority", "when", "actions", "review_deadline_minutes", "also"}
         )
         if extra:
             _add(errors, where, f"Unexpected keys: {', '.join(extra)}.")
@@ -214,8 +242,25 @@ def rules_validate(rules: Any) -> Errors:
         else:
             for input_name, test in when.items():
                 _validate_condition(errors, f"{where}.when", input_name, test)
+        also = rule.get("also", False)
+        if not isinstance(also, bool):
+            _add(errors, f"{where}.also", "also is true (an additive rule) or false.")
+            also = False
         actions = rule.get("actions")
-        if not isinstance(actions, list) or not actions:
+        if also and actions in (None, []) and "review_deadline_minutes" in rule:
+            actions = None  # an additive rule may ask only for a review
+        elif also and isinstance(actions, list):
+            for j, action in enumerate(actions):
+                if isinstance(action, Mapping) and action.get("type") not in ALSO_ACTION_TYPES:
+                    _add(
+                        errors,
+                        f"{where}.actions[{j}].type",
+                        "An additive (also) rule only adds: "
+                        f"{', '.join(ALSO_ACTION_TYPES)} or a review_deadline_minutes.",
+                    )
+        if actions is None:
+            pass
+        elif not isinstance(actions, list) or not actions:
             _add(errors, f"{where}.actions", "Give at least one action (no_action to do nothing).")
         else:
             for j, action in enumerate(actions):
@@ -238,7 +283,10 @@ def _holds(value: Any, op: str, expected: Any) -> bool:
         if op == "in":
             return any(v in value for v in expected)
         return False
-    if op == "equals" or op == "bool":
+    if op == "bool":
+        # Record inputs (fact_checked: rating, who, when, link) hold when present.
+        return bool(value) == expected
+    if op == "equals":
         return value == expected
     if op == "in":
         return value in expected
@@ -265,19 +313,59 @@ def rules_ordered(rules: Mapping[str, Any]) -> list[Mapping[str, Any]]:
     return sorted(items, key=lambda r: -int(r.get("priority", 0)))
 
 
+def _merge_additive(actions: list[dict[str, Any]], added: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Add an "also" rule's actions to the friction rule's: nothing is removed, nothing doubled."""
+    out = [a for a in actions if a.get("type") != "no_action"]
+    for action in added:
+        if action.get("type") == "escalate" and any(
+            a.get("type") == "escalate" and a.get("reason") == action.get("reason") for a in out
+        ):
+            continue
+        if action.get("type") == "reduce_distribution" and any(
+            a.get("type") == "reduce_distribution" for a in out
+        ):
+            continue
+        out.append(dict(action))
+    return out or [{"type": "no_action"}]
+
+
+def _earliest(first: int | None, second: int | None) -> int | None:
+    if first is None:
+        return second
+    if second is None:
+        return first
+    return min(first, second)
+
+
 def rules_evaluate(rules: Mapping[str, Any], inputs: Mapping[str, Any]) -> Match:
-    """Return the first matching rule's actions, or a no_action match when none applies."""
+    """Return the first matching friction rule's actions plus those of every matching "also" rule.
+
+    No friction rule matching means no_action (with whatever the additive rules add).
+    """
     tried: list[str] = []
+    friction: Mapping[str, Any] | None = None
+    additive: list[Mapping[str, Any]] = []
     for rule in rules_ordered(rules):
-        tried.append(rule["name"])
-        if rule_matches(rule, inputs):
-            return Match(
-                rule=rule["name"],
-                actions=[dict(a) for a in rule["actions"]],
-                review_deadline_minutes=rule.get("review_deadline_minutes"),
-                tried=tried,
-            )
-    return Match(rule=None, actions=[{"type": "no_action"}], tried=tried)
+        if rule.get("also"):
+            tried.append(rule["name"])
+            if rule_matches(rule, inputs):
+                additive.append(rule)
+        elif friction is None:
+            tried.append(rule["name"])
+            if rule_matches(rule, inputs):
+                friction = rule
+    actions = [dict(a) for a in friction["actions"]] if friction else [{"type": "no_action"}]
+    review = friction.get("review_deadline_minutes") if friction else None
+    for rule in additive:
+        actions = _merge_additive(actions, list(rule.get("actions") or []))
+        review = _earliest(review, rule.get("review_deadline_minutes"))
+    return Match(
+        rule=friction["name"] if friction else None,
+        actions=actions,
+        review_deadline_minutes=review,
+        tried=tried,
+        also=[r["name"] for r in additive],
+    )
 
 
 def rules_describe(rules: Mapping[str, Any]) -> Sequence[str]:
@@ -287,6 +375,9 @@ def rules_describe(rules: Mapping[str, Any]) -> Sequence[str]:
         when = ", ".join(
             f"{k} {op} {v!r}" for k, t in (rule.get("when") or {}).items() for op, v in t.items()
         )
-        acts = ", ".join(a.get("type", "?") for a in rule.get("actions", []))
-        lines.append(f"{rule.get('name')}: when {when or 'always'} → {acts}")
+        acts = ", ".join(a.get("type", "?") for a in rule.get("actions") or [])
+        if rule.get("review_deadline_minutes"):
+            acts = f"{acts}, review" if acts else "review"
+        prefix = "also " if rule.get("also") else ""
+        lines.append(f"{prefix}{rule.get('name')}: when {when or 'always'} → {acts}")
     return lines

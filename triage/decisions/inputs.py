@@ -10,25 +10,20 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from elections.models import AuthorizedLikeness, LikenessKind, Person
+from elections.models import AuthorizedLikeness, Person
 from elections.names import name_fold
 from elections.selectors import PhaseResult, calendar_phase
 from triage.decisions.labels import (
-    content_language_resolve,
     creator_disclosure_mismatch,
     language_tag_normalize,
 )
 from triage.evidence.selectors import verdict_latest_for_media
 from triage.models import Case, ReachSample, Submission
 
+from .inputs_media import MEDIA_LIKENESS_KINDS
+
 # Reach velocity is measured over the last hour of samples.
 VELOCITY_WINDOW = timedelta(hours=1)
-MEDIA_LIKENESS_KINDS = {
-    "audio": {LikenessKind.VOICE},
-    "image": {LikenessKind.IMAGE},
-    # A video's likeness may be its picture or its voice: either declaration covers it.
-    "video": {LikenessKind.VIDEO, LikenessKind.VOICE},
-}
 
 
 @dataclass
@@ -57,8 +52,20 @@ class PolicyInputs:
     trigger: str = ""
     previous_hold_reason: str = ""
     notes: list[str] = field(default_factory=list)
-    # Each matched figure's registered aliases (any script): the spoken label reads the one in
-    # the content's script (triage/decisions/labels/grammar.py names_for_speech).
+    # Issue 11 (docs/policy.md "Inputs the rules can test").
+    election_report_trusted: bool = False
+    election_user_reports: int = 0
+    fact_checked: dict[str, Any] | None = None  # {rating, who, when, link} of the latest fact-check
+    fact_check_rating: str = ""
+    fact_checks: list[dict[str, Any]] = field(default_factory=list)
+    phase_country: str = ""
+    silence_scope: str = ""
+    silence_covers_online: str = ""
+    hold_countries: list[str] = field(default_factory=list)  # where a silence hold applies
+    language_fallback: bool = False
+    disclosed_not_authorized: bool = False
+    # Each matched figure's registered aliases (any script): labels and spoken scripts use the one
+    # in the content's script (language.names_in_script, labels/grammar.py names_for_speech).
     public_figure_aliases: dict[str, list[str]] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
@@ -130,7 +137,7 @@ def phase_reason(result: PhaseResult) -> dict[str, Any]:
 
 def _submissions(case: Case) -> list[Submission]:
     ids = case.submission_media.values("submission_id")
-    return list(Submission.objects.filter(pk__in=ids).order_by("created_at", "pk"))
+    return list(Submission.objects.filter(pk__in=ids).select_related("platform").order_by("created_at", "pk"))
 
 
 def public_figures_match(*, countries: list[str], subjects: list[str], texts: list[str]) -> list[Person]:
@@ -170,17 +177,20 @@ def reach_velocity(*, case: Case, at: datetime) -> float:
     samples = list(
         ReachSample.objects.filter(case=case, at__gt=at - VELOCITY_WINDOW, at__lte=at).order_by("at", "pk")
     )
+    measured = 0.0
     if len(samples) >= 2 and samples[-1].at > samples[0].at:
         gained = (samples[-1].case_views + samples[-1].case_shares) - (
             samples[0].case_views + samples[0].case_shares
         )
         hours = (samples[-1].at - samples[0].at).total_seconds() / 3600
-        return round(max(gained, 0) / hours, 1)
-    # One sample: the platform's own figure over its reporting window, when it gave one.
+        measured = round(max(gained, 0) / hours, 1)
+    # The platform's own figure over its reporting window, when it gave one: two samples seconds
+    # apart with the same totals (the webhook's and the worker's) measure nothing, and must not
+    # hide "5,000 views in the last hour" (issue 11: fast spread in a silence window).
     for sample in reversed(samples):
         if sample.window_minutes:
-            return round((sample.views + sample.shares) * 60 / sample.window_minutes, 1)
-    return 0.0
+            return max(measured, round((sample.views + sample.shares) * 60 / sample.window_minutes, 1))
+    return measured
 
 
 def case_policy_inputs(
@@ -191,7 +201,14 @@ def case_policy_inputs(
     `previous_hold_reason`: the current decision's hold reason when the caller already read it
     ("" for none); looked up when None.
     """
+    from .consent import consent_for_uploaders
+    from .fact_checked import fact_checked_summary, fact_checks_for_case
+    from .language import content_language_with_audience
+    from .reports import reports_for_submissions
+    from .territory import case_territory, phase_reason_with_territory
+
     phase = case_phase(case=case, at=at)
+    territory = case_territory(case=case, at=at, memo=memoized) if phase.phase == "silence" else None
     verdict = verdict_latest_for_media(media_item_id=case.media_item_id) if case.media_item_id else None
     media_type = case.media_item.media_type if case.media_item_id else ""
     submissions = _submissions(case)
@@ -200,10 +217,16 @@ def case_policy_inputs(
     texts = [sub.text for sub in submissions]
     disclosures = [sub.creator_disclosure for sub in submissions if isinstance(sub.creator_disclosure, dict)]
     people = public_figures_match(countries=case.audience_countries, subjects=subjects, texts=texts)
-    covered = [p for p in people if consent_covers(person=p, media_type=media_type, on=at)]
+    consent = consent_for_uploaders(people=people, media_type=media_type, on=at, submissions=submissions)
 
     declared = next((sub.language for sub in submissions if sub.language), None)
-    language, source = content_language_resolve(declared=declared, text="\n".join(t for t in texts if t))
+    resolved = content_language_with_audience(
+        declared=declared,
+        text="\n".join(t for t in texts if t),
+        countries=_language_countries(case, phase),
+        memo=memoized,
+    )
+    language = resolved.language
     disclosed = [d for d in disclosures if d.get("ai_label")]
     disclosure_language = next(
         (language_tag_normalize(d.get("language")) for d in disclosed if d.get("language")), None
@@ -212,34 +235,89 @@ def case_policy_inputs(
     mismatch = creator_disclosure_mismatch(disclosure_language=disclosure_language, content_language=language)
     if mismatch:
         notes.append(mismatch)
-    if language is None:
-        notes.append("content language unknown: neither declared by the platform nor detected from the text")
+    if resolved.note:
+        notes.append(resolved.note)
+    satire = any(bool(d.get("satire")) for d in disclosures)
+    if satire:
+        notes.append("satire or parody claimed by the creator: recorded as a claim, not verified")
+    not_authorized = bool(disclosed) and bool(consent.not_authorized)
+    if not_authorized:
+        names = ", ".join(p.name for p in consent.not_authorized)
+        notes.append(
+            f"disclosed, not authorized: the uploader is not an account of the party that authorized "
+            f"the likeness of {names}"
+        )
+    reports = reports_for_submissions(submissions)
+    fact_checks = fact_checks_for_case(case=case, verdict=verdict)
+    fact_checked = fact_checked_summary(fact_checks)
+    if fact_checked:
+        notes.append(
+            f"fact-checked: rated {fact_checked['rating']} by {', '.join(fact_checked['who'])}"
+            + (f" ({fact_checked['link']})" if fact_checked.get("link") else "")
+        )
+    reason = phase_reason(phase)
+    if territory is not None:
+        reason = phase_reason_with_territory(reason, territory)
+        if territory.note():
+            notes.append(territory.note())
 
     previous = previous_hold_reason
     if previous is None:
         previous = case.decisions.filter(is_current=True).values_list("hold_reason", flat=True).first()
+    hold_countries = territory.hold_countries if territory else []
+    if not hold_countries and previous in ("silence", "post_silence"):
+        hold_countries = _previous_hold_countries(case)
     return PolicyInputs(
         verdict=verdict.label if verdict else "pending",
         verdict_confidence=round(verdict.confidence, 2) if verdict else None,
         verdict_reasons=list(verdict.reasons) if verdict else [],
         phase=phase.phase,
-        phase_reason=phase_reason(phase),
+        phase_reason=reason,
         media_type=media_type,
         public_figure=bool(people),
         public_figures=[p.name for p in people],
-        public_figure_aliases={p.name: list(p.aliases or []) for p in people},
-        consent=bool(people) and len(covered) == len(people),
-        public_figure_without_consent=len(covered) < len(people),
+        consent=bool(people) and len(consent.covered) == len(people),
+        public_figure_without_consent=len(consent.covered) < len(people),
         creator_disclosed=bool(disclosed),
         creator_disclosure_language=disclosure_language,
-        satire_claim=any(bool(d.get("satire")) for d in disclosures),
+        satire_claim=satire,
         reach_velocity=reach_velocity(case=case, at=at),
         reporter_kinds=sorted({sub.report_source for sub in submissions}),
         report_reasons=sorted({sub.report_reason for sub in submissions}),
         content_language=language,
-        content_language_source=source,
+        content_language_source=resolved.source,
         language_mismatch=bool(mismatch),
         trigger=trigger,
         previous_hold_reason=previous or "",
         notes=notes,
+        election_report_trusted=reports.election_report_trusted,
+        election_user_reports=reports.election_user_reports,
+        fact_checked=fact_checked,
+        fact_check_rating=fact_checked["rating"] if fact_checked else "",
+        fact_checks=fact_checks,
+        phase_country=reason.get("country") or "",
+        silence_scope=territory.scope if territory else "",
+        silence_covers_online=territory.covers_online if territory else "",
+        hold_countries=hold_countries,
+        language_fallback=resolved.fallback,
+        disclosed_not_authorized=not_authorized,
+        public_figure_aliases={p.name: [a for a in p.aliases or [] if isinstance(a, str)] for p in people},
     )
+
+
+def _language_countries(case: Case, phase: PhaseResult) -> list[str]:
+    """The audience countries whose languages a label falls back to: the phase's country first."""
+    countries = list(case.audience_countries or [])
+    if phase.country and phase.country in countries:
+        countries.remove(phase.country)
+        countries.insert(0, phase.country)
+    return countries
+
+
+def _previous_hold_countries(case: Case) -> list[str]:
+    """The countries the current silence hold names (kept when the window closes)."""
+    actions = case.decisions.filter(is_current=True).values_list("actions", flat=True).first() or []
+    for action in actions:
+        if action.get("type") == "removal_hold" and isinstance(action.get("countries"), list):
+            return list(action["countries"])
+    return []

@@ -205,3 +205,36 @@ class WindowTransitionBatch(models.Model):
 
     def __str__(self) -> str:
         return f"batch {self.pk} of {self.transition_id} ({len(self.case_ids)} cases, {self.state})"
+
+
+class FactCheckRating(models.TextChoices):
+    """The published ratings that make media "fact-checked" for the policy (issue 11)."""
+
+    FALSE = "false", "False"
+    MANIPULATED = "manipulated", "Manipulated"
+
+
+class FactCheck(models.Model):
+    """An independent fact-checker's published rating of a case's media (with who, when, link).
+
+    Recorded by `triage.decisions.fact_checked.case_fact_check_record` (a partner API, a moderator, a
+    command); a match with a `debunked` fingerprint bank counts the same without a row here.
+    """
+
+    case = models.ForeignKey("triage.Case", on_delete=models.CASCADE, related_name="fact_checks")
+    rating = models.CharField(max_length=16, choices=FactCheckRating.choices)
+    fact_checker = models.CharField(max_length=200, help_text="the organization that published it")
+    published_at = models.DateTimeField()
+    url = models.URLField(max_length=500, help_text="the published review")
+    claim_reviewed = models.TextField(blank=True)
+    recorded_by = models.CharField(max_length=200, blank=True, help_text="who recorded it here")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["published_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "fact_checker", "url"], name="one_fact_check_per_review")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.fact_checker}: {self.rating} ({self.url})"

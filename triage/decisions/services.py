@@ -108,28 +108,42 @@ def _decision_signature(decision: Decision) -> tuple:
 def _label_action(
     *, kind: str, inputs: PolicyInputs, notes: list[str], drafts: dict | None = None
 ) -> dict[str, Any]:
-    """Render a label in the content's language (plus a spoken script for audio and video)."""
+    """Render a label in the content's language (plus a spoken script for audio and video).
+
+    Names are written in the label's script when the registry has the alias; a fact-check label
+    names the fact-checkers and links their review; `direction` tells platforms how to lay it out.
+    """
+    from .language import names_in_script
+
     disclosure = (
         {"language": inputs.creator_disclosure_language} if inputs.creator_disclosure_language else None
     )
+    subjects = names_in_script(inputs.public_figure_aliases, inputs.content_language) or inputs.public_figures
+    fact_checked = inputs.fact_checked if kind == "disputed_by_fact_checkers" else None
     rendered = label_render(
         kind=kind,
         language=inputs.content_language,
-        subjects=inputs.public_figures,
+        subjects=subjects,
         disclosure=disclosure,
         drafts=drafts,
+        fact_checked=fact_checked,
     )
     action: dict[str, Any] = {
         "type": "label",
         "kind": rendered.kind,
         "language": rendered.language,
         "text": rendered.text,
+        "direction": "rtl" if rendered.rtl else "ltr",
     }
+    if fact_checked:
+        action["fact_checkers"] = list(fact_checked["who"])
+        if fact_checked.get("link"):
+            action["link"] = fact_checked["link"]
     if inputs.media_type in ("audio", "video"):
         spoken = audio_disclosure_render(
             kind=kind,
             language=inputs.content_language,
-            subjects=names_for_speech(inputs.public_figures, rendered.language, inputs.public_figure_aliases),
+            subjects=names_for_speech(subjects, rendered.language, inputs.public_figure_aliases),
             drafts=drafts,
         )
         action["audio_disclosure_script"] = spoken.text
@@ -165,7 +179,18 @@ def _render_actions(
         elif kind == "removal_hold":
             deadline = at + timedelta(minutes=spec["review_deadline_minutes"])
             hold_reason = spec.get("hold_reason", "policy")
-            actions.append({"type": "removal_hold", "review_deadline": deadline.isoformat()})
+            window_end = parse_datetime((inputs.phase_reason or {}).get("window_end") or "")
+            if hold_reason == "silence" and window_end is not None and at < window_end < deadline:
+                # A human decides before the silence ends, not after (issue 11).
+                deadline = window_end
+            hold: dict[str, Any] = {"type": "removal_hold", "review_deadline": deadline.isoformat()}
+            # A silence hold applies where the silence does (issue 11), unless the policy says global.
+            territory = spec.get("territory", "silence_countries" if hold_reason != "policy" else "global")
+            if territory == "silence_countries" and inputs.hold_countries:
+                hold["countries"] = list(inputs.hold_countries)
+            else:
+                hold["global"] = True
+            actions.append(hold)
         elif kind == "escalate":
             actions.append({"type": "escalate", "reason": spec["reason"]})
         else:
@@ -223,13 +248,9 @@ def outcome_for(*, rules: dict[str, Any], inputs: PolicyInputs, at: datetime) ->
     )
     if match.rule is None:
         notes.append("no rule matched: no action")
-    verdict = None
-    if inputs.verdict != "pending":
-        verdict = {
-            "label": inputs.verdict,
-            "confidence": inputs.verdict_confidence,
-            "reasons": inputs.verdict_reasons,
-        }
+    if match.also:
+        notes.append(f"also applied: {', '.join(match.also)}")
+    verdict = _verdict_body(inputs)
     return Outcome(
         phase=inputs.phase,
         phase_reason=inputs.phase_reason,
@@ -239,8 +260,20 @@ def outcome_for(*, rules: dict[str, Any], inputs: PolicyInputs, at: datetime) ->
         review_deadline=deadline,
         hold_reason=hold_reason,
         needs_review=needs_review,
-        matched_rules=[match.rule] if match.rule else [],
+        matched_rules=match.rules,
     )
+
+
+def _verdict_body(inputs: PolicyInputs) -> dict[str, Any] | None:
+    """The decision's verdict: label, confidence, reasons, and (an extension) the fact-checks."""
+    if inputs.verdict == "pending":
+        return None
+    return {
+        "label": inputs.verdict,
+        "confidence": inputs.verdict_confidence,
+        "reasons": inputs.verdict_reasons,
+        "fact_checks": inputs.fact_checks,
+    }
 
 
 def _case_status(*, outcome_needs_review: bool, verdict: str, only_no_action: bool) -> str:
@@ -427,13 +460,7 @@ def case_decide_by_moderator(
     rendered, deadline, hold_reason = _moderator_actions(actions=actions, inputs=inputs, at=at, notes=notes)
     if note:
         notes.append(f"moderator: {note}")
-    verdict = None
-    if inputs.verdict != "pending":
-        verdict = {
-            "label": inputs.verdict,
-            "confidence": inputs.verdict_confidence,
-            "reasons": inputs.verdict_reasons,
-        }
+    verdict = _verdict_body(inputs)
     if verdict_override:
         verdict = {"label": verdict_override, "confidence": None, "reasons": ["set by a moderator"]}
     outcome = Outcome(

@@ -31,8 +31,32 @@ class FingerprintCheck(Check):
             }
             for m in matches
         ]
+        _attach_fact_checks(shaped)
         purposes = sorted({m["purpose"] for m in shaped})
         label = "match:" + ",".join(purposes) if shaped else "no_match"
         if truncated:  # only the first MAX_AUDIO_SECONDS of a long recording was fingerprinted
             return self.result(label, matches=shaped, truncated=truncated)
         return self.result(label, matches=shaped)
+
+
+def _attach_fact_checks(shaped: list[dict]) -> None:
+    """A debunked bank's item may carry the fact-check that debunked it (metadata["fact_check"]):
+    rating, fact_checker, published_at, url. The policy reads it as `fact_checked` (issue 11)."""
+    debunked = [m for m in shaped if m["purpose"] == "debunked"]
+    if not debunked:
+        return
+    from triage.evidence.banks.models import BankedItem
+
+    for match in debunked:
+        metadata = (
+            BankedItem.objects.filter(bank__name=match["bank"], sha256=match["item"]["sha256"])
+            .values_list("metadata", flat=True)
+            .first()
+        )
+        found = (metadata or {}).get("fact_check") if isinstance(metadata, dict) else None
+        if isinstance(found, dict):
+            match["item"]["fact_check"] = {
+                key: str(found[key])[:500]
+                for key in ("rating", "fact_checker", "published_at", "url")
+                if found.get(key)
+            }

@@ -3,11 +3,14 @@
 A pure function of the results and the detector policies: no database, no clock, so the rules are
 tested as a table (tests/checks/test_verdict_rules.py). In order of precedence:
 
-1. A valid C2PA manifest, XMP, or a generator signature declaring AI generation →
-   `disclosed_synthetic`, naming who declared it.
+1. A valid signed C2PA manifest declaring AI generation → `disclosed_synthetic`, naming who
+   signed it (it wins over everything below).
 2. Trusted capture provenance (C2PA chaining to the trust list, declaring a capture) or a match in an
    authentic bank → `authentic_evidence`. Detector votes never turn this into "synthetic": when they
-   disagree the reasons say so and a human decides.
+   disagree the reasons say so and a human decides. Unsigned AI metadata (an ID3, XMP, EXIF or PNG
+   tag anyone can write) never outranks it either (the liar's dividend: tag a real recording "AI"
+   and call it fake): the reasons name the conflicting tag and a human decides.
+   Otherwise, unsigned XMP or a generator signature declaring AI → `disclosed_synthetic`.
 3. Detector votes, TrueMedia-style: each detector's score at or above its own threshold is a vote;
    a trusted detector's vote counts double, times its weight. Two or more votes, outnumbering the
    detectors that found little → `likely_synthetic`. A match in the known-synthetic bank is
@@ -113,7 +116,8 @@ def fuse(findings: Iterable[Finding], detectors: Mapping[str, DetectorPolicy]) -
         notes.append("The file points at a remote C2PA manifest, which was not fetched (not checked).")
 
     ai_disclosures: list[tuple[float, str]] = []
-    if c2pa_valid and dsts & AI_SOURCE_TYPES:
+    signed_ai = c2pa_valid and bool(dsts & AI_SOURCE_TYPES)
+    if signed_ai:
         trust = "on the trust list" if state == "trusted" else "valid but not on the trust list"
         ai_disclosures.append(
             (
@@ -198,8 +202,9 @@ def fuse(findings: Iterable[Finding], detectors: Mapping[str, DetectorPolicy]) -
             votes_against=votes_against,
         )
 
-    # 1. Disclosed as synthetic.
-    if ai_disclosures:
+    trusted_capture = state == "trusted" and bool(dsts & CAPTURE_SOURCE_TYPES)
+    # 1. Disclosed as synthetic by signed provenance, or (without authentic evidence) by metadata.
+    if ai_disclosures and (signed_ai or not (trusted_capture or authentic_matches)):
         ai_disclosures.sort(key=lambda d: -d[0])
         reasons = [text for _, text in ai_disclosures]
         if authentic_matches:
@@ -210,8 +215,7 @@ def fuse(findings: Iterable[Finding], detectors: Mapping[str, DetectorPolicy]) -
             )
         return outcome("disclosed_synthetic", ai_disclosures[0][0], reasons + vote_lines)
 
-    # 2. Evidence of authenticity.
-    trusted_capture = state == "trusted" and bool(dsts & CAPTURE_SOURCE_TYPES)
+    # 2. Evidence of authenticity (an unsigned AI tag beside it is a conflict for a human).
     if trusted_capture or authentic_matches:
         reasons = []
         confidence = 0.0
@@ -226,6 +230,14 @@ def fuse(findings: Iterable[Finding], detectors: Mapping[str, DetectorPolicy]) -
                 "Matches authentic media: " + "; ".join(describe(m) for m in authentic_matches) + "."
             )
             confidence = 0.95 if trusted_capture else 0.85
+        if ai_disclosures:
+            reasons.append(
+                "CONFLICT: unsigned metadata claims AI generation ("
+                + " ".join(text for _, text in ai_disclosures)
+                + ") but such tags can be written by anyone and never outrank this evidence of "
+                "authenticity; a human should look."
+            )
+            confidence -= 0.2
         if votes_for:
             reasons.append(
                 "Detectors disagree with this evidence; detector votes alone never override it, "

@@ -84,6 +84,7 @@ def _content_changes(content: dict[str, Any], event: dict[str, Any]) -> dict[str
             ("language", content.get("language")),
             ("subjects", content.get("subjects")),
             ("creator_disclosure", content.get("creator_disclosure")),
+            ("author", content.get("author")),
             ("report_note", event.get("report", {}).get("note")),
         )
         if value is not None

@@ -20,6 +20,7 @@ class LabelKind(models.TextChoices):
     UNVERIFIED = "unverified", "Unverified (under review)"
     ALTERED_OR_EDITED = "altered_or_edited", "Altered or edited"
     AUTHENTICITY_DISPUTED = "authenticity_disputed", "Authenticity disputed"
+    DISPUTED_BY_FACT_CHECKERS = "disputed_by_fact_checkers", "Disputed by independent fact-checkers"
 
 
 # Shown on or next to the content.
@@ -40,6 +41,9 @@ LABEL_TEXTS = {
     LabelKind.AUTHENTICITY_DISPUTED: pgettext_lazy(
         "label:authenticity_disputed",
         "Authenticity disputed. Whether this is genuine has been questioned and is not settled.",
+    ),
+    LabelKind.DISPUTED_BY_FACT_CHECKERS: pgettext_lazy(
+        "label:disputed_by_fact_checkers", "Disputed by independent fact-checkers."
     ),
 }
 
@@ -65,9 +69,17 @@ AUDIO_SCRIPTS = {
         "audio:authenticity_disputed",
         "Notice: whether this recording is genuine has been questioned and is not settled.",
     ),
+    LabelKind.DISPUTED_BY_FACT_CHECKERS: pgettext_lazy(
+        "audio:disputed_by_fact_checkers",
+        "Notice: independent fact-checkers have disputed this recording.",
+    ),
 }
 
 # Optional second line naming who the content presents (names are never translated). "Presented as"
 # states what the content claims without confirming that the person said or did anything.
 SUBJECTS_LABEL_TEXT = pgettext_lazy("label:subjects", "Presented as: %(names)s.")
 SUBJECTS_AUDIO_TEXT = pgettext_lazy("audio:subjects", "The voice is presented as that of %(names)s.")
+
+# The fact-checkers a "disputed_by_fact_checkers" label names (never translated), before the link
+# to their published review (a URL needs no translation).
+FACT_CHECKERS_LABEL_TEXT = pgettext_lazy("label:fact_checkers", "Reviewed by %(fact_checkers)s.")

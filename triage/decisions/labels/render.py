@@ -7,14 +7,21 @@ are the last resort when the data has none. Nothing fails because a language is 
 """
 
 from collections.abc import Iterable, Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 
 from django.utils import translation
 
 from .channels import SUBJECTS, Channel
 from .drafts import drafts_allowed
 from .grammar import names_join, plural_category
-from .kinds import AUDIO_SCRIPTS, LABEL_TEXTS, SUBJECTS_AUDIO_TEXT, SUBJECTS_LABEL_TEXT, LabelKind
+from .kinds import (
+    AUDIO_SCRIPTS,
+    FACT_CHECKERS_LABEL_TEXT,
+    LABEL_TEXTS,
+    SUBJECTS_AUDIO_TEXT,
+    SUBJECTS_LABEL_TEXT,
+    LabelKind,
+)
 from .languages import SOURCE_LANGUAGE, label_language_get
 from .resolve import creator_disclosure_mismatch, language_tag_normalize
 
@@ -150,8 +157,12 @@ def label_render(
     subjects: Iterable[str] | None = None,
     disclosure: Mapping | None = None,
     drafts: Mapping | None = None,
+    fact_checked: Mapping | None = None,
 ) -> RenderedLabel:
     """Render the label of `kind` in `language` (a BCP 47 tag or ISO 639-1 code).
+
+    `fact_checked`: {"who": [fact-checkers], "link": url} for a "disputed_by_fact_checkers"
+    label, which then names them ("Reviewed by …") and ends with the link to their review.
 
     `subjects`: names of the people the content presents (registered public figures), added as a
     neutral "Presented as: …" line. `disclosure`: the creator's own disclosure,
@@ -169,6 +180,8 @@ def label_render(
         subjects=subjects,
         drafts=drafts,
     )
+    if fact_checked:
+        rendered = _with_fact_checkers(rendered, fact_checked)
     if disclosure is not None and not isinstance(disclosure, Mapping):
         raise ValueError('disclosure must be a mapping such as {"language": "en", "text": "…"}.')
     if disclosure:
@@ -183,6 +196,22 @@ def label_render(
         else:
             rendered.notes.append("label shown in English: content language unknown")
     return rendered
+
+
+def _with_fact_checkers(rendered: RenderedLabel, fact_checked: Mapping) -> RenderedLabel:
+    """Add the line naming the fact-checkers (in the label's language) and the review's link."""
+    names = _subjects_cleaned(fact_checked.get("who") or [])
+    text = rendered.text
+    if names:
+        with translation.override(rendered.language):
+            line = str(FACT_CHECKERS_LABEL_TEXT)
+        if rendered.rtl:
+            names = [f"{_FSI}{name}{_PDI}" for name in names]
+        text = f"{text} {line % {'fact_checkers': ', '.join(names)}}"
+    link = fact_checked.get("link")
+    if isinstance(link, str) and link:
+        text = f"{text} {_FSI}{link}{_PDI}" if rendered.rtl else f"{text} {link}"
+    return replace(rendered, text=text)
 
 
 def audio_disclosure_render(

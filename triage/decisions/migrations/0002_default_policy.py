@@ -4,7 +4,7 @@ from django.db import migrations
 
 
 def load_default(apps, schema_editor):
-    from triage.decisions.default import DEFAULT_RULES
+    from triage.decisions.default_v1 import DEFAULT_RULES_V1 as DEFAULT_RULES
 
     PolicyVersion = apps.get_model("policy", "PolicyVersion")
     if PolicyVersion.objects.exists():
