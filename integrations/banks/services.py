@@ -16,6 +16,7 @@ depends on the media type:
 
 from __future__ import annotations
 
+import math
 import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -449,7 +450,19 @@ def _match_audio(
                 round(1.0 - share, 4),
                 score=hit.aligned,
                 offset_seconds=round(-hit.offset_frames * audio_fp.FRAME_SECONDS, 2),
-                extra={"speed": round(1.0 / hit.speed[1], 3), **({"via": via} if via else {})},
+                extra={
+                    "speed": round(1.0 / hit.speed[1], 3),
+                    **_pitch(hit.speed),
+                    **({"via": via} if via else {}),
+                },
             )
         )
     return out
+
+
+def _pitch(speed: tuple[float, float]) -> dict[str, float]:
+    """{"pitch_semitones": n} for a match found through a pitch shift alone (a voice changer)."""
+    freq_scale, time_scale = speed
+    if time_scale != 1.0 or freq_scale == 1.0:
+        return {}
+    return {"pitch_semitones": round(-12 * math.log2(freq_scale), 2)}

@@ -151,6 +151,42 @@ def embedded(src: Path, work: Path, *, before: Path, after: Path) -> Path:
     return concat(work / f"{src.stem}-embedded.wav", [before, src, after])
 
 
+def pitch_shifted(src: Path, work: Path, semitones: float) -> Path:
+    """Shift the pitch without changing the speed, as a voice-changer app does.
+
+    FFmpeg's rubberband filter (a phase vocoder with transient handling) when this FFmpeg has it,
+    else the resample-then-time-stretch chain asetrate, aresample, atempo.
+    """
+    ratio = 2 ** (semitones / 12)
+    if _has_rubberband():
+        chain = f"rubberband=pitch={ratio:.6f}"
+    else:
+        chain = f"asetrate={16000 * ratio:.0f},aresample=16000,atempo={1 / ratio:.6f}"
+    src16 = ffmpeg(src, work / f"{src.stem}-16k.wav", "-ar", "16000", "-ac", "1")
+    return ffmpeg(src16, work / f"{src.stem}-pitch{semitones:+g}.wav", "-af", chain, "-ar", "16000")
+
+
+def _has_rubberband() -> bool:
+    out = subprocess.run(["ffmpeg", "-hide_banner", "-filters"], capture_output=True, text=True, timeout=30)
+    return " rubberband " in out.stdout
+
+
+def pitch_up_2(src: Path, work: Path) -> Path:
+    return pitch_shifted(src, work, 2)
+
+
+def pitch_down_2(src: Path, work: Path) -> Path:
+    return pitch_shifted(src, work, -2)
+
+
+def pitch_up_1(src: Path, work: Path) -> Path:
+    return pitch_shifted(src, work, 1)
+
+
+def pitch_down_1_5(src: Path, work: Path) -> Path:
+    return pitch_shifted(src, work, -1.5)
+
+
 AUDIO_TRANSFORMS = {
     "mp3_32k": to_mp3,
     "opus_16k": to_opus,
@@ -160,6 +196,10 @@ AUDIO_TRANSFORMS = {
     "volume_minus_14db": quieter,
     "speed_plus_3pct": faster,
     "tempo_minus_4pct": slower_tempo,
+    "pitch_plus_2_semitones": pitch_up_2,
+    "pitch_minus_2_semitones": pitch_down_2,
+    "pitch_plus_1_semitone": pitch_up_1,
+    "pitch_minus_1.5_semitones": pitch_down_1_5,
 }
 
 

@@ -22,6 +22,7 @@ BANK_CROP_FRACTIONS = (0.03, 0.06)
 # And of crops that take more from one side than the others (left, top, right, bottom fractions): a
 # lopsided crop of up to ~15% from one side lands near one of these (measured in bench/banks).
 BANK_SIDE_CROPS = ((0.1, 0, 0, 0), (0, 0.1, 0, 0), (0, 0, 0.1, 0), (0, 0, 0, 0.1))
+QUERY_SIZE = 1024
 # PDQ's own quality score (0-100): below this the image is too flat to hash meaningfully.
 MIN_QUALITY = 20
 
@@ -109,6 +110,9 @@ class ImageQuery:
 def image_query(path: Path) -> ImageQuery:
     """Decode an image once and return its query candidates, or raise UnparseableMediaError."""
     img = load_image(path)
+    # Regions, hashes and keypoints all work on at most QUERY_SIZE pixels (PDQ itself looks at 512),
+    # which also bounds the memory a huge PNG can make the region search use.
+    img.thumbnail((QUERY_SIZE, QUERY_SIZE), Image.Resampling.BILINEAR)
     return ImageQuery(image_candidates.query_candidates(img), local_features.QueryFeatures(img))
 
 

@@ -21,6 +21,7 @@ from PIL import Image
 
 FEATURE_SIZE = 640  # keypoints are found on a copy this long on its longer side
 MAX_KEYPOINTS = 500
+MIN_SIDE = 64
 MIN_INLIERS = 15  # keypoints agreeing on one homography for a match
 RATIO = 0.8  # Lowe's ratio test on Hamming distances
 REPROJECTION_PIXELS = 6.0
@@ -38,6 +39,8 @@ def _gray(img: Image.Image) -> np.ndarray:
 
 def _orb(gray: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Return (points as (n, 2) float32, descriptors as (n, 32) uint8)."""
+    if min(gray.shape[:2]) < MIN_SIDE:  # too small for ORB's pyramid and 31-pixel patches
+        return np.zeros((0, 2), np.float32), np.zeros((0, 32), np.uint8)
     orb = cv2.ORB_create(nfeatures=MAX_KEYPOINTS, scaleFactor=1.2, nlevels=8, fastThreshold=10)
     keypoints, descriptors = orb.detectAndCompute(gray, None)
     if descriptors is None or not keypoints:
