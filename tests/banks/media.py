@@ -151,6 +151,42 @@ def embedded(src: Path, work: Path, *, before: Path, after: Path) -> Path:
     return concat(work / f"{src.stem}-embedded.wav", [before, src, after])
 
 
+def pitch_shifted(src: Path, work: Path, semitones: float) -> Path:
+    """Shift the pitch without changing the speed, as a voice-changer app does.
+
+    FFmpeg's rubberband filter (a phase vocoder with transient handling) when this FFmpeg has it,
+    else the resample-then-time-stretch chain asetrate, aresample, atempo.
+    """
+    ratio = 2 ** (semitones / 12)
+    if _has_rubberband():
+        chain = f"rubberband=pitch={ratio:.6f}"
+    else:
+        chain = f"asetrate={16000 * ratio:.0f},aresample=16000,atempo={1 / ratio:.6f}"
+    src16 = ffmpeg(src, work / f"{src.stem}-16k.wav", "-ar", "16000", "-ac", "1")
+    return ffmpeg(src16, work / f"{src.stem}-pitch{semitones:+g}.wav", "-af", chain, "-ar", "16000")
+
+
+def _has_rubberband() -> bool:
+    out = subprocess.run(["ffmpeg", "-hide_banner", "-filters"], capture_output=True, text=True, timeout=30)
+    return " rubberband " in out.stdout
+
+
+def pitch_up_2(src: Path, work: Path) -> Path:
+    return pitch_shifted(src, work, 2)
+
+
+def pitch_down_2(src: Path, work: Path) -> Path:
+    return pitch_shifted(src, work, -2)
+
+
+def pitch_up_1(src: Path, work: Path) -> Path:
+    return pitch_shifted(src, work, 1)
+
+
+def pitch_down_1_5(src: Path, work: Path) -> Path:
+    return pitch_shifted(src, work, -1.5)
+
+
 AUDIO_TRANSFORMS = {
     "mp3_32k": to_mp3,
     "opus_16k": to_opus,
@@ -160,6 +196,10 @@ AUDIO_TRANSFORMS = {
     "volume_minus_14db": quieter,
     "speed_plus_3pct": faster,
     "tempo_minus_4pct": slower_tempo,
+    "pitch_plus_2_semitones": pitch_up_2,
+    "pitch_minus_2_semitones": pitch_down_2,
+    "pitch_plus_1_semitone": pitch_up_1,
+    "pitch_minus_1.5_semitones": pitch_down_1_5,
 }
 
 
@@ -298,3 +338,225 @@ MORE_SENTENCES = [
     "A famous painter donated twenty works to the regional gallery this week.",
     "The ferry service to the islands will run every hour during the summer months.",
 ]
+
+
+# Real photographs shipped inside scikit-image's wheel (no download), for the re-upload tests and
+# benchmark. Each name is a distinct scene; stereo_motorcycle's right view and "cat" (a copy of
+# chelsea) are left out because they would be near-duplicates of another entry.
+REAL_PHOTOS = (
+    "astronaut", "coffee", "chelsea", "rocket", "hubble_deep_field", "immunohistochemistry",
+    "camera", "moon", "coins", "clock", "retina", "stereo_motorcycle", "brick", "grass", "gravel",
+    "cell", "page", "text",
+)  # fmt: skip
+
+
+def real_photo(name: str) -> Image.Image:
+    """Return one of scikit-image's bundled photographs as an RGB image."""
+    from skimage import data
+
+    array = getattr(data, name)()
+    if isinstance(array, tuple):  # stereo pairs
+        array = array[0]
+    img = Image.fromarray(np.asarray(array))
+    return img.convert("RGB")
+
+
+def real_photo_parts(name: str, path_stem: Path) -> list[Path]:
+    """Save a bundled photo and, when it is large, its two halves as further distinct pictures."""
+    img = real_photo(name)
+    out = [path_stem.with_name(f"{path_stem.name}-{name}.png")]
+    img.save(out[0])
+    if min(img.size) >= 500:
+        w, h = img.size
+        halves = [(0, 0, w // 2, h), (w // 2, 0, w, h)] if w >= h else [(0, 0, w, h // 2), (0, h // 2, w, h)]
+        for k, box in enumerate(halves):
+            part = path_stem.with_name(f"{path_stem.name}-{name}-part{k}.png")
+            img.crop(box).save(part)
+            out.append(part)
+    return out
+
+
+def _font(size: int):
+    from PIL import ImageFont
+
+    try:
+        return ImageFont.load_default(size=size)
+    except TypeError:  # Pillow < 10.1 has one bitmap size
+        return ImageFont.load_default()
+
+
+def screenshot(
+    src: Path,
+    work: Path,
+    *,
+    width: int = 390,
+    height: int = 844,
+    dark: bool = False,
+    margin: int = 0,
+    seed: int = 0,
+) -> Path:
+    """Show the picture inside a drawn app screen: status bar, header, text, buttons, a feed below.
+
+    width x height is the device's screen (a phone by default, a desktop browser when wider); the
+    picture is scaled to the column's width minus margin on each side, as feeds show it.
+    """
+    rng = np.random.default_rng(seed)
+    bg, fg, accent = (
+        ((0, 0, 0), (235, 235, 235), (29, 155, 240))
+        if dark
+        else ((255, 255, 255), (20, 20, 20), (24, 119, 242))
+    )
+    screen = Image.new("RGB", (width, height), bg)
+    draw = ImageDraw.Draw(screen)
+    small, body, big = _font(12), _font(15), _font(20)  # interface text keeps its size on any screen
+    # Status bar: time, signal bars, battery.
+    draw.rectangle([0, 0, width, 44], fill=(245, 245, 245) if not dark else (18, 18, 18))
+    draw.text((16, 12), "9:41", fill=fg, font=small)
+    for k in range(4):
+        draw.rectangle([width - 90 + 6 * k, 30 - 4 * k, width - 86 + 6 * k, 32], fill=fg)
+    draw.rectangle([width - 50, 14, width - 20, 30], outline=fg, width=2)
+    draw.rectangle([width - 48, 16, width - 30, 28], fill=fg)
+    # Header: back arrow, title, menu dots; then the poster line with an avatar.
+    draw.text((14, 56), "<", fill=accent, font=big)
+    draw.text((width // 2 - 40, 58), "Posts", fill=fg, font=big)
+    for k in range(3):
+        draw.ellipse([width - 28 + 0, 60 + 8 * k, width - 24, 64 + 8 * k], fill=fg)
+    draw.line([0, 96, width, 96], fill=(200, 200, 200), width=1)
+    draw.ellipse([14, 106, 54, 146], fill=tuple(int(c) for c in rng.integers(60, 200, 3)))
+    draw.text((64, 108), f"Concerned Citizen {int(rng.integers(10, 99))}", fill=fg, font=body)
+    draw.text((64, 128), "@citizen · 2h", fill=(120, 120, 120), font=small)
+    draw.text((14, 156), "You won't believe what happened at the rally!!", fill=fg, font=body)
+    top = 184
+    img = Image.open(src).convert("RGB")
+    column = width - 2 * margin
+    shown = img.resize((column, max(1, round(img.height * column / img.width))), Image.Resampling.BILINEAR)
+    if top + shown.height > height - 120:  # too tall for the screen: the app scales it down
+        scale = (height - 120 - top) / shown.height
+        shown = img.resize((max(1, round(column * scale)), height - 120 - top), Image.Resampling.BILINEAR)
+    x = (width - shown.width) // 2
+    screen.paste(shown, (x, top))
+    y = top + shown.height + 12
+    # Action bar: like, comment, share buttons with counts; then the start of the next post.
+    for k, label in enumerate(("Like 1.2k", "Comment 318", "Share")):
+        bx = 14 + k * (width // 3)
+        draw.rounded_rectangle([bx, y, bx + width // 3 - 24, y + 30], radius=12, outline=accent, width=2)
+        draw.text((bx + 10, y + 7), label, fill=accent, font=small)
+    draw.text((14, y + 46), "Reply to this post...", fill=(140, 140, 140), font=body)
+    draw.rectangle([0, height - 56, width, height], fill=(245, 245, 245) if not dark else (18, 18, 18))
+    for k in range(5):
+        cx = (2 * k + 1) * width // 10
+        draw.rectangle([cx - 10, height - 40, cx + 10, height - 20], outline=fg, width=2)
+    out = work / f"{src.stem}-screen-{width}x{height}-{int(dark)}-{margin}.png"
+    screen.save(out)
+    return out
+
+
+def screenshot_phone(src: Path, work: Path) -> Path:
+    return screenshot(src, work)
+
+
+def screenshot_phone_dark_small(src: Path, work: Path) -> Path:
+    """A smaller, dark-mode phone screen, saved as JPEG as messengers forward screenshots."""
+    png = screenshot(src, work, width=320, height=690, dark=True, seed=1)
+    out = png.with_suffix(".jpg")
+    Image.open(png).save(out, quality=80)
+    return out
+
+
+def screenshot_desktop(src: Path, work: Path) -> Path:
+    """A desktop browser window: the picture in a centred column with wide margins."""
+    return screenshot(src, work, width=1280, height=900, margin=360, seed=2)
+
+
+def caption_band(src: Path, work: Path, *, below: bool = False) -> Path:
+    """Add a white band with a black caption above (meme style) or below the picture."""
+    img = Image.open(src).convert("RGB")
+    band = max(40, img.height // 5)
+    out_img = Image.new("RGB", (img.width, img.height + band), (255, 255, 255))
+    out_img.paste(img, (0, 0 if below else band))
+    draw = ImageDraw.Draw(out_img)
+    y = img.height + band // 4 if below else band // 4
+    draw.text(
+        (img.width // 20, y),
+        "BREAKING: what they don't want you to see",
+        fill=(0, 0, 0),
+        font=_font(max(12, band // 3)),
+    )
+    out = work / f"{src.stem}-caption-{'below' if below else 'above'}.jpg"
+    out_img.save(out, quality=88)
+    return out
+
+
+def caption_below(src: Path, work: Path) -> Path:
+    return caption_band(src, work, below=True)
+
+
+def letterboxed(src: Path, work: Path) -> Path:
+    """Put the picture on a black 16:9 (or 9:16) canvas, as video apps and some viewers do."""
+    img = Image.open(src).convert("RGB")
+    w, h = img.size
+    canvas = (max(w, round(h * 16 / 9)) + 40, h + 40) if w >= h else (w + 40, max(h, round(w * 16 / 9)) + 40)
+    out_img = Image.new("RGB", canvas, (0, 0, 0))
+    out_img.paste(img, ((canvas[0] - w) // 2, (canvas[1] - h) // 2))
+    out = work / f"{src.stem}-letterbox.png"
+    out_img.save(out)
+    return out
+
+
+def mirrored(src: Path, work: Path) -> Path:
+    out = work / f"{src.stem}-mirror.jpg"
+    Image.open(src).convert("RGB").transpose(Image.Transpose.FLIP_LEFT_RIGHT).save(out, quality=90)
+    return out
+
+
+def mirrored_and_cropped(src: Path, work: Path) -> Path:
+    img = Image.open(mirrored(src, work))
+    w, h = img.size
+    out = work / f"{src.stem}-mirror-crop.jpg"
+    img.crop((round(w * 0.04), round(h * 0.04), round(w * 0.96), round(h * 0.96))).save(out, quality=90)
+    return out
+
+
+def cropped_left_15(src: Path, work: Path) -> Path:
+    return cropped(src, work, left=0.15, top=0, right=0, bottom=0)
+
+
+def cropped_top_20(src: Path, work: Path) -> Path:
+    return cropped(src, work, left=0, top=0.2, right=0, bottom=0)
+
+
+def cropped_uneven_12_3(src: Path, work: Path) -> Path:
+    """12% off the left and the bottom, 3% off the top and the right."""
+    return cropped(src, work, left=0.12, top=0.03, right=0.03, bottom=0.12)
+
+
+def reencoded_webp(src: Path, work: Path) -> Path:
+    out = work / f"{src.stem}-q50.webp"
+    Image.open(src).convert("RGB").save(out, quality=50)
+    return out
+
+
+def resized_to_320(src: Path, work: Path) -> Path:
+    img = Image.open(src).convert("RGB")
+    out = work / f"{src.stem}-320.jpg"
+    img.resize((320, max(1, round(img.height * 320 / img.width)))).save(out, quality=75)
+    return out
+
+
+# How images travel: screenshots in interfaces, caption bands, lopsided crops, mirrors, re-encoding.
+IMAGE_REUPLOADS = {
+    "screenshot_phone": screenshot_phone,
+    "screenshot_phone_dark_small_jpeg": screenshot_phone_dark_small,
+    "screenshot_desktop_browser": screenshot_desktop,
+    "caption_band_above": caption_band,
+    "caption_band_below": caption_below,
+    "letterboxed": letterboxed,
+    "mirrored": mirrored,
+    "mirrored_cropped_4pct": mirrored_and_cropped,
+    "crop_8pct_left_only": cropped_one_side,
+    "crop_15pct_left_only": cropped_left_15,
+    "crop_20pct_top_only": cropped_top_20,
+    "crop_uneven_12_3_3_12": cropped_uneven_12_3,
+    "webp_q50": reencoded_webp,
+    "resize_320px_jpeg_q75": resized_to_320,
+}

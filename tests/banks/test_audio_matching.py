@@ -71,3 +71,22 @@ def test_a_bank_demanding_more_aligned_hashes_drops_a_weak_match(speech_bank, ba
     speech_bank.save()
 
     assert bank_match_file(path=copy, media_type="audio") == []
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("semitones", [2, -2])
+def test_a_voice_changer_copy_says_how_far_the_pitch_moved(speech_bank, banked_speech, tmp_path, semitones):
+    copy = media.pitch_shifted(banked_speech[1], tmp_path, semitones)
+
+    matches = bank_match_file(path=copy, media_type="audio")
+
+    assert _names(matches) == [banked_speech[1].name]
+    assert matches[0].as_json()["speed"] == 1.0
+    assert abs(matches[0].as_json()["pitch_semitones"] - semitones) <= 0.35
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("semitones", [2, -2])
+def test_unrelated_speech_pitch_shifted_matches_nothing(speech_bank, unrelated_speech, tmp_path, semitones):
+    for path in unrelated_speech:
+        assert bank_match_file(path=media.pitch_shifted(path, tmp_path, semitones), media_type="audio") == []

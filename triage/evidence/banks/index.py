@@ -219,9 +219,12 @@ class AudioIndex:
         # A copy sped up by a few percent barely registers at speed 1: try a coarse grid of speeds
         # over the whole bank to find candidates, then the fine grid on those candidates only.
         scores = {o: c for o, (c, _) in first.items()}
-        for variant in audio_fp.COARSE_VARIANTS:
+        pitch_budget = int(COARSE_BUDGET * audio_fp.PITCH_BUDGET_SHARE)
+        coarse = [(v, COARSE_BUDGET) for v in audio_fp.COARSE_VARIANTS]
+        coarse += [(v, pitch_budget) for v in audio_fp.PITCH_COARSE_VARIANTS]
+        for variant, budget in coarse:
             marks = audio_fp.landmarks(peaks, freq_scale=variant[0], time_scale=variant[1])
-            for owner, (aligned, _) in self.vote(marks, bar, budget=COARSE_BUDGET, exact=False).items():
+            for owner, (aligned, _) in self.vote(marks, bar, budget=budget, exact=False).items():
                 scores[owner] = max(aligned, scores.get(owner, 0))
         shortlist = sorted(scores, key=lambda o: -scores[o])[:SHORTLIST_SIZE]
         if shortlist:

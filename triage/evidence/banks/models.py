@@ -63,6 +63,10 @@ class BankedItem(models.Model):
     # landmark (hash, offset) pairs for audio (see fingerprints/*.py for the layouts).
     fingerprint = models.BinaryField()
     fingerprint_version = models.PositiveSmallIntegerField(default=1)
+    # Images: ORB keypoints and descriptors (fingerprints/local_features.py) that confirm a match found
+    # through a region, a mirror or the loose distance band. Read per candidate, never indexed; empty
+    # for items banked before verification existed (they match as before, without the new candidates).
+    local_features = models.BinaryField(default=b"", blank=True, editable=False)
     duration_seconds = models.FloatField(null=True, blank=True)
     notes = models.TextField(blank=True)
     metadata = models.JSONField(default=dict, blank=True)

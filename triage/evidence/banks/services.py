@@ -16,6 +16,7 @@ depends on the media type:
 
 from __future__ import annotations
 
+import math
 import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -28,7 +29,8 @@ from django.db import transaction
 
 from triage.models import MediaItem
 
-from .fingerprints import UnparseableMediaError, sniff_media_type
+from . import image_verify
+from .fingerprints import UnparseableMediaError, local_features, sniff_media_type
 from .fingerprints import audio as audio_fp
 from .fingerprints import image as image_fp
 from .fingerprints import video as video_fp
@@ -126,11 +128,18 @@ def bank_get_or_create(*, name: str, purpose: str | None = None) -> FingerprintB
 # type is never "one package plus one line". A second algorithm for a type would earn a registry.
 def _fingerprint(path: Path, media_type: str) -> tuple[bytes, float | None, dict[str, Any]]:
     if media_type == "image":
-        hashes, quality = image_fp.image_bank_hashes(path)
+        img = image_fp.load_image(path)
+        hashes, quality = image_fp.bank_hashes(img)
         return (
             b"".join(hashes),
             None,
-            {"pdq_quality": quality, "crop_variants": list(image_fp.BANK_CROP_FRACTIONS)},
+            {
+                "pdq_quality": quality,
+                "crop_variants": list(image_fp.BANK_CROP_FRACTIONS),
+                "side_crops": [list(c) for c in image_fp.BANK_SIDE_CROPS],
+                # Not metadata: popped by bank_add_file into BankedItem.local_features.
+                "_local_features": local_features.extract(img),
+            },
         )
     if media_type == "video":
         hashes, duration = video_fp.video_keyframe_hashes(path)
@@ -171,6 +180,7 @@ def bank_add_file(
     media_type = media_type or sniff_media_type(path)
     # Decoding is slow: do it before the transaction, which then only writes.
     blob, duration, metadata = _fingerprint(path, media_type)
+    features = metadata.pop("_local_features", b"")
     return _banked_item_create(
         bank=bank,
         sha256=sha256,
@@ -182,6 +192,7 @@ def bank_add_file(
         notes=notes,
         added_by=added_by,
         media_item=media_item,
+        local_features=features,
     )
 
 
@@ -296,7 +307,8 @@ def bank_match_file(
     # Fingerprint before looking at banks, so a hostile file is reported even with no bank yet.
     soundtrack = None
     if media_type == "image":
-        query: Any = image_fp.image_fingerprint(path)[0]
+        # The whole image, the photo found inside a screenshot or above a caption, and their mirrors.
+        query: Any = image_fp.image_query(path)
     elif media_type == "video":
         # Keyframes only: a query needs no dense sampling, banked videos have it (see video.py).
         query = video_fp.video_keyframe_hashes(path, keyframes_only=True)[0]
@@ -399,19 +411,19 @@ def _match(bank: FingerprintBank, item_id: int, meta, media_type: str, distance,
     )
 
 
-def _match_image(digest: bytes, banks: dict[int, FingerprintBank], index: MediaIndex) -> list[BankMatch]:
-    radius = max(b.image_max_distance for b in banks.values())
-    owners, distances = index.hashes.search(np.frombuffer(digest, np.uint8)[None, :], radius)[0]
-    closest: dict[int, int] = {}  # an item stores several hashes (its crops): keep the nearest
-    for owner, distance in zip(owners.tolist(), distances.tolist(), strict=True):
-        closest[owner] = min(distance, closest.get(owner, 256))
-    out = []
-    for owner, distance in closest.items():
-        meta = index.items[owner]
-        bank = banks.get(meta.bank_id)
-        if bank is not None and distance <= bank.image_max_distance:
-            out.append(_match(bank, owner, meta, "image", int(distance), score=int(distance)))
-    return out
+def _match_image(
+    query: bytes | image_fp.ImageQuery, banks: dict[int, FingerprintBank], index: MediaIndex
+) -> list[BankMatch]:
+    """Match the plain hash as PDQ always did; other candidates only with local-feature proof.
+
+    A bare digest (clustering's reference bank) is matched plainly. An ImageQuery's plain hash within
+    the bank's threshold is a match as before; any other candidate (a region, a mirror) or a distance
+    in the loose band (up to image_verify.IMAGE_VERIFY_FACTOR times the threshold) is a match only if
+    the banked image's stored keypoints agree with the query's on one geometry (local_features.verify).
+    """
+    if isinstance(query, bytes):
+        return image_verify.plain_matches(query, banks, index, _match)
+    return image_verify.candidate_matches(query, banks, index, _match)
 
 
 def _match_video(
@@ -461,7 +473,19 @@ def _match_audio(
                 round(1.0 - share, 4),
                 score=hit.aligned,
                 offset_seconds=round(-hit.offset_frames * audio_fp.FRAME_SECONDS, 2),
-                extra={"speed": round(1.0 / hit.speed[1], 3), **({"via": via} if via else {})},
+                extra={
+                    "speed": round(1.0 / hit.speed[1], 3),
+                    **_pitch(hit.speed),
+                    **({"via": via} if via else {}),
+                },
             )
         )
     return out
+
+
+def _pitch(speed: tuple[float, float]) -> dict[str, float]:
+    """{"pitch_semitones": n} for a match found through a pitch shift alone (a voice changer)."""
+    freq_scale, time_scale = speed
+    if time_scale != 1.0 or freq_scale == 1.0:
+        return {}
+    return {"pitch_semitones": round(-12 * math.log2(freq_scale), 2)}

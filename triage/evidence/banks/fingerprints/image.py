@@ -6,18 +6,23 @@ and brightness changes. Distances are bits out of 256; HMA's default match thres
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pdqhash
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from . import MAX_IMAGE_PIXELS, UnparseableMediaError
+from . import MAX_IMAGE_PIXELS, UnparseableMediaError, image_candidates, local_features
 
 PDQ_BYTES = 32
 # PDQ alone tolerates only ~1-2% of cropping. A banked image also stores the hashes of centre crops
 # of these fractions per edge, so a copy cropped by up to ~8% per edge lands near one of them.
 BANK_CROP_FRACTIONS = (0.03, 0.06)
+# And of crops that take more from one side than the others (left, top, right, bottom fractions): a
+# lopsided crop of up to ~15% from one side lands near one of these (measured in bench/banks).
+BANK_SIDE_CROPS = ((0.1, 0, 0, 0), (0, 0.1, 0, 0), (0, 0, 0.1, 0), (0, 0, 0, 0.1))
+QUERY_SIZE = 1024
 # PDQ's own quality score (0-100): below this the image is too flat to hash meaningfully.
 MIN_QUALITY = 20
 
@@ -79,6 +84,33 @@ def image_bank_hashes(
     path: Path, *, crops: tuple[float, ...] = BANK_CROP_FRACTIONS
 ) -> tuple[list[bytes], int]:
     """Return (PDQ of the image then of each centre crop, quality), or raise UnparseableMediaError."""
+    img = load_image(path)
+    return bank_hashes(img, crops=crops)
+
+
+def bank_hashes(
+    img: Image.Image, *, crops: tuple[float, ...] = BANK_CROP_FRACTIONS
+) -> tuple[list[bytes], int]:
+    """Return (PDQ of the image, of each centre crop, then of each one-side crop, quality)."""
+    digest, quality = pdq_from_pil(img)
+    hashes = [digest]
+    for fraction in crops:
+        dx, dy = round(img.width * fraction), round(img.height * fraction)
+        hashes.append(pdq_from_pil(img.crop((dx, dy, img.width - dx, img.height - dy)))[0])
+    if crops:
+        for left, top, right, bottom in BANK_SIDE_CROPS:
+            box = (
+                round(img.width * left),
+                round(img.height * top),
+                img.width - round(img.width * right),
+                img.height - round(img.height * bottom),
+            )
+            hashes.append(pdq_from_pil(img.crop(box))[0])
+    return hashes, quality
+
+
+def load_image(path: Path) -> Image.Image:
+    """Decode an image as RGB (EXIF orientation applied), or raise UnparseableMediaError."""
     try:
         with Image.open(path) as img:
             width, height = img.size
@@ -86,20 +118,37 @@ def image_bank_hashes(
                 raise UnparseableMediaError(f"unparseable: image too large ({width}x{height} pixels)")
             img.draft("RGB", (1024, 1024))  # JPEG: decode at reduced scale, much faster
             img.load()
-            # Shrink the decoded frame before anything copies it: PDQ and its crops only need ~1024
-            # pixels a side, and each full-size copy (transpose, RGB conversion, crop) of a large
-            # image cost hundreds of megabytes (an 8900x8900 PNG took a worker to 1.2 GB).
+            # Shrink the decoded frame before anything copies it: PDQ, its crops and the keypoints
+            # only need ~1024 pixels a side, and each full-size copy (transpose, RGB conversion,
+            # crop) of a large image cost hundreds of megabytes (an 8900x8900 PNG took a worker to
+            # 1.2 GB). _shrunk applies the EXIF orientation too.
             img = _shrunk(img, WORKING_SIZE)
-            digest, quality = pdq_from_pil(img)
-            hashes = [digest]
-            for fraction in crops:
-                dx, dy = round(img.width * fraction), round(img.height * fraction)
-                hashes.append(pdq_from_pil(img.crop((dx, dy, img.width - dx, img.height - dy)))[0])
-            return hashes, quality
+            return img if img.mode == "RGB" else img.convert("RGB")
     except UnparseableMediaError:
         raise
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError, Image.DecompressionBombError) as exc:
         raise UnparseableMediaError(f"unparseable: image could not be decoded ({exc})") from exc
+
+
+@dataclass
+class ImageQuery:
+    """What an image query looks up: candidate hashes, and the image for verifying candidates."""
+
+    candidates: list  # image_candidates.Candidate, the plain hash first
+    features: local_features.QueryFeatures
+
+    @property
+    def plain(self) -> bytes:
+        return self.candidates[0].digest
+
+
+def image_query(path: Path) -> ImageQuery:
+    """Decode an image once and return its query candidates, or raise UnparseableMediaError."""
+    img = load_image(path)
+    # Regions, hashes and keypoints all work on at most QUERY_SIZE pixels (PDQ itself looks at 512),
+    # which also bounds the memory a huge PNG can make the region search use.
+    img.thumbnail((QUERY_SIZE, QUERY_SIZE), Image.Resampling.BILINEAR)
+    return ImageQuery(image_candidates.query_candidates(img), local_features.QueryFeatures(img))
 
 
 def hamming(a: bytes, b: bytes) -> int:

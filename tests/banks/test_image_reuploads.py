@@ -1,0 +1,114 @@
+"""Photos match when they travel as people re-share them: screenshots, captions, mirrors, crops.
+
+Real photographs (scikit-image's bundled ones) are banked, then re-shared the way the benchmark does
+it: inside a drawn app screen, under a caption band, letterboxed, mirrored, cropped from one side.
+"""
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from triage.evidence.banks.fingerprints import image as image_fp
+from triage.evidence.banks.fingerprints import local_features
+from triage.evidence.banks.models import BankedItem
+from triage.evidence.banks.services import bank_add_file, bank_match_file
+
+from . import media
+
+BANKED = ("astronaut", "coffee", "rocket")
+UNRELATED = ("chelsea", "hubble_deep_field", "camera", "stereo_motorcycle")
+REUPLOADS = (
+    "screenshot_phone",
+    "screenshot_desktop_browser",
+    "caption_band_above",
+    "caption_band_below",
+    "letterboxed",
+    "mirrored",
+    "mirrored_cropped_4pct",
+    "crop_8pct_left_only",
+)
+
+
+@pytest.fixture(scope="session")
+def real_photos(tmp_path_factory):
+    work = tmp_path_factory.mktemp("real-photos")
+    out = {}
+    for name in BANKED + UNRELATED:
+        out[name] = work / f"{name}.png"
+        media.real_photo(name).save(out[name])
+    return out
+
+
+@pytest.fixture
+def real_bank(debunked_bank, real_photos):
+    for name in BANKED:
+        bank_add_file(bank=debunked_bank, path=real_photos[name])
+    return debunked_bank
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("reupload", REUPLOADS)
+def test_a_reshared_photo_matches_its_original_after_verification(real_bank, real_photos, tmp_path, reupload):
+    original = real_photos["coffee"]
+    copy = media.IMAGE_REUPLOADS[reupload](original, tmp_path)
+
+    matches = bank_match_file(path=copy, media_type="image")
+
+    assert [m.item["original_name"] for m in matches] == [original.name]
+    found = matches[0].as_json()
+    if found["distance"] > real_bank.image_max_distance or "region" in found:
+        # Anything looser than the plain hash within the threshold was confirmed by keypoints.
+        assert found["verified_inliers"] >= local_features.MIN_INLIERS
+    assert found["distance"] <= real_bank.image_max_distance * 1.5
+
+
+@pytest.mark.django_db
+def test_a_mirror_says_which_transform_matched(real_bank, real_photos, tmp_path):
+    matches = bank_match_file(path=media.mirrored(real_photos["rocket"], tmp_path), media_type="image")
+
+    assert [(m.item["original_name"], m.extra["transform"]) for m in matches] == [("rocket.png", "mirror")]
+
+
+@pytest.mark.django_db
+def test_the_banked_file_itself_needs_no_verification(real_bank, real_photos):
+    matches = bank_match_file(path=real_photos["astronaut"], media_type="image")
+
+    assert [(m.distance, m.extra) for m in matches] == [(0, {})]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("reupload", ["screenshot_phone", "caption_band_above", "mirrored", "identity"])
+def test_unrelated_photos_reshared_the_same_ways_match_nothing(real_bank, real_photos, tmp_path, reupload):
+    for name in UNRELATED:
+        path = real_photos[name]
+        copy = path if reupload == "identity" else media.IMAGE_REUPLOADS[reupload](path, tmp_path)
+        assert bank_match_file(path=copy, media_type="image") == [], name
+
+
+@pytest.mark.django_db
+def test_an_item_banked_without_keypoints_matches_only_its_plain_hash(real_bank, real_photos, tmp_path):
+    # Items banked before verification existed have no keypoints: no loose candidates for them.
+    BankedItem.objects.update(local_features=b"")
+
+    assert bank_match_file(path=media.mirrored(real_photos["coffee"], tmp_path), media_type="image") == []
+    assert len(bank_match_file(path=media.resized(real_photos["coffee"], tmp_path), media_type="image")) == 1
+
+
+def test_keypoints_agree_for_a_screenshot_and_not_for_an_unrelated_photo(real_photos, tmp_path):
+    banked = local_features.extract(image_fp.load_image(real_photos["coffee"]))
+    shot = image_fp.load_image(media.screenshot_phone(real_photos["coffee"], tmp_path))
+    other = image_fp.load_image(media.screenshot_phone(real_photos["chelsea"], tmp_path))
+
+    assert local_features.verify(local_features.QueryFeatures(shot), banked) >= local_features.MIN_INLIERS
+    assert local_features.verify(local_features.QueryFeatures(other), banked) == 0
+
+
+def test_the_photo_is_found_inside_a_screenshot(real_photos, tmp_path):
+    from triage.evidence.banks.fingerprints.image_candidates import content_boxes
+
+    shot = media.screenshot(real_photos["rocket"], tmp_path, width=390, height=844)
+    boxes = [box for _, box in content_boxes(np.asarray(image_fp.load_image(shot)))]
+
+    # The drawn screen shows the 640x427 photo scaled to 390x260 at y=184.
+    assert any(max(abs(a - b) for a, b in zip(box, (0, 184, 390, 444), strict=True)) <= 2 for box in boxes)
+    assert Image.open(shot).size == (390, 844)

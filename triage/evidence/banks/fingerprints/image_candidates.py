@@ -1,0 +1,245 @@
+"""Query-time candidates for an image: the photo inside a larger frame, and its mirrored copies.
+
+An image rarely travels as the file that was banked. It is screenshotted inside an app (a status
+bar, a header, buttons and text around it), given a caption band, letterboxed, or mirrored. PDQ
+hashes the whole frame, so each of those moves the hash far from the banked one. At query time we
+therefore hash a few candidate regions as well as the whole image:
+
+- the image with uniform borders trimmed (letterboxing, margins);
+- rectangles bounded by long, straight, axis-aligned edges: a photo shown inside an interface, or
+  above or below a caption band, meets its surroundings along such lines, while photo content
+  rarely has a pixel-straight edge across a third of the frame;
+
+and the whole image in all eight dihedral variants (PDQ computes them from one DCT), each region as
+it is and mirrored, so a mirrored or rotated copy lands on the banked hash. Every candidate other
+than the plain image must be confirmed by local features (`local_features.verify`) before it counts
+as a match, because more hashes per query means more chances of a chance near-miss.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pdqhash
+from PIL import Image
+
+# Regions are found on a copy this many pixels on its longer side (lines are long, so this is plenty).
+DETECT_SIZE = 512
+# A boundary: the colour changes by more than this (0-255, any channel) across two pixels ...
+EDGE_STEP = 24.0
+# ... over a run covering at least this share of the frame's width (height for vertical lines) ...
+MIN_LINE_SHARE = 0.3
+# ... where gaps of up to this share are bridged (a photo edge touching a same-coloured UI element),
+# as long as the run stays this dense (a line of text beside the photo is a sparse row of edges).
+LINE_GAP_SHARE = 0.01
+LINE_DENSITY = 0.85
+# A candidate region covers at least this share of the frame, with an aspect ratio within 1:4..4:1.
+MIN_AREA_SHARE = 0.12
+MAX_ASPECT = 4.0
+MAX_LINES = 8  # strongest lines per direction
+MAX_REGIONS = 6  # regions hashed besides the whole image
+# The whole image is looked up in all eight dihedral variants; a region found inside a frame only as
+# it is and mirrored (a screenshot of a rotated photo is rare): each lookup costs ~2 ms at 1M images.
+REGION_TRANSFORMS = ("original", "mirror")
+# Rows or columns this flat (standard deviation, 0-255) at the borders are trimmed as letterboxing.
+FLAT_STD = 6.0
+# PDQ's quality score below which a region is too flat to hash meaningfully (as image.MIN_QUALITY).
+MIN_QUALITY = 20
+HASH_SIZE = 512  # PDQ works on a 64x64 average of a 512-pixel version
+# pdqhash.compute_dihedral's order of the eight variants (its "flip x" mirrors about the x axis, i.e.
+# upside down; "flip y" is the left-right mirror people make; rotations are counter-clockwise).
+DIHEDRAL = (
+    "original", "rotate_90", "rotate_180", "rotate_270", "upside_down", "mirror", "transpose", "transverse",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One hash to look up: which region of the query, under which dihedral transform."""
+
+    digest: bytes
+    region: str  # "whole", "trimmed" or "frame"
+    box: tuple[int, int, int, int]  # (left, top, right, bottom) in the query's pixels
+    transform: str  # one of DIHEDRAL
+
+    @property
+    def plain(self) -> bool:
+        """The whole image as it is: what PDQ matching did before candidates."""
+        return self.region == "whole" and self.transform == "original"
+
+
+def query_candidates(img: Image.Image) -> list[Candidate]:
+    """Return the plain hash first, then the dihedral variants of the whole image and of each region."""
+    rgb = np.asarray(img.convert("RGB"))
+    boxes = [("whole", (0, 0, rgb.shape[1], rgb.shape[0]))]
+    seen = [boxes[0][1]]
+    for name, box in content_boxes(rgb):
+        if all(_iou(box, other) < 0.92 for other in seen):
+            boxes.append((name, box))
+            seen.append(box)
+    out: list[Candidate] = []
+    for name, (left, top, right, bottom) in boxes:
+        region = Image.fromarray(rgb[top:bottom, left:right])
+        region.thumbnail((HASH_SIZE, HASH_SIZE), Image.Resampling.BILINEAR)
+        pixels = np.ascontiguousarray(np.asarray(region))
+        hashes, quality = pdqhash.compute_dihedral(pixels)
+        if quality < MIN_QUALITY and name != "whole":
+            continue
+        # The dihedral hashes come from one DCT of PDQ's downsampled image, whose filter is not
+        # symmetric: a mirror derived that way lands ~14 bits from the mirror's own hash. Mirrors are
+        # the common case, so that one is hashed from the mirrored pixels.
+        hashes = list(hashes)
+        hashes[DIHEDRAL.index("mirror")] = pdqhash.compute(np.ascontiguousarray(pixels[:, ::-1]))[0]
+        for transform, bits in zip(DIHEDRAL, hashes, strict=True):
+            if name != "whole" and transform not in REGION_TRANSFORMS:
+                continue
+            digest = np.packbits(np.asarray(bits, dtype=np.uint8)).tobytes()
+            out.append(Candidate(digest, name, (left, top, right, bottom), transform))
+    return out
+
+
+def content_boxes(rgb: np.ndarray) -> list[tuple[str, tuple[int, int, int, int]]]:
+    """Return plausible content rectangles (largest first) in the pixel coordinates of rgb."""
+    height, width = rgb.shape[:2]
+    scale = min(1.0, DETECT_SIZE / max(height, width))
+    small = rgb
+    if scale < 1.0:
+        size = (max(1, round(width * scale)), max(1, round(height * scale)))
+        small = np.asarray(Image.fromarray(rgb).resize(size, Image.Resampling.BILINEAR))
+    small = small.astype(np.float32)
+    h, w = small.shape[:2]
+    if h < 32 or w < 32:
+        return []
+    found: list[tuple[str, tuple[int, int, int, int]]] = []
+    trimmed = _trim_flat_borders(small)
+    if trimmed != (0, 0, w, h):
+        found.append(("trimmed", trimmed))
+    rows = _lines(small, axis=0)  # horizontal boundaries: (y, x0, x1, strength)
+    cols = _lines(small.transpose(1, 0, 2), axis=0)  # vertical boundaries: (x, y0, y1, strength)
+    rows += [(0, 0, w, 0.0), (h, 0, w, 0.0)]  # the frame's own edges bound regions too
+    cols += [(0, 0, h, 0.0), (w, 0, h, 0.0)]
+    boxes = set()
+    for i, (top, tx0, tx1, _) in enumerate(rows):
+        for bottom, bx0, bx1, _ in rows[i + 1 :]:
+            if abs(bottom - top) < 8:
+                continue
+            top_, bottom_ = min(top, bottom), max(top, bottom)
+            # The region spans the part of its width both boundaries share ...
+            left, right = max(tx0, bx0), min(tx1, bx1)
+            boxes.add((left, top_, right, bottom_))
+            # ... or is cut at the sides by vertical boundaries within that span.
+            inner = sorted({c[0] for c in cols if left <= c[0] <= right and _covers(c, top_, bottom_)})
+            if len(inner) >= 2:
+                boxes.add((inner[0], top_, inner[-1], bottom_))
+    for i, (left, ly0, ly1, _) in enumerate(cols):
+        for right, ry0, ry1, _ in cols[i + 1 :]:
+            if abs(right - left) >= 8:
+                boxes.add((min(left, right), max(ly0, ry0), max(left, right), min(ly1, ry1)))
+    plausible = []
+    for left, top, right, bottom in boxes:
+        bw, bh = right - left, bottom - top
+        if bw <= 0 or bh <= 0 or (bw, bh) == (w, h):
+            continue
+        if bw * bh < MIN_AREA_SHARE * w * h or max(bw / bh, bh / bw) > MAX_ASPECT:
+            continue
+        # A photo is busy inside: prefer textured regions over a band of flat interface.
+        patch = small[top:bottom, left:right]
+        texture = float(np.mean(np.abs(np.diff(patch, axis=1)) > 4.0))
+        plausible.append((texture * np.sqrt(bw * bh), (left, top, right, bottom)))
+    plausible.sort(key=lambda p: -p[0])
+    for _, box in plausible[:MAX_REGIONS]:
+        found.append(("frame", box))
+    # Back to the caller's pixels, each edge moved onto the strongest step nearby at full resolution:
+    # PDQ moves ~24 bits per 1% of misplaced edge, and a detection pixel is several real ones.
+    inv = 1.0 / scale
+    full = rgb.astype(np.int16)
+    out = []
+    for name, (left, top, right, bottom) in found:
+        box = [round(left * inv), round(top * inv), round(right * inv), round(bottom * inv)]
+        box = _refine(full, box, round(inv) + 2)
+        if box[2] - box[0] >= 16 and box[3] - box[1] >= 16:
+            out.append((name, tuple(box)))
+    return out
+
+
+def _refine(full: np.ndarray, box: list[int], radius: int) -> list[int]:
+    """Snap each inner edge of box to the strongest colour step within radius pixels."""
+    height, width = full.shape[:2]
+    left, top, right, bottom = box
+    span_x = slice(max(0, left), min(width, right))
+    span_y = slice(max(0, top), min(height, bottom))
+    for k, (pos, limit) in enumerate(((left, width), (top, height), (right, width), (bottom, height))):
+        if pos <= 0 or pos >= limit:
+            continue
+        lo, hi = max(1, pos - radius), min(limit - 1, pos + radius)
+        if k % 2 == 0:  # a vertical edge: steps between columns c-1 and c, over the box's rows
+            strip = full[span_y, lo - 1 : hi + 1]
+            steps = np.abs(np.diff(strip, axis=1)).max(axis=2).mean(axis=0)
+        else:
+            strip = full[lo - 1 : hi + 1, span_x]
+            steps = np.abs(np.diff(strip, axis=0)).max(axis=2).mean(axis=1)
+        if steps.size:
+            box[k] = lo + int(np.argmax(steps))
+    return [max(0, box[0]), max(0, box[1]), min(width, box[2]), min(height, box[3])]
+
+
+def _covers(line: tuple, start: int, end: int) -> bool:
+    _, a, b, _ = line
+    return a <= start + 0.1 * (end - start) and b >= end - 0.1 * (end - start)
+
+
+def _lines(img: np.ndarray, *, axis: int) -> list[tuple[int, int, int, float]]:
+    """Horizontal boundaries of img: (row between two bands, run start, run end, run share)."""
+    h, w = img.shape[:2]
+    # Change across two pixels, so a boundary blurred by resizing or JPEG still shows as one step.
+    step = np.abs(img[2:] - img[:-2]).max(axis=2) > EDGE_STEP  # row i+1 lies between rows i and i+2
+    gap = max(2, int(LINE_GAP_SHARE * w))
+    best: list[tuple[int, int, int, float]] = []
+    # Only rows whose total edge count could reach the minimum run are examined in detail.
+    for i in np.nonzero(step.sum(axis=1) >= MIN_LINE_SHARE * w)[0].tolist():
+        start, end = _longest_run(step[i], gap)
+        share = (end - start) / w
+        if share >= MIN_LINE_SHARE and step[i, start:end].mean() >= LINE_DENSITY:
+            best.append((i + 1, start, end, share))
+    # One line per boundary: keep the strongest row within a few rows of each other.
+    best.sort(key=lambda line: -line[3])
+    kept: list[tuple[int, int, int, float]] = []
+    for line in best:
+        if all(abs(line[0] - k[0]) > 3 for k in kept):
+            kept.append(line)
+        if len(kept) >= MAX_LINES:
+            break
+    return sorted(kept)
+
+
+def _longest_run(mask: np.ndarray, gap: int) -> tuple[int, int]:
+    """Return [start, end) of the longest run of True in mask, bridging gaps of up to gap False."""
+    idx = np.nonzero(mask)[0]
+    if idx.size == 0:
+        return 0, 0
+    breaks = np.nonzero(np.diff(idx) > gap + 1)[0]
+    starts = np.concatenate(([idx[0]], idx[breaks + 1]))
+    ends = np.concatenate((idx[breaks], [idx[-1]])) + 1
+    k = int(np.argmax(ends - starts))
+    return int(starts[k]), int(ends[k])
+
+
+def _trim_flat_borders(img: np.ndarray) -> tuple[int, int, int, int]:
+    """Return the box left after removing flat rows and columns at the edges (letterboxing, margins)."""
+    h, w = img.shape[:2]
+    row_flat = img.std(axis=1).max(axis=1) < FLAT_STD
+    col_flat = img.std(axis=0).max(axis=1) < FLAT_STD
+    top = int(np.argmin(row_flat)) if not row_flat.all() else 0
+    bottom = h - int(np.argmin(row_flat[::-1])) if not row_flat.all() else h
+    left = int(np.argmin(col_flat)) if not col_flat.all() else 0
+    right = w - int(np.argmin(col_flat[::-1])) if not col_flat.all() else w
+    return left, top, right, bottom
+
+
+def _iou(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> float:
+    ix = max(0, min(a[2], b[2]) - max(a[0], b[0]))
+    iy = max(0, min(a[3], b[3]) - max(a[1], b[1]))
+    inter = ix * iy
+    union = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter
+    return inter / union if union else 0.0

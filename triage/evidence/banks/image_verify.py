@@ -1,0 +1,140 @@
+"""Image matching with query-time candidates and local-feature verification.
+
+The plain PDQ hash of the whole query, within a bank's `image_max_distance`, is a match exactly as
+before. Everything looser is only a *candidate*: a region found inside the query (a screenshot's
+photo, the picture above a caption band), a mirrored or rotated variant, or a distance in the loose
+band up to IMAGE_VERIFY_FACTOR times the bank's threshold. A candidate becomes a match only when
+the banked image's stored ORB keypoints agree with the query's on one plausible geometry
+(`fingerprints.local_features.verify`). Items banked without keypoints (before verification existed,
+or clustering's reference bank) match through the plain hash only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from .fingerprints import image as image_fp
+from .fingerprints import local_features
+from .index import HashIndex
+
+if TYPE_CHECKING:  # the decision core stays importable without Django (bench/banks uses it)
+    from .models import FingerprintBank
+
+# Loose band: candidates up to this factor times a bank's threshold are verified (46 bits for the
+# default 31). Proportional, so a bank an operator set to exact twins (0) stays exact.
+IMAGE_VERIFY_FACTOR = 1.5
+
+
+def loose_limit(threshold: int) -> int:
+    """The farthest verified candidate a bank with this PDQ threshold accepts."""
+    return int(threshold * IMAGE_VERIFY_FACTOR)
+
+
+# Banked items verified per query, nearest first: bounds the cost of a query that resembles many.
+MAX_VERIFIED = 8
+
+
+def plain_matches(digest: bytes, banks: dict[int, FingerprintBank], index, make: Callable) -> list:
+    """Match one PDQ hash within each bank's threshold (what PDQ matching always did)."""
+    radius = max(b.image_max_distance for b in banks.values())
+    owners, distances = index.hashes.search(np.frombuffer(digest, np.uint8)[None, :], radius)[0]
+    closest: dict[int, int] = {}  # an item stores several hashes (its crops): keep the nearest
+    for owner, distance in zip(owners.tolist(), distances.tolist(), strict=True):
+        closest[owner] = min(distance, closest.get(owner, 256))
+    out = []
+    for owner, distance in closest.items():
+        meta = index.items[owner]
+        bank = banks.get(meta.bank_id)
+        if bank is not None and distance <= bank.image_max_distance:
+            out.append(make(bank, owner, meta, "image", int(distance), score=int(distance)))
+    return out
+
+
+@dataclass(frozen=True)
+class ImageHit:
+    """A banked item an image query matches: plainly (candidate None) or through a verified candidate."""
+
+    owner: int
+    distance: int
+    candidate: Any = None  # image_candidates.Candidate that was verified
+    inliers: int = 0
+
+
+def candidate_hits(
+    query: image_fp.ImageQuery,
+    hashes: HashIndex,
+    threshold_of: Callable[[int], int | None],
+    features_of: Callable[[list[int]], dict[int, bytes]],
+    max_threshold: int,
+) -> list[ImageHit]:
+    """Decide an ImageQuery against a hash index (the service and the benchmark share this).
+
+    threshold_of(owner) gives the owner's bank threshold (None: not searched); features_of(owners)
+    returns the stored keypoints of those owners that have any.
+    """
+    digests = np.stack([np.frombuffer(c.digest, np.uint8) for c in query.candidates])
+    plain: dict[int, int] = {}
+    nearest: dict[int, tuple[int, int]] = {}  # owner -> (distance, candidate index) over all candidates
+    for k, (owners, distances) in enumerate(hashes.search(digests, loose_limit(max_threshold))):
+        for owner, distance in zip(owners.tolist(), distances.tolist(), strict=True):
+            if k == 0:
+                plain[owner] = min(distance, plain.get(owner, 256))
+            if distance < nearest.get(owner, (257, 0))[0]:
+                nearest[owner] = (distance, k)
+    hits: list[ImageHit] = []
+    to_verify: list[tuple[int, int, int]] = []
+    for owner, (distance, k) in sorted(nearest.items(), key=lambda item: item[1]):
+        threshold = threshold_of(owner)
+        if threshold is None:
+            continue
+        if plain.get(owner, 256) <= threshold:
+            hits.append(ImageHit(owner, plain[owner]))
+        elif distance <= loose_limit(threshold):
+            to_verify.append((owner, distance, k))
+    to_verify = to_verify[:MAX_VERIFIED]
+    features = features_of([owner for owner, _, _ in to_verify]) if to_verify else {}
+    for owner, distance, k in to_verify:
+        blob = features.get(owner)
+        if not blob:
+            continue
+        candidate = query.candidates[k]
+        box = None if candidate.region == "whole" else candidate.box
+        inliers = local_features.verify(query.features, blob, box)
+        if inliers >= local_features.MIN_INLIERS:
+            hits.append(ImageHit(owner, distance, candidate, inliers))
+    return hits
+
+
+def candidate_matches(
+    query: image_fp.ImageQuery, banks: dict[int, FingerprintBank], index, make: Callable
+) -> list:
+    """Match the plain hash as before, then verify the nearest other candidates by local features."""
+
+    def threshold_of(owner: int) -> int | None:
+        bank = banks.get(index.items[owner].bank_id)
+        return None if bank is None else bank.image_max_distance
+
+    def features_of(owners: list[int]) -> dict[int, bytes]:
+        from .models import BankedItem
+
+        rows = BankedItem.objects.filter(pk__in=owners).exclude(local_features=b"")
+        return {pk: bytes(blob) for pk, blob in rows.values_list("pk", "local_features")}
+
+    out = []
+    max_threshold = max(b.image_max_distance for b in banks.values())
+    for hit in candidate_hits(query, index.hashes, threshold_of, features_of, max_threshold):
+        meta = index.items[hit.owner]
+        extra: dict[str, Any] = {}
+        if hit.candidate is not None:
+            extra = {
+                "region": hit.candidate.region,
+                "transform": hit.candidate.transform,
+                "verified_inliers": hit.inliers,
+            }
+        bank = banks[meta.bank_id]
+        out.append(make(bank, hit.owner, meta, "image", hit.distance, score=hit.distance, extra=extra))
+    return out
