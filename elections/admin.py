@@ -18,6 +18,7 @@ from django.utils.html import format_html_join
 
 from config.admin_mixins import ReadOnlyAdminMixin
 
+from .admin_dates import confirm_election_date_action
 from .models import (
     AuthorizedLikeness,
     Country,
@@ -228,13 +229,22 @@ class ElectionAdmin(TextListsMixin, admin.ModelAdmin):
         "region",
         "first_voting_day",
         "last_voting_day",
+        "status",
         "in_silence_now",
     ]
-    list_filter = [SilenceNowFilter, "kind", "round", "country"]
+    list_filter = [SilenceNowFilter, "status", "kind", "round", "country"]
+    actions = [confirm_election_date_action]
     search_fields = ["name", "country__code", "country__name", "region"]
     date_hierarchy = "first_voting_day"
     list_select_related = ["country"]
-    readonly_fields = ["first_voting_day", "last_voting_day", "first_day_start", "period_end"]
+    readonly_fields = [
+        "first_voting_day",
+        "last_voting_day",
+        "first_day_start",
+        "period_end",
+        "date_confirmed_at",
+        "date_confirmed_by",
+    ]
     inlines = [ElectionPhaseInline, WindowInline]
 
     def get_queryset(self, request):
