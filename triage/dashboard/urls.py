@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import calendar_views, views
 
 app_name = "dashboard"
 
@@ -14,5 +14,6 @@ urlpatterns = [
     path("cases/<int:case_id>/decide/", views.case_decide, name="case-decide"),
     path("cases/<int:case_id>/bank/", views.case_bank, name="case-bank"),
     path("deliveries/dead/", views.deliveries_dead_list, name="deliveries-dead"),
+    path("elections/", calendar_views.calendar_page, name="calendar"),
     path("deliveries/<int:delivery_id>/retry/", views.delivery_retry_view, name="delivery-retry"),
 ]
