@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import calendar_views, views
+from . import calendar_views, registry_views, views
 
 app_name = "dashboard"
 
@@ -15,5 +15,9 @@ urlpatterns = [
     path("cases/<int:case_id>/bank/", views.case_bank, name="case-bank"),
     path("deliveries/dead/", views.deliveries_dead_list, name="deliveries-dead"),
     path("elections/", calendar_views.calendar_page, name="calendar"),
+    path("registry/", registry_views.registry, name="registry"),
+    path("registry/people/", registry_views.registry_person_add, name="registry-person-add"),
+    path("registry/likenesses/", registry_views.registry_likeness_add, name="registry-likeness-add"),
+    path("registry/import/", registry_views.registry_import_view, name="registry-import"),
     path("deliveries/<int:delivery_id>/retry/", views.delivery_retry_view, name="delivery-retry"),
 ]
