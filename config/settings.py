@@ -179,6 +179,8 @@ LOGOUT_REDIRECT_URL = "/accounts/login/"
 
 # Election calendar.
 ELECTION_PERIOD_DAYS = envint("ELECTION_PERIOD_DAYS", 30)
+# The dashboard's overview reloads itself this often (seconds).
+DASHBOARD_OVERVIEW_REFRESH_SECONDS = envint("DASHBOARD_OVERVIEW_REFRESH_SECONDS", 60)
 # The /calendar/*.ics feeds hold public facts only; off: they need a logged-in staff user.
 CALENDAR_FEEDS_PUBLIC = envbool("CALENDAR_FEEDS_PUBLIC", True)
 # Window transitions (docs/transitions.md): beat interval, cases per task, how far back a missed

@@ -10,7 +10,13 @@ class CallbacksConfig(AppConfig):
     def ready(self) -> None:
         from django.conf import settings
 
+        from triage.dashboard.overview_sources import overview_source_register
+
         from . import receivers  # noqa: F401  (connects the decision_made receiver)
+        from .overview import callbacks_overview
+
+        # The dashboard's overview shows undelivered callbacks and dead letters through its registry.
+        overview_source_register("callbacks", callbacks_overview)
 
         # The outbox's engine: retries are due rows in the database, not day-long countdowns
         # parked in the broker. Every tick enqueues what is due and recovers lost claims.

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import calendar_views, registry_views, views
+from . import calendar_views, overview_views, registry_views, views
 
 app_name = "dashboard"
 
@@ -15,6 +15,7 @@ urlpatterns = [
     path("cases/<int:case_id>/bank/", views.case_bank, name="case-bank"),
     path("deliveries/dead/", views.deliveries_dead_list, name="deliveries-dead"),
     path("elections/", calendar_views.calendar_page, name="calendar"),
+    path("overview/", overview_views.overview_page, name="overview"),
     path("registry/", registry_views.registry, name="registry"),
     path("registry/people/", registry_views.registry_person_add, name="registry-person-add"),
     path("registry/likenesses/", registry_views.registry_likeness_add, name="registry-likeness-add"),
