@@ -17,6 +17,12 @@ from .test_workflow_in_browser import CHROMIUM, browser_page  # noqa: F401 - the
 OVERVIEW = "/overview/"
 
 
+@pytest.fixture(autouse=True)
+def _fresh_numbers(settings):
+    # Each test makes its own night: no numbers cached by an earlier test's page.
+    settings.DASHBOARD_OVERVIEW_CACHE_SECONDS = 0
+
+
 @pytest.fixture
 def night(cases, platform):
     """The dashboard's test queue, plus one overdue hold and two callbacks that did not get through."""
@@ -105,6 +111,20 @@ def test_the_overview_takes_a_fixed_number_of_queries(client, alice, night, djan
     login(client, alice)
     with django_assert_max_num_queries(14):
         client.get(OVERVIEW)
+
+
+def test_within_the_cache_time_a_process_reuses_the_numbers(
+    client, alice, night, settings, django_assert_max_num_queries
+):
+    from django.core.cache import cache
+
+    settings.DASHBOARD_OVERVIEW_CACHE_SECONDS = 30
+    cache.delete("dashboard:overview")
+    login(client, alice)
+    client.get(OVERVIEW)
+    with django_assert_max_num_queries(4):  # the session and the user, not the numbers
+        assert client.get(OVERVIEW).status_code == 200
+    cache.delete("dashboard:overview")
 
 
 @pytest.mark.browser
