@@ -181,8 +181,10 @@ LOGOUT_REDIRECT_URL = "/accounts/login/"
 ELECTION_PERIOD_DAYS = envint("ELECTION_PERIOD_DAYS", 30)
 # The dashboard's overview reloads itself this often (seconds).
 DASHBOARD_OVERVIEW_REFRESH_SECONDS = envint("DASHBOARD_OVERVIEW_REFRESH_SECONDS", 60)
-# How long a web process reuses the overview's numbers (0: compute them on every request).
-DASHBOARD_OVERVIEW_CACHE_SECONDS = envint("DASHBOARD_OVERVIEW_CACHE_SECONDS", 10)
+# A beat task recomputes the overview's numbers this often (seconds); the page shows a snapshot no
+# older than DASHBOARD_OVERVIEW_MAX_AGE_SECONDS and computes one itself otherwise (0: every request).
+DASHBOARD_OVERVIEW_SNAPSHOT_SECONDS = envint("DASHBOARD_OVERVIEW_SNAPSHOT_SECONDS", 15)
+DASHBOARD_OVERVIEW_MAX_AGE_SECONDS = envint("DASHBOARD_OVERVIEW_MAX_AGE_SECONDS", 45)
 # The /calendar/*.ics feeds hold public facts only; off: they need a logged-in staff user.
 CALENDAR_FEEDS_PUBLIC = envbool("CALENDAR_FEEDS_PUBLIC", True)
 # Window transitions (docs/transitions.md): beat interval, cases per task, how far back a missed

@@ -3,31 +3,22 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from .overview import overview
+from .overview_snapshot import overview_current
 from .svg import bar_chart_horizontal, bar_chart_vertical
 from .views import moderator_required
-
-CACHE_KEY = "dashboard:overview"
 
 
 @require_GET
 @moderator_required
 def overview_page(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
-    # Every moderator's page reloads each minute with the same numbers: each web process computes
-    # them at most once per DASHBOARD_OVERVIEW_CACHE_SECONDS (0 = every request).
-    seconds = settings.DASHBOARD_OVERVIEW_CACHE_SECONDS
-    numbers = cache.get(CACHE_KEY) if seconds > 0 else None
-    if numbers is None:
-        numbers = overview(at=now)
-        if seconds > 0:
-            cache.set(CACHE_KEY, numbers, seconds)
+    # The numbers come from the snapshot the beat task keeps fresh (overview_snapshot.py).
+    numbers = overview_current(at=now)
     charts = {
         "country": bar_chart_horizontal(numbers.by_country, title="Open cases by audience country"),
         "phase": bar_chart_horizontal(numbers.by_phase, title="Open cases by phase"),
