@@ -198,6 +198,12 @@ LOGOUT_REDIRECT_URL = "/accounts/login/"
 
 # Election calendar.
 ELECTION_PERIOD_DAYS = envint("ELECTION_PERIOD_DAYS", 30)
+# The dashboard's overview reloads itself this often (seconds).
+DASHBOARD_OVERVIEW_REFRESH_SECONDS = envint("DASHBOARD_OVERVIEW_REFRESH_SECONDS", 60)
+# A beat task recomputes the overview's numbers this often (seconds); the page shows a snapshot no
+# older than DASHBOARD_OVERVIEW_MAX_AGE_SECONDS and computes one itself otherwise (0: every request).
+DASHBOARD_OVERVIEW_SNAPSHOT_SECONDS = envint("DASHBOARD_OVERVIEW_SNAPSHOT_SECONDS", 15)
+DASHBOARD_OVERVIEW_MAX_AGE_SECONDS = envint("DASHBOARD_OVERVIEW_MAX_AGE_SECONDS", 45)
 # The /calendar/*.ics feeds hold public facts only; off: they need a logged-in staff user.
 CALENDAR_FEEDS_PUBLIC = envbool("CALENDAR_FEEDS_PUBLIC", True)
 # Window transitions (docs/transitions.md): beat interval, cases per task, how far back a missed
@@ -207,35 +213,6 @@ WINDOW_TRANSITION_BATCH_SIZE = envint("WINDOW_TRANSITION_BATCH_SIZE", 200)
 WINDOW_TRANSITION_CATCHUP_HOURS = envint("WINDOW_TRANSITION_CATCHUP_HOURS", 168)
 WINDOW_TRANSITION_LEASE_SECONDS = envint("WINDOW_TRANSITION_LEASE_SECONDS", 300)
 
-# Every periodic task, in one place: run exactly one `celery -A config beat` (or, without a broker,
-# `manage.py run_periodic_tasks`). Each is a sweep that also repairs what a lost message missed.
-# Task names are pinned in the tasks' decorators (tests/architecture/task_names.txt), so moving a
-# module never strands a scheduled or queued message.
-CELERY_BEAT_SCHEDULE: dict = {
-    # The safety net behind enqueue-on-commit: a lost message or a broker that was down at ingest
-    # costs at most a sweep interval plus SUBMISSION_SWEEP_AFTER_SECONDS.
-    "triage-sweep-submissions": {"task": "triage.tasks.sweep_submissions", "schedule": 60.0},
-    "checks-expire-stale": {"task": "triage.checks.tasks.checks_expire_stale_task", "schedule": 60.0},
-    # Window openings and closings re-evaluate their cases within a minute (docs/transitions.md).
-    "elections-window-transitions": {
-        "task": "elections.tasks.window_transitions_run",
-        "schedule": float(WINDOW_TRANSITION_BEAT_SECONDS),
-    },
-    # The outbox's engine: retries are due rows in the database, not day-long countdowns parked in
-    # the broker. Every tick enqueues what is due and recovers lost claims.
-    "callbacks-dispatch-due": {"task": "integrations.callbacks.tasks.dispatch_due", "schedule": 15.0},
-    # Submissions that joined a decided case after its fan-out and whose catch-up was lost: a lost
-    # catch-up costs at most a minute plus CALLBACK_CATCH_UP_GRACE_SECONDS.
-    "callbacks-catch-up-missed": {
-        "task": "integrations.callbacks.tasks.catch_up_missed_deliveries",
-        "schedule": 60.0,
-    },
-    # Restricting decisions whose statement of reasons was never stored.
-    "transparency-sweep-statements": {
-        "task": "integrations.transparency.tasks.sweep_statements",
-        "schedule": 60.0,
-    },
-}
 
 # C2PA trust list: a PEM bundle of trust anchors; with none, valid signatures are "valid, untrusted".
 C2PA_TRUST_ANCHORS_FILE = envstr("C2PA_TRUST_ANCHORS_FILE")
@@ -273,4 +250,39 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
+}
+
+# Every periodic task, in one place: run exactly one `celery -A config beat` (or, without a broker,
+# `manage.py run_periodic_tasks`). Each is a sweep that also repairs what a lost message missed.
+# Task names are pinned in the tasks' decorators (tests/architecture/task_names.txt), so moving a
+# module never strands a scheduled or queued message.
+CELERY_BEAT_SCHEDULE: dict = {
+    # The safety net behind enqueue-on-commit: a lost message or a broker that was down at ingest
+    # costs at most a sweep interval plus SUBMISSION_SWEEP_AFTER_SECONDS.
+    "triage-sweep-submissions": {"task": "triage.tasks.sweep_submissions", "schedule": 60.0},
+    "checks-expire-stale": {"task": "triage.checks.tasks.checks_expire_stale_task", "schedule": 60.0},
+    # Window openings and closings re-evaluate their cases within a minute (docs/transitions.md).
+    "elections-window-transitions": {
+        "task": "elections.tasks.window_transitions_run",
+        "schedule": float(WINDOW_TRANSITION_BEAT_SECONDS),
+    },
+    # The outbox's engine: retries are due rows in the database, not day-long countdowns parked in
+    # the broker. Every tick enqueues what is due and recovers lost claims.
+    "callbacks-dispatch-due": {"task": "integrations.callbacks.tasks.dispatch_due", "schedule": 15.0},
+    # Submissions that joined a decided case after its fan-out and whose catch-up was lost: a lost
+    # catch-up costs at most a minute plus CALLBACK_CATCH_UP_GRACE_SECONDS.
+    "callbacks-catch-up-missed": {
+        "task": "integrations.callbacks.tasks.catch_up_missed_deliveries",
+        "schedule": 60.0,
+    },
+    # The overview's numbers are computed off the request path (docs/dashboard.md).
+    "dashboard-overview-snapshot": {
+        "task": "moratorium.dashboard.overview_snapshot",
+        "schedule": float(DASHBOARD_OVERVIEW_SNAPSHOT_SECONDS),
+    },
+    # Restricting decisions whose statement of reasons was never stored.
+    "transparency-sweep-statements": {
+        "task": "integrations.transparency.tasks.sweep_statements",
+        "schedule": 60.0,
+    },
 }

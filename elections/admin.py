@@ -18,6 +18,7 @@ from django.utils.html import format_html_join
 
 from config.admin_mixins import ReadOnlyAdminMixin
 
+from .admin_dates import confirm_election_date_action
 from .models import (
     AuthorizedLikeness,
     Country,
@@ -29,6 +30,7 @@ from .models import (
     SilenceWindow,
     WindowAdjustment,
 )
+from .plain import rule_short
 from .services import window_adjust
 from .validation import parse_day
 from .windows import resolve_local, to_local
@@ -165,16 +167,15 @@ class CountryAdmin(TextListsMixin, admin.ModelAdmin):
 
     @admin.display(description="time zones")
     def zones(self, country: Country) -> str:
-        return ", ".join(country.time_zones)
+        # One line on a laptop screen: the first zone and how many more (the page lists them all).
+        more = len(country.time_zones) - 1
+        return country.time_zones[0] + (f" +{more}" if more > 0 else "") if country.time_zones else ""
 
-    @admin.display(description="silence rule")
+    @admin.display(description="silence rule (E = election day)")
     def rule_summary(self, country: Country) -> str:
+        # The short form ("E−2 00:00 → polls close"); the rule in full is on the country's page.
         rule = getattr(country, "silence_rule", None)
-        if rule is None:
-            return f"No silence period. {country.no_silence_note}".strip()
-        flag = " (uncertain)" if rule.uncertain else ""
-        shape = f"{rule.get_start_mode_display()}, {rule.get_end_mode_display()}"
-        return f"{rule.get_scope_display()}: {shape}{flag}"
+        return rule_short(rule) if rule is not None else "No silence period."
 
     @admin.display(description="in silence now", boolean=True, ordering="_in_silence")
     def in_silence_now(self, country: Country) -> bool:
@@ -226,13 +227,22 @@ class ElectionAdmin(TextListsMixin, admin.ModelAdmin):
         "region",
         "first_voting_day",
         "last_voting_day",
+        "status",
         "in_silence_now",
     ]
-    list_filter = [SilenceNowFilter, "kind", "round", "country"]
+    list_filter = [SilenceNowFilter, "status", "kind", "round", "country"]
+    actions = [confirm_election_date_action]
     search_fields = ["name", "country__code", "country__name", "region"]
     date_hierarchy = "first_voting_day"
     list_select_related = ["country"]
-    readonly_fields = ["first_voting_day", "last_voting_day", "first_day_start", "period_end"]
+    readonly_fields = [
+        "first_voting_day",
+        "last_voting_day",
+        "first_day_start",
+        "period_end",
+        "date_confirmed_at",
+        "date_confirmed_by",
+    ]
     inlines = [ElectionPhaseInline, WindowInline]
 
     def get_queryset(self, request):
@@ -303,18 +313,20 @@ class WindowAdjustForm(forms.ModelForm):
 @admin.register(SilenceWindow)
 class SilenceWindowAdmin(admin.ModelAdmin):
     form = WindowAdjustForm
+    # Start and end first: on a laptop screen they are what the list is read for.
     list_display = [
-        "election",
-        "country",
-        "time_zone",
-        "region_list",
-        "local_start",
-        "local_end",
         "start",
         "end",
+        "local_start",
+        "local_end",
+        "country",
+        "election",
+        "time_zone",
+        "region_list",
         "adjusted",
         "in_silence_now",
     ]
+    list_display_links = ["start"]
     list_filter = [SilenceNowFilter, "scope", "covers_online", "country"]
     search_fields = ["election__name", "country__code", "country__name", "time_zone", "regions_key"]
     list_select_related = ["election", "country"]
@@ -359,6 +371,8 @@ class SilenceWindowAdmin(admin.ModelAdmin):
 
     @admin.display(description="regions")
     def region_list(self, window: SilenceWindow) -> str:
+        if len(window.regions) > 3:  # an Indian phase lists dozens: keep the row one line high
+            return ", ".join(window.regions[:3]) + f" +{len(window.regions) - 3}"
         return ", ".join(window.regions) or "whole country"
 
     @admin.display(description="starts (local)", ordering="start")

@@ -163,6 +163,13 @@ class ElectionRound(models.TextChoices):
     REPEAT = "repeat", "Repeat vote"
 
 
+class DateStatus(models.TextChoices):
+    # The authority (electoral commission, decree, or a law that fixes the day) has fixed the date.
+    SCHEDULED = "scheduled", "Scheduled (date fixed)"
+    # Due by law, not yet fixed: the voting days hold the best estimate and the notes say why.
+    EXPECTED = "expected", "Expected (best date, not fixed)"
+
+
 class Election(models.Model):
     country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="elections")
     name = models.CharField(max_length=200)
@@ -183,6 +190,17 @@ class Election(models.Model):
     time_zones = models.JSONField(default=list, blank=True)
     source_urls = models.JSONField(default=list, blank=True)
     notes = models.TextField(blank=True)
+    # Database defaults too: the 0005 seed migration writes rows with a historical model that
+    # predates these columns.
+    status = models.CharField(
+        max_length=10,
+        choices=DateStatus.choices,
+        default=DateStatus.SCHEDULED,
+        db_default=DateStatus.SCHEDULED,
+    )
+    # When and by whom an expected date was last confirmed or moved (confirm_election_date).
+    date_confirmed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    date_confirmed_by = models.CharField(max_length=150, blank=True, editable=False, db_default="")
     first_voting_day = models.DateField(editable=False, db_index=True)
     last_voting_day = models.DateField(editable=False, db_index=True)
     # Materialized for the election-period query (one indexed range test on the hot path):

@@ -8,7 +8,9 @@ its file, its position and its field, and nothing is written.
 countries.json: [{"code", "name", "time_zones", "languages", "silence_rule": null | {...},
 "no_silence_note"}]; elections.json: [{"country", "name", "kind", "round", "region",
 "voting_days", "polls_open", "polls_close", "polls_time_zone", "time_zones", "phases",
-"source_urls", "notes", "expected_silence"}]. docs/elections.md describes every field.
+"source_urls", "notes", "expected_silence", "status"}]; `status` is "scheduled" (the date is
+fixed) or "expected" (due by law, the voting days are the best estimate), default "scheduled".
+docs/elections.md describes every field.
 """
 
 import json
@@ -115,11 +117,14 @@ def _rule_fields(path: Path, index: int, item: dict, raw: Any) -> dict[str, Any]
     return fields
 
 
-def _load_countries(path: Path, Country: Any, SilenceRule: Any) -> tuple[int, int]:
+def _load_countries(path: Path, Country: Any, SilenceRule: Any, *, only_new: bool = False) -> tuple[int, int]:
     rules = 0
     items = _read(path)
+    existing = set(Country.objects.values_list("code", flat=True)) if only_new else set()
     for index, item in enumerate(items):
         code = str(item.get("code") or "").upper()
+        if code in existing:
+            continue
         errors = validation.country_errors(
             code=code, time_zones=item.get("time_zones"), languages=item.get("languages", [])
         )
@@ -149,12 +154,16 @@ def _load_countries(path: Path, Country: Any, SilenceRule: Any) -> tuple[int, in
     return len(items), rules
 
 
-def _load_elections(path: Path, Country: Any, Election: Any, ElectionPhase: Any) -> list[Any]:
+def _load_elections(
+    path: Path, Country: Any, Election: Any, ElectionPhase: Any, *, only_new: bool = False
+) -> list[Any]:
 
     loaded = []
     countries = {country.code: country for country in Country.objects.all()}
     kinds = {choice[0] for choice in Election._meta.get_field("kind").choices}
     rounds = {choice[0] for choice in Election._meta.get_field("round").choices}
+    has_status = any(field.name == "status" for field in Election._meta.get_fields())
+    statuses = {"scheduled", "expected"}
     for index, item in enumerate(_read(path)):
         errors: validation.Errors = {}
         country = countries.get(str(item.get("country") or "").upper())
@@ -192,6 +201,9 @@ def _load_elections(path: Path, Country: Any, Election: Any, ElectionPhase: Any)
                     **fields,
                 )
             )
+        status = item.get("status") or "scheduled"
+        if status not in statuses:
+            validation.add_error(errors, "status", f"{status!r} is not one of {sorted(statuses)}.")
         source_urls = item.get("source_urls") or []
         if not isinstance(source_urls, list) or not all(
             isinstance(url, str) and url.startswith(("http://", "https://")) for url in source_urls
@@ -201,6 +213,18 @@ def _load_elections(path: Path, Country: Any, Election: Any, ElectionPhase: Any)
             _fail(path, index, item, errors)
         key = {"country": country, "name": name, "round": round_, "region": fields["region"]}
         election = Election.objects.filter(**key).first() or Election(**key)
+        if only_new and election.pk is not None:
+            # An existing election keeps what operators made of it. One the 0005 migration loaded
+            # from these files before `status` existed gets the file's status, unless an operator
+            # has confirmed or moved its date since.
+            if (
+                has_status
+                and election.status != status
+                and election.date_confirmed_at is None
+                and election.voting_days == fields["voting_days"]
+            ):
+                Election.objects.filter(pk=election.pk).update(status=status)
+            continue
         others = validation.overlapping_elections(
             Election.objects.all(),
             country_code=country.code,
@@ -216,6 +240,9 @@ def _load_elections(path: Path, Country: Any, Election: Any, ElectionPhase: Any)
         election.polls_open, election.polls_close = polls_open, polls_close
         election.source_urls = source_urls
         election.notes = str(item.get("notes") or "")
+        # The 0005 migration runs this loader with a historical Election that predates `status`.
+        if has_status:
+            election.status = status
         for field, value in fields.items():
             setattr(election, field, value)
         for field, value in election_derived_fields(
@@ -237,13 +264,18 @@ def _load_elections(path: Path, Country: Any, Election: Any, ElectionPhase: Any)
 
 
 def seed_calendar(
-    *, apps: Any = None, countries_path: Path | None = None, elections_path: Path | None = None
+    *,
+    apps: Any = None,
+    countries_path: Path | None = None,
+    elections_path: Path | None = None,
+    only_new: bool = False,
 ) -> SeedResult:
     """Load countries, rules and elections from the seed files and materialize their windows.
 
     `apps` is the migration's app registry (historical models); without it, the current models.
     A missing file is skipped (nothing to load yet); a bad entry raises SeedError and the
-    transaction rolls back.
+    transaction rolls back. With `only_new`, countries and elections already in the database are
+    left untouched and only the missing ones are loaded (a later data migration's mode).
     """
     # seed also runs inside migrations, on historical models: the live services only here
     from .services import recompute_deferred, sync_election_windows
@@ -265,11 +297,14 @@ def seed_calendar(
     # the current models only) hold off meanwhile.
     with transaction.atomic(), recompute_deferred():
         if countries_path.exists():
-            countries, rules = _load_countries(countries_path, Country, SilenceRule)
+            countries, rules = _load_countries(countries_path, Country, SilenceRule, only_new=only_new)
         if elections_path.exists():
-            elections = _load_elections(elections_path, Country, Election, ElectionPhase)
+            elections = _load_elections(elections_path, Country, Election, ElectionPhase, only_new=only_new)
         windows = 0
-        for election in Election.objects.select_related("country").all():
+        recompute = Election.objects.select_related("country")
+        if only_new:
+            recompute = recompute.filter(pk__in=[election.pk for election in elections])
+        for election in recompute:
             # The election period's end starts from voting's end; the windows then extend it.
             election.period_end = election_derived_fields(
                 election=election, country_zones=election.country.time_zones

@@ -8,4 +8,10 @@ class CallbacksConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from triage.moderation.overview_sources import overview_source_register
+
         from . import receivers  # noqa: F401  (connects the decision_made receiver)
+        from .overview import callbacks_overview
+
+        # The dashboard's overview shows undelivered callbacks and dead letters through its registry.
+        overview_source_register("callbacks", callbacks_overview)

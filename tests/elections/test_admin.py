@@ -131,6 +131,7 @@ def election_form(country, **changes) -> dict:
         "time_zones": "",
         "source_urls": "https://example.org/notice",
         "notes": "",
+        "status": "scheduled",
         "phases-TOTAL_FORMS": "0",
         "phases-INITIAL_FORMS": "0",
         "windows-TOTAL_FORMS": "0",

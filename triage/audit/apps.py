@@ -6,3 +6,6 @@ class AuditConfig(AppConfig):
     label = "audit"
     verbose_name = "Audit log"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from . import receivers  # noqa: F401 - audit records for the elections' signals

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import calendar_views, overview_views, registry_views, views
 
 app_name = "dashboard"
 
@@ -13,4 +13,10 @@ urlpatterns = [
     path("cases/<int:case_id>/confirm/", views.case_confirm, name="case-confirm"),
     path("cases/<int:case_id>/decide/", views.case_decide, name="case-decide"),
     path("cases/<int:case_id>/bank/", views.case_bank, name="case-bank"),
+    path("elections/", calendar_views.calendar_page, name="calendar"),
+    path("overview/", overview_views.overview_page, name="overview"),
+    path("registry/", registry_views.registry, name="registry"),
+    path("registry/people/", registry_views.registry_person_add, name="registry-person-add"),
+    path("registry/likenesses/", registry_views.registry_likeness_add, name="registry-likeness-add"),
+    path("registry/import/", registry_views.registry_import_view, name="registry-import"),
 ]
