@@ -65,7 +65,7 @@ def test_a_policy_that_shows_only_reviewed_urdu_labels_in_english_and_says_why()
     assert any("the policy shows only reviewed ur texts" in note for note in decision.notes)
 
 
-def test_the_urdu_voice_reads_the_name_in_urdu_script_when_the_registry_has_it():
+def test_the_urdu_label_and_voice_name_him_in_urdu_script_when_the_registry_has_it():
     khan = factories.person("Imran Khan", code="PK", aliases=["عمران خان", "IK"])
     factories.authorized_voice(khan, valid_from=date(2023, 12, 1))
     case = factories.case(
@@ -79,5 +79,6 @@ def test_the_urdu_voice_reads_the_name_in_urdu_script_when_the_registry_has_it()
     decision = case_decide_by_policy(case_id=case.pk, trigger="verdict", at=timezone.now())
 
     label = next(a for a in decision.actions if a["type"] == "label")
-    assert "Imran Khan" in label["text"]  # the visual label keeps the registered name
+    # Both the label and its spoken script write the name in the label's script (issue 11).
+    assert "عمران خان" in label["text"] and "Imran" not in label["text"]
     assert "عمران خان" in label["audio_disclosure_script"] and "Imran" not in label["audio_disclosure_script"]
