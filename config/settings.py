@@ -206,6 +206,9 @@ REST_FRAMEWORK = {
 SPECTACULAR_SETTINGS = {"TITLE": "Moratorium API", "VERSION": "0.1.0"}
 # The partner API (docs/api.md): requests per token, and who signs the ClaimReview/MediaReview it serves.
 PARTNER_API_RATE = envstr("PARTNER_API_RATE", "600/minute")
+# Issue 14: partner tokens expire (days), media links for partners expire (minutes).
+PARTNER_TOKEN_TTL_DAYS = envint("PARTNER_TOKEN_TTL_DAYS", 365)
+PARTNER_MEDIA_URL_MINUTES = envint("PARTNER_MEDIA_URL_MINUTES", 10)
 FACTCHECK_AUTHOR_NAME = envstr("FACTCHECK_AUTHOR_NAME", "Moratorium")
 FACTCHECK_AUTHOR_URL = envstr("FACTCHECK_AUTHOR_URL")
 

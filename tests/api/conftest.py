@@ -20,7 +20,7 @@ from tests.transitions.conftest import (  # noqa: F401 - fixtures shared with th
     slovak_election,
 )
 from triage.partners.models import Scope
-from triage.partners.services import partner_token_create, partner_token_revoke
+from triage.partners.services import partner_organisation_save, partner_token_create, partner_token_revoke
 
 IN_SILENCE = SK_OPENS + timedelta(hours=1)
 
@@ -40,8 +40,14 @@ def client_with(raw: str | None) -> APIClient:
 
 
 @pytest.fixture
-def alice(db) -> APIClient:
-    _, raw = partner_token_create(name="Alice Fact Check", scopes=list(Scope.values))
+def alice_partner(db):
+    """Alice's organisation covers Slovakia and Czechia."""
+    return partner_organisation_save(name="Alice Fact Check", countries=["SK", "CZ"])
+
+
+@pytest.fixture
+def alice(alice_partner) -> APIClient:
+    _, raw = partner_token_create(name="Alice Fact Check", scopes=list(Scope.values), partner=alice_partner)
     return client_with(raw)
 
 

@@ -5,10 +5,14 @@ from datetime import UTC
 import django_filters
 from django import forms
 from django.core.validators import RegexValidator
+from django.db.models import Exists, OuterRef, Q
 from django_filters.fields import IsoDateTimeField
 
+from elections.models import Election
 from triage.checks.models import VerdictLabel
-from triage.models import Case, CaseStatus
+from triage.models import Case, CaseStatus, MediaType
+from triage.partners.models import AssessmentState, PartnerAssessment
+from triage.partners.selectors import language_q
 from triage.policy.models import CasePhase
 
 from .selectors import case_audience_q
@@ -53,9 +57,53 @@ class CaseFilter(django_filters.FilterSet):
         help_text="verdict label of the current decision",
     )
 
+    # Issue 14.
+    language = django_filters.CharFilter(
+        method="filter_language",
+        validators=[RegexValidator(r"^[A-Za-z]{2,3}$", "Give an ISO 639-1 code, e.g. sk.")],
+        help_text="the language of the posts (ISO 639-1)",
+    )
+    media_type = django_filters.ChoiceFilter(choices=MediaType.choices, field_name="media_item__media_type")
+    election = django_filters.ModelChoiceFilter(
+        queryset=Election.objects.all(),
+        method="filter_election",
+        help_text="an election's id: cases whose current decision falls in one of its windows",
+    )
+    has_assessment = django_filters.BooleanFilter(
+        method="filter_has_assessment", help_text="whether a partner published an assessment of the case"
+    )
+    since = InstantFilter(
+        field_name="updated_at", lookup_expr="gte", help_text="changed at or after (ISO 8601), for polling"
+    )
+
     class Meta:
         model = Case
-        fields = ["status", "phase", "country", "created_since", "verdict"]
+        fields = [
+            "status",
+            "phase",
+            "country",
+            "created_since",
+            "verdict",
+            "language",
+            "media_type",
+            "election",
+            "has_assessment",
+            "since",
+        ]
+
+    def filter_language(self, queryset, name, value):
+        return queryset.filter(language_q([value.lower()]))
+
+    def filter_election(self, queryset, name, value):
+        window_ids = list(value.windows.values_list("pk", flat=True))
+        in_election = Q(decisions__phase_reason__election=value.name)
+        if window_ids:
+            in_election |= Q(decisions__phase_reason__window_id__in=window_ids)
+        return queryset.filter(in_election, decisions__is_current=True)
+
+    def filter_has_assessment(self, queryset, name, value):
+        published = PartnerAssessment.objects.filter(case_id=OuterRef("pk"), state=AssessmentState.PUBLISHED)
+        return queryset.filter(Exists(published)) if value else queryset.exclude(Exists(published))
 
     def filter_phase(self, queryset, name, value):
         return queryset.filter(decisions__is_current=True, decisions__phase=value)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import media_views, views
 
 app_name = "api"
 
@@ -12,4 +12,5 @@ urlpatterns = [
     path("cases/<int:case_id>/claim-review/", views.CaseClaimReviewApi.as_view(), name="case-claim-review"),
     path("calendar/status", views.CalendarStatusApi.as_view(), name="calendar-status"),
     path("statements/", views.StatementListApi.as_view(), name="statements"),
+    path("media/<str:signed>/", media_views.partner_media, name="media"),
 ]
