@@ -209,6 +209,8 @@ PARTNER_API_RATE = envstr("PARTNER_API_RATE", "600/minute")
 # Issue 14: partner tokens expire (days), media links for partners expire (minutes).
 PARTNER_TOKEN_TTL_DAYS = envint("PARTNER_TOKEN_TTL_DAYS", 365)
 PARTNER_MEDIA_URL_MINUTES = envint("PARTNER_MEDIA_URL_MINUTES", 10)
+# The bank (purpose "debunked") a moderator adds media to when confirming a partner's rating.
+DEBUNKED_BANK_NAME = envstr("DEBUNKED_BANK_NAME", "debunked")
 FACTCHECK_AUTHOR_NAME = envstr("FACTCHECK_AUTHOR_NAME", "Moratorium")
 FACTCHECK_AUTHOR_URL = envstr("FACTCHECK_AUTHOR_URL")
 

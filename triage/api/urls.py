@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import media_views, views
+from . import assessment_views, media_views, views
 
 app_name = "api"
 
@@ -13,4 +13,15 @@ urlpatterns = [
     path("calendar/status", views.CalendarStatusApi.as_view(), name="calendar-status"),
     path("statements/", views.StatementListApi.as_view(), name="statements"),
     path("media/<str:signed>/", media_views.partner_media, name="media"),
+    path(
+        "cases/<int:case_id>/assessments/",
+        assessment_views.CaseAssessmentsApi.as_view(),
+        name="case-assessments",
+    ),
+    path("assessments/", assessment_views.AssessmentListApi.as_view(), name="assessments"),
+    path(
+        "assessments/<uuid:assessment_id>/",
+        assessment_views.AssessmentDetailApi.as_view(),
+        name="assessment-detail",
+    ),
 ]

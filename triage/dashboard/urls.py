@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import fact_checks, views
 
 app_name = "dashboard"
 
@@ -13,6 +13,11 @@ urlpatterns = [
     path("cases/<int:case_id>/confirm/", views.case_confirm, name="case-confirm"),
     path("cases/<int:case_id>/decide/", views.case_decide, name="case-decide"),
     path("cases/<int:case_id>/bank/", views.case_bank, name="case-bank"),
+    path(
+        "cases/<int:case_id>/fact-checks/<int:assessment_id>/review/",
+        fact_checks.fact_check_review,
+        name="case-fact-check-review",
+    ),
     path("deliveries/dead/", views.deliveries_dead_list, name="deliveries-dead"),
     path("deliveries/<int:delivery_id>/retry/", views.delivery_retry_view, name="delivery-retry"),
 ]

@@ -1,0 +1,146 @@
+"""A partner's assessment: created, updated and withdrawn by its organisation only; it re-decides
+the case and puts a false/manipulated rating before the moderators."""
+
+import pytest
+
+from config.celery import app
+from triage.audit.models import AuditEvent
+from triage.partners.models import PartnerAssessment, Scope
+from triage.partners.services import partner_organisation_save, partner_token_create
+from triage.policy.models import Decision
+from triage.signals import fact_check_recorded
+
+from .conftest import client_with, make_case, make_reported_case
+
+pytestmark = pytest.mark.django_db
+
+RATING = {
+    "media_review": {"mediaAuthenticityCategory": "TransformedContent"},
+    "claim_review": {
+        "claimReviewed": "A recording shows Michal Šimečka admitting the vote is rigged.",
+        "reviewRating": {"alternateName": "Nepravda", "ratingValue": 1, "bestRating": 5, "worstRating": 1},
+    },
+    "explanation": "Hlas je syntetický: chýbajú dychové pauzy a strana nahrávku poprela.",
+    "language": "SK",
+    "evidence_urls": ["https://example.org/statement"],
+    "published_url": "https://demagog.example/fakt/123",
+}
+
+
+@pytest.fixture
+def recorded():
+    seen = []
+
+    def receiver(sender, **kwargs):
+        seen.append((kwargs["case_id"], kwargs["change"]))
+
+    fact_check_recorded.connect(receiver, dispatch_uid="tests.recorded")
+    yield seen
+    fact_check_recorded.disconnect(dispatch_uid="tests.recorded")
+
+
+def test_alice_assesses_a_case_and_it_is_hers_to_change_and_withdraw(
+    alice, alice_partner, held_case, recorded, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = alice.post(f"/api/v1/cases/{held_case.pk}/assessments/", RATING, format="json")
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert body["media_review"] == {
+        "mediaAuthenticityCategory": "TransformedContent",
+        "originalMediaContextDescription": "",
+        "originalMediaLink": "",
+    }
+    assert body["claim_review"]["reviewRating"]["alternateName"] == "Nepravda"
+    assert body["language"] == "sk" and body["state"] == "published"
+    assert body["debunk_state"] == "awaiting"
+    assert recorded == [(held_case.pk, "created")]
+
+    again = alice.post(f"/api/v1/cases/{held_case.pk}/assessments/", RATING, format="json")
+    assert again.status_code == 409
+
+    url = f"/api/v1/assessments/{body['id']}/"
+    with django_capture_on_commit_callbacks(execute=True):
+        patched = alice.patch(
+            url, {"media_review": {"mediaAuthenticityCategory": "OriginalMediaContent"}}, format="json"
+        )
+    assert patched.status_code == 200, patched.content
+    assert patched.json()["debunk_state"] == ""  # an authentic rating awaits no moderator
+    with django_capture_on_commit_callbacks(execute=True):
+        withdrawn = alice.delete(url)
+    assert withdrawn.json()["state"] == "withdrawn"
+    assert recorded == [(held_case.pk, c) for c in ("created", "updated", "withdrawn")]
+    assert alice.patch(url, {"explanation": "x"}, format="json").status_code == 400
+    assert [a["id"] for a in alice.get("/api/v1/assessments/?state=withdrawn").json()["results"]] == [
+        body["id"]
+    ]
+    actions = set(AuditEvent.objects.filter(case=held_case).values_list("action", flat=True))
+    assert {
+        "partner_assessment.created",
+        "partner_assessment.updated",
+        "partner_assessment.withdrawn",
+    } <= actions
+
+
+def test_another_organisation_cannot_see_or_touch_alices_assessment(alice, held_case):
+    created = alice.post(f"/api/v1/cases/{held_case.pk}/assessments/", RATING, format="json").json()
+    rival = partner_organisation_save(name="Rival Checks", countries=["SK"])
+    _, raw = partner_token_create(name="Rival", scopes=list(Scope.values), partner=rival)
+    eve = client_with(raw)
+    url = f"/api/v1/assessments/{created['id']}/"
+    assert eve.get(url).status_code == 404
+    assert eve.delete(url).status_code == 404
+    assert eve.get(f"/api/v1/cases/{held_case.pk}/assessments/").json() == []
+    assert PartnerAssessment.objects.get().state == "published"
+
+
+def test_bad_assessments_are_400s_with_the_field_named(alice, held_case):
+    bad = {
+        **RATING,
+        "media_review": {"mediaAuthenticityCategory": "Fake"},
+        "language": "slovak",
+        "evidence_urls": ["javascript:alert(1)"],
+    }
+    errors = alice.post(f"/api/v1/cases/{held_case.pk}/assessments/", bad, format="json").json()
+    assert set(errors) == {"media_review", "language", "evidence_urls"}
+    assert "mediaAuthenticityCategory" in errors["media_review"]
+    decontext = {**RATING, "media_review": {"mediaAuthenticityCategory": "DecontextualizedContent"}}
+    response = alice.post(f"/api/v1/cases/{held_case.pk}/assessments/", decontext, format="json")
+    assert set(response.json()) == {"original_media_context_description"}
+    out_of_range = {
+        **RATING,
+        "claim_review": {
+            **RATING["claim_review"],
+            "reviewRating": {"alternateName": "False", "ratingValue": 9, "bestRating": 5, "worstRating": 1},
+        },
+    }
+    response = alice.post(f"/api/v1/cases/{held_case.pk}/assessments/", out_of_range, format="json")
+    assert set(response.json()) == {"rating_value"}
+
+
+def test_out_of_scope_cases_cannot_be_assessed(alice):
+    german = make_case("DE")
+    assert alice.post(f"/api/v1/cases/{german.pk}/assessments/", RATING, format="json").status_code == 404
+
+
+def test_a_read_only_token_cannot_assess(alice_partner, held_case):
+    _, raw = partner_token_create(name="Reader", scopes=[Scope.CASES_READ], partner=alice_partner)
+    response = client_with(raw).post(f"/api/v1/cases/{held_case.pk}/assessments/", RATING, format="json")
+    assert response.status_code == 403
+
+
+def test_an_assessment_makes_the_policy_decide_the_case(
+    alice, slovak_election, active_policy, party_leader, django_capture_on_commit_callbacks
+):
+    case = make_reported_case("SK")  # verdict fused, no decision yet
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            response = alice.post(f"/api/v1/cases/{case.pk}/assessments/", RATING, format="json")
+    finally:
+        app.conf.task_always_eager = previous
+    assert response.status_code == 201
+    assert Decision.objects.filter(case=case, is_current=True).exists()
+    decided = AuditEvent.objects.get(case=case, action="case.decided")
+    assert decided.inputs["trigger"] == "fact_checked"
