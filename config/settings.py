@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "triage.partners",
     "integrations.callbacks",
     "integrations.transparency",
+    "integrations.partner_webhooks",
     "triage.dashboard",
 ]
 
