@@ -144,3 +144,38 @@ def test_an_assessment_makes_the_policy_decide_the_case(
     assert Decision.objects.filter(case=case, is_current=True).exists()
     decided = AuditEvent.objects.get(case=case, action="case.decided")
     assert decided.inputs["trigger"] == "fact_checked"
+
+
+def test_published_assessments_export_as_claim_review_and_media_review(alice, alice_partner, held_case):
+    from integrations.factcheck import claim_review_validate, media_review_validate
+    from triage.models import Submission
+
+    Submission.objects.filter(case=held_case).update(content_url="https://vidshare.example/p/9")
+    alice_partner.url = "https://demagog.example/"
+    alice_partner.save(update_fields=["url"])
+    draft = make_reported_case("CZ")
+    alice.post(f"/api/v1/cases/{held_case.pk}/assessments/", RATING, format="json")
+    alice.post(f"/api/v1/cases/{draft.pk}/assessments/", {**RATING, "published_url": ""}, format="json")
+
+    response = alice.get("/api/v1/assessments/export/")
+    assert response.status_code == 200 and response["Content-Type"] == "application/ld+json"
+    graph = response.json()["@graph"]
+    assert [node["@type"] for node in graph] == [
+        "ClaimReview",
+        "MediaReview",
+    ]  # the unpublished one is left out
+    claim, media = ({"@context": "https://schema.org", **node} for node in graph)
+    assert claim_review_validate(claim) == {} and media_review_validate(media) == {}
+    assert claim["reviewRating"]["alternateName"] == "Nepravda"
+    assert claim["author"] == {
+        "@type": "Organization",
+        "name": "Alice Fact Check",
+        "url": "https://demagog.example/",
+    }
+    assert media["mediaAuthenticityCategory"] == "TransformedContent"
+    assert media["itemReviewed"]["mediaItemAppearance"] == [
+        {"@type": "AudioObject", "contentUrl": "https://vidshare.example/p/9"}
+    ]
+    only_claims = alice.get("/api/v1/assessments/export/?type=ClaimReview").json()["@graph"]
+    assert [node["@type"] for node in only_claims] == ["ClaimReview"]
+    assert set(alice.get("/api/v1/assessments/export/?type=Review").json()) == {"type"}

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import assessment_views, media_views, views, webhook_views
+from . import assessment_views, export_views, media_views, views, webhook_views
 
 app_name = "api"
 
@@ -19,6 +19,7 @@ urlpatterns = [
         name="case-assessments",
     ),
     path("assessments/", assessment_views.AssessmentListApi.as_view(), name="assessments"),
+    path("assessments/export/", export_views.AssessmentExportApi.as_view(), name="assessments-export"),
     path("webhook/", webhook_views.WebhookApi.as_view(), name="webhook"),
     path("webhook/rotate-secret/", webhook_views.WebhookSecretRotateApi.as_view(), name="webhook-rotate"),
     path(
