@@ -207,7 +207,7 @@ class AssessmentDetailApi(PartnerApi):
     def patch(self, request, assessment_id):
         return self._change(request, assessment_id, partial=True)
 
-    @extend_schema(responses=AssessmentOutputSerializer)
+    @extend_schema(responses={200: AssessmentOutputSerializer})
     def delete(self, request, assessment_id):
         assessment = assessment_withdraw(assessment=self._own(assessment_id), token=request.auth)
         return Response(AssessmentOutputSerializer(assessment).data)

@@ -79,7 +79,7 @@ class AssessmentExportApi(PartnerApi):
     required_scope = Scope.CASES_READ
     query_parameters = frozenset({"type", "since"})
 
-    @extend_schema(parameters=[ExportInputSerializer], responses={200: dict})
+    @extend_schema(parameters=[ExportInputSerializer], responses={(200, "application/ld+json"): dict})
     def get(self, request):
         params = ExportInputSerializer(data=request.query_params)
         params.is_valid(raise_exception=True)

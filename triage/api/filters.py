@@ -25,7 +25,8 @@ class InstantField(IsoDateTimeField):
         instant = super().to_python(value)
         if instant is not None:
             try:
-                instant.astimezone(UTC)
+                # In UTC: PostgreSQL refuses offsets beyond ±15:59 that Python accepts (+16:44).
+                instant = instant.astimezone(UTC)
             except OverflowError:
                 raise forms.ValidationError("This instant is out of range.") from None
         return instant
@@ -113,3 +114,32 @@ class CaseFilter(django_filters.FilterSet):
 
     def filter_verdict(self, queryset, name, value):
         return queryset.filter(decisions__is_current=True, decisions__verdict__label=value)
+
+
+def filterset_parameters(filterset_class) -> list:
+    """OpenAPI parameters for a filterset's filters: types, formats and enums, for the schema.
+
+    drf-spectacular reads filtersets only for list views of models; the case list is a cursor
+    page of its own, so its parameters are described from the same filters here.
+    """
+    from drf_spectacular.types import OpenApiTypes
+    from drf_spectacular.utils import OpenApiParameter
+
+    parameters = []
+    for name, field in filterset_class.base_filters.items():
+        kwargs = {"description": str(field.extra.get("help_text") or field.label or name)}
+        if isinstance(field, django_filters.ModelChoiceFilter):  # a ChoiceFilter too: test it first
+            kwargs.update(type=int)
+        elif isinstance(field, django_filters.ChoiceFilter):
+            kwargs.update(type=str, enum=[value for value, _ in field.extra["choices"]])
+        elif isinstance(field, django_filters.IsoDateTimeFilter):
+            kwargs.update(type=OpenApiTypes.DATETIME)
+        elif isinstance(field, django_filters.BooleanFilter):
+            kwargs.update(type=bool)
+        else:
+            kwargs.update(type=str)
+            for validator in field.extra.get("validators", []):
+                if isinstance(validator, RegexValidator):
+                    kwargs["pattern"] = validator.regex.pattern
+        parameters.append(OpenApiParameter(name, **kwargs))
+    return parameters

@@ -13,7 +13,13 @@ from django.conf import settings
 from django.http import Http404
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_serializer,
+    inline_serializer,
+)
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import LimitOffsetPagination
@@ -35,7 +41,7 @@ from . import selectors
 from .audit import partner_request_audit
 from .authentication import PartnerTokenAuthentication
 from .cursor import MAX_LIMIT, ORDERINGS, paginate
-from .filters import CaseFilter
+from .filters import CaseFilter, filterset_parameters
 from .media_links import media_link_url
 from .permissions import HasPartnerScope
 from .renderers import CSVRenderer
@@ -197,9 +203,10 @@ class CaseListApi(PartnerApi):
     required_scope = Scope.CASES_READ
 
     query_parameters = frozenset({*CaseFilter.base_filters, "cursor", "limit", "ordering"})
-
     @extend_schema(
+        operation_id="cases_list",
         parameters=[
+            *filterset_parameters(CaseFilter),
             OpenApiParameter(
                 "ordering",
                 str,
@@ -209,7 +216,6 @@ class CaseListApi(PartnerApi):
             OpenApiParameter("cursor", str, description="the cursor of a next or previous link"),
             OpenApiParameter("limit", int, description=f"page size, default 50, at most {MAX_LIMIT}"),
         ],
-        filters=True,
         responses=CasePageSerializer,
     )
     def get(self, request):
@@ -240,7 +246,7 @@ class CaseDetailApi(PartnerApi):
 
     required_scope = Scope.CASES_READ
 
-    @extend_schema(responses=CaseOutputSerializer)
+    @extend_schema(operation_id="cases_retrieve", responses=CaseOutputSerializer)
     def get(self, request, case_id: int):
         case = _case_or_404(case_id, self.partner)
         return Response(CaseOutputSerializer(case, context=case_output_context(request, [case])).data)
@@ -251,6 +257,7 @@ class CaseDecisionListApi(PartnerApi):
 
     required_scope = Scope.DECISIONS_READ
 
+    @extend_schema_serializer(component_name="Decision")
     class OutputSerializer(serializers.Serializer):
         decision_id = serializers.UUIDField()
         case_id = serializers.IntegerField()
@@ -300,7 +307,7 @@ class CaseMediaReviewApi(PartnerApi):
 
     required_scope = Scope.DECISIONS_READ
 
-    @extend_schema(responses={200: dict})
+    @extend_schema(responses={(200, "application/ld+json"): dict})
     def get(self, request, case_id: int):
         case = _case_or_404(case_id, self.partner)
         decision = _decided(case)
@@ -326,7 +333,7 @@ class CaseClaimReviewApi(PartnerApi):
 
     required_scope = Scope.DECISIONS_READ
 
-    @extend_schema(responses={200: dict})
+    @extend_schema(responses={(200, "application/ld+json"): dict})
     def get(self, request, case_id: int):
         case = _case_or_404(case_id, self.partner)
         decision = _decided(case)
@@ -397,7 +404,26 @@ class StatementListApi(PartnerApi):
                 raise serializers.ValidationError({"until": ["Must be after since."]})
             return data
 
-    @extend_schema(parameters=[InputSerializer], responses={200: dict})
+    @extend_schema(
+        parameters=[
+            InputSerializer,
+            OpenApiParameter("limit", int, description="page size, default 50, at most 500"),
+            OpenApiParameter("offset", int),
+            OpenApiParameter("format", str, enum=["json", "csv"], description="csv: the dump's columns"),
+        ],
+        responses={
+            200: inline_serializer(
+                "StatementPage",
+                {
+                    "count": serializers.IntegerField(),
+                    "next": serializers.URLField(allow_null=True),
+                    "previous": serializers.URLField(allow_null=True),
+                    "statements": serializers.ListField(child=serializers.DictField()),
+                },
+            ),
+            (200, "text/csv"): str,
+        },
+    )
     def get(self, request):
         params = self.InputSerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
