@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models.lookups import IsNull
 
 from triage.models import Case, SubmissionMedia
 
@@ -34,7 +35,11 @@ def language_q(languages: list[str]) -> Q:
     for code in languages:
         match |= Q(submission__language__iexact=code) | Q(submission__language__istartswith=f"{code}-")
     entries = SubmissionMedia.objects.filter(match, case_id=OuterRef("pk"))
-    return Q(Exists(entries))
+    # A correlated "first matching post" probe (the entries' case index, then the post by its
+    # key), not EXISTS: PostgreSQL may turn an EXISTS inside an OR into a hashed subplan that
+    # reads every post of every case in the language before the first page (measured 0.5 s at
+    # 100,000 cases), where the case list needs only the few rows it walks (bench/api).
+    return Q(IsNull(Subquery(entries.order_by().values("pk")[:1]), False))
 
 
 def partner_scope_q(partner: PartnerOrganisation) -> Q:
