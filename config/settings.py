@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI and Redoc served from our static files (offline)
     "elections",
     "triage",
     "integrations.platforms",
@@ -53,6 +54,7 @@ INSTALLED_APPS = [
     "integrations.transparency",
     "triage.moderation",
     "triage.decisions.labels",
+    "integrations.partner_webhooks",
 ]
 
 MIDDLEWARE = [
@@ -231,9 +233,32 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 50,
 }
-SPECTACULAR_SETTINGS = {"TITLE": "Moratorium API", "VERSION": "0.1.0"}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Moratorium API",
+    "VERSION": "0.1.0",
+    "DESCRIPTION": "The partner fact-checkers' API (docs/api.md). Send Authorization: Bearer <token>.",
+    # The UIs' JavaScript and CSS from drf-spectacular-sidecar's static files, never a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "CaseStatusEnum": "triage.models.CaseStatus",
+        "MediaTypeEnum": "triage.models.MediaType",
+        "VerdictLabelEnum": "triage.evidence.models.VerdictLabel",
+    },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "integrations.partners.api.schema.add_error_responses",
+    ],
+}
 # The partner API (docs/api.md): requests per token, and who signs the ClaimReview/MediaReview it serves.
 PARTNER_API_RATE = envstr("PARTNER_API_RATE", "600/minute")
+# Issue 14: partner tokens expire (days), media links for partners expire (minutes).
+PARTNER_TOKEN_TTL_DAYS = envint("PARTNER_TOKEN_TTL_DAYS", 365)
+PARTNER_MEDIA_URL_MINUTES = envint("PARTNER_MEDIA_URL_MINUTES", 10)
+# The bank (purpose "debunked") a moderator adds media to when confirming a partner's rating.
+DEBUNKED_BANK_NAME = envstr("DEBUNKED_BANK_NAME", "debunked")
 FACTCHECK_AUTHOR_NAME = envstr("FACTCHECK_AUTHOR_NAME", "Moratorium")
 FACTCHECK_AUTHOR_URL = envstr("FACTCHECK_AUTHOR_URL")
 

@@ -107,6 +107,10 @@ class Case(models.Model):
                 condition=models.Q(merged_into__isnull=False),
                 name="case_merged_into_set",
             ),
+            # The partner API's case list walks these in order and stops after a page (cursor
+            # pagination, docs/api.md): newest first, and most urgent first.
+            models.Index(fields=["-created_at", "-id"], name="case_newest"),
+            models.Index(fields=["-priority", "-created_at", "-id"], name="case_urgency"),
         ]
 
     def __str__(self) -> str:

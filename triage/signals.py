@@ -24,3 +24,10 @@ from django.dispatch import Signal
 media_item_stored = Signal()
 verdict_fused = Signal()
 decision_made = Signal()
+
+# `fact_check_recorded` is sent from `transaction.on_commit` when a partner fact-checker creates,
+# updates or withdraws an assessment of a case (integrations.partners). Keyword arguments: `case_id`
+# (int), `assessment_id` (int, a `partners.PartnerAssessment`) and `change` ("created", "updated"
+# or "withdrawn"). The policy re-decides the case (its `fact_checked` input); partner webhooks and
+# moderators' notifications listen too.
+fact_check_recorded = Signal()

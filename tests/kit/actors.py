@@ -7,7 +7,7 @@ People in the dashboard and admin (Django users, password PASSWORD):
 - olivia: an operator with every admin right (a superuser).
 
 Partners on the API (DRF clients):
-- dana: a fact-checking partner whose token has every scope;
+- dana: a fact-checking partner (her organisation covers SK and CZ) whose token has every scope;
 - erin: a newsroom partner whose token reads only the calendar;
 - frank: anonymous, no token;
 - grace: a former partner whose token was revoked.
@@ -20,7 +20,11 @@ from django.contrib.auth.models import Group, User
 from rest_framework.test import APIClient
 
 from integrations.partners.models import Scope
-from integrations.partners.services import partner_token_create, partner_token_revoke
+from integrations.partners.services import (
+    partner_organisation_save,
+    partner_token_create,
+    partner_token_revoke,
+)
 
 PASSWORD = "a-long-test-password-4711"  # noqa: S105 (a test account's)
 
@@ -68,8 +72,14 @@ def client_with(raw: str | None) -> APIClient:
 
 
 @pytest.fixture
-def dana(db) -> APIClient:
-    _, raw = partner_token_create(name="Dana Fact Check", scopes=list(Scope.values))
+def dana_partner(db):
+    """Dana's organisation: a fact-checker covering Slovakia and Czechia."""
+    return partner_organisation_save(name="Dana Fact Check", countries=["SK", "CZ"])
+
+
+@pytest.fixture
+def dana(dana_partner) -> APIClient:
+    _, raw = partner_token_create(name="Dana Fact Check", scopes=list(Scope.values), partner=dana_partner)
     return client_with(raw)
 
 

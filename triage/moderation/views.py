@@ -53,7 +53,7 @@ def moderator_required(view):
     return wrapper
 
 
-def _case_get(request: HttpRequest, case_id: int) -> Case:
+def case_for_request(request: HttpRequest, case_id: int) -> Case:
     """Return the live case the user may see; 404 if none, 403 for an escalation a non-lead asks for."""
     case = selectors.case_for_dashboard(case_id=case_id)
     if case is None:
@@ -109,7 +109,7 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
     live = case_resolve(case_id=case_id)
     if live is not None and live.pk != case_id:
         return redirect("dashboard:case", case_id=live.pk)  # a merged case: show the case it joined
-    return _case_page(request, _case_get(request, case_id))
+    return _case_page(request, case_for_request(request, case_id))
 
 
 def _case_page(
@@ -155,7 +155,7 @@ def _case_page(
 @moderator_required
 def case_media(request: HttpRequest, case_id: int, media_item_id: int) -> HttpResponse:
     """Stream a case's media file from storage to a moderator (there is no public media URL)."""
-    case = _case_get(request, case_id)
+    case = case_for_request(request, case_id)
     media = selectors.case_media_item_get(case=case, media_item_id=media_item_id)
     if media is None or not media.file:
         raise Http404("No such media in this case.")
@@ -232,7 +232,7 @@ def _back(case_id: int) -> HttpResponse:
 @require_POST
 @moderator_required
 def case_take(request: HttpRequest, case_id: int) -> HttpResponse:
-    case = _case_get(request, case_id)
+    case = case_for_request(request, case_id)
     try:
         lock = case_lock_take(case_id=case.pk, user=request.user)
     except (CaseLockedError, NotAllowedError) as exc:
@@ -245,7 +245,7 @@ def case_take(request: HttpRequest, case_id: int) -> HttpResponse:
 @require_POST
 @moderator_required
 def case_release(request: HttpRequest, case_id: int) -> HttpResponse:
-    case = _case_get(request, case_id)
+    case = case_for_request(request, case_id)
     if case_lock_release(case_id=case.pk, user=request.user):
         messages.success(request, f"Released case {case.pk}.")
     else:
@@ -265,7 +265,7 @@ def _decision_refused(request: HttpRequest, exc: Exception) -> None:
 @require_POST
 @moderator_required
 def case_confirm(request: HttpRequest, case_id: int) -> HttpResponse:
-    case = _case_get(request, case_id)
+    case = case_for_request(request, case_id)
     form = ConfirmForm(request.POST)
     if not form.is_valid():
         messages.error(request, "The note is too long.")
@@ -282,7 +282,7 @@ def case_confirm(request: HttpRequest, case_id: int) -> HttpResponse:
 @require_POST
 @moderator_required
 def case_decide(request: HttpRequest, case_id: int) -> HttpResponse:
-    case = _case_get(request, case_id)
+    case = case_for_request(request, case_id)
     form = ModeratorDecisionForm(request.POST)
     if not form.is_valid():
         # Show the case again with the form's field-level errors.
@@ -309,7 +309,7 @@ def case_decide(request: HttpRequest, case_id: int) -> HttpResponse:
 @require_POST
 @moderator_required
 def case_bank(request: HttpRequest, case_id: int) -> HttpResponse:
-    case = _case_get(request, case_id)
+    case = case_for_request(request, case_id)
     form = BankForm(request.POST)
     if not form.is_valid():
         errors = "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items())

@@ -5,11 +5,15 @@ from datetime import UTC
 import django_filters
 from django import forms
 from django.core.validators import RegexValidator
+from django.db.models import Exists, OuterRef, Q
 from django_filters.fields import IsoDateTimeField
 
+from elections.models import Election
+from integrations.partners.models import AssessmentState, PartnerAssessment
+from integrations.partners.selectors import language_q
 from triage.decisions.models import CasePhase
 from triage.evidence.models import VerdictLabel
-from triage.models import Case, CaseStatus
+from triage.models import Case, CaseStatus, MediaType
 
 from .selectors import case_audience_q
 
@@ -21,7 +25,8 @@ class InstantField(IsoDateTimeField):
         instant = super().to_python(value)
         if instant is not None:
             try:
-                instant.astimezone(UTC)
+                # In UTC: PostgreSQL refuses offsets beyond ±15:59 that Python accepts (+16:44).
+                instant = instant.astimezone(UTC)
             except OverflowError:
                 raise forms.ValidationError("This instant is out of range.") from None
         return instant
@@ -53,9 +58,53 @@ class CaseFilter(django_filters.FilterSet):
         help_text="verdict label of the current decision",
     )
 
+    # Issue 14.
+    language = django_filters.CharFilter(
+        method="filter_language",
+        validators=[RegexValidator(r"^[A-Za-z]{2,3}$", "Give an ISO 639-1 code, e.g. sk.")],
+        help_text="the language of the posts (ISO 639-1)",
+    )
+    media_type = django_filters.ChoiceFilter(choices=MediaType.choices, field_name="media_item__media_type")
+    election = django_filters.ModelChoiceFilter(
+        queryset=Election.objects.all(),
+        method="filter_election",
+        help_text="an election's id: cases whose current decision falls in one of its windows",
+    )
+    has_assessment = django_filters.BooleanFilter(
+        method="filter_has_assessment", help_text="whether a partner published an assessment of the case"
+    )
+    since = InstantFilter(
+        field_name="updated_at", lookup_expr="gte", help_text="changed at or after (ISO 8601), for polling"
+    )
+
     class Meta:
         model = Case
-        fields = ["status", "phase", "country", "created_since", "verdict"]
+        fields = [
+            "status",
+            "phase",
+            "country",
+            "created_since",
+            "verdict",
+            "language",
+            "media_type",
+            "election",
+            "has_assessment",
+            "since",
+        ]
+
+    def filter_language(self, queryset, name, value):
+        return queryset.filter(language_q([value.lower()]))
+
+    def filter_election(self, queryset, name, value):
+        window_ids = list(value.windows.values_list("pk", flat=True))
+        in_election = Q(decisions__phase_reason__election=value.name)
+        if window_ids:
+            in_election |= Q(decisions__phase_reason__window_id__in=window_ids)
+        return queryset.filter(in_election, decisions__is_current=True)
+
+    def filter_has_assessment(self, queryset, name, value):
+        published = PartnerAssessment.objects.filter(case_id=OuterRef("pk"), state=AssessmentState.PUBLISHED)
+        return queryset.filter(Exists(published)) if value else queryset.exclude(Exists(published))
 
     def filter_phase(self, queryset, name, value):
         return queryset.filter(decisions__is_current=True, decisions__phase=value)
@@ -65,3 +114,32 @@ class CaseFilter(django_filters.FilterSet):
 
     def filter_verdict(self, queryset, name, value):
         return queryset.filter(decisions__is_current=True, decisions__verdict__label=value)
+
+
+def filterset_parameters(filterset_class) -> list:
+    """OpenAPI parameters for a filterset's filters: types, formats and enums, for the schema.
+
+    drf-spectacular reads filtersets only for list views of models; the case list is a cursor
+    page of its own, so its parameters are described from the same filters here.
+    """
+    from drf_spectacular.types import OpenApiTypes
+    from drf_spectacular.utils import OpenApiParameter
+
+    parameters = []
+    for name, field in filterset_class.base_filters.items():
+        kwargs = {"description": str(field.extra.get("help_text") or field.label or name)}
+        if isinstance(field, django_filters.ModelChoiceFilter):  # a ChoiceFilter too: test it first
+            kwargs.update(type=int)
+        elif isinstance(field, django_filters.ChoiceFilter):
+            kwargs.update(type=str, enum=[value for value, _ in field.extra["choices"]])
+        elif isinstance(field, django_filters.IsoDateTimeFilter):
+            kwargs.update(type=OpenApiTypes.DATETIME)
+        elif isinstance(field, django_filters.BooleanFilter):
+            kwargs.update(type=bool)
+        else:
+            kwargs.update(type=str)
+            for validator in field.extra.get("validators", []):
+                if isinstance(validator, RegexValidator):
+                    kwargs["pattern"] = validator.regex.pattern
+        parameters.append(OpenApiParameter(name, **kwargs))
+    return parameters

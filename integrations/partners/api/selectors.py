@@ -22,15 +22,23 @@ def case_audience_q(country: str) -> Q:
     )
 
 
-def partner_cases() -> QuerySet[Case]:
-    """Return live (unmerged) cases, newest first, with media and the current decision prefetched."""
+def partner_cases(*, partner=None) -> QuerySet[Case]:
+    """Return live (unmerged) cases, newest first, with media and the current decision prefetched.
+
+    With a partner (PartnerOrganisation), only the cases in its scope or shared with it.
+    """
     current = Prefetch(
         "decisions",
         queryset=Decision.objects.filter(is_current=True).select_related("policy_version"),
         to_attr="current_decisions",
     )
+    cases = Case.objects.all()
+    if partner is not None:
+        from integrations.partners.selectors import partner_scope_q
+
+        cases = cases.filter(partner_scope_q(partner))
     return (
-        Case.objects.filter(merged_into__isnull=True)
+        cases.filter(merged_into__isnull=True)
         .exclude(status=CaseStatus.MERGED)
         .select_related("media_item")
         .prefetch_related(current)
@@ -38,8 +46,8 @@ def partner_cases() -> QuerySet[Case]:
     )
 
 
-def partner_case(*, case_id: int) -> Case | None:
-    return partner_cases().filter(pk=case_id).first()
+def partner_case(*, case_id: int, partner=None) -> Case | None:
+    return partner_cases(partner=partner).filter(pk=case_id).first()
 
 
 def case_decisions(*, case_id: int) -> QuerySet[Decision]:

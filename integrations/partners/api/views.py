@@ -12,7 +12,14 @@ from datetime import UTC
 from django.conf import settings
 from django.http import Http404
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_serializer,
+    inline_serializer,
+)
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import LimitOffsetPagination
@@ -23,14 +30,22 @@ from rest_framework.views import APIView
 from elections.models import Country
 from integrations.factcheck.claim_review import claim_review_build
 from integrations.factcheck.media_review import media_review_build
-from integrations.partners.models import Scope
+from integrations.partners.models import PartnerToken, Scope
+from integrations.partners.selectors import cases_content
 from integrations.transparency.selectors import statements_export, statements_of_reasons_list
+from triage.decisions.models import CasePhase, DecidedBy
+from triage.evidence.models import VerdictLabel
+from triage.models import CaseStatus, MediaType
 
 from . import selectors
+from .audit import partner_request_audit
 from .authentication import PartnerTokenAuthentication
-from .filters import CaseFilter
+from .cursor import MAX_LIMIT, ORDERINGS, paginate
+from .filters import CaseFilter, filterset_parameters
+from .media_links import media_link_url
 from .permissions import HasPartnerScope
 from .renderers import CSVRenderer
+from .strict import unknown_parameters_refuse
 from .throttling import PartnerTokenThrottle
 
 
@@ -45,40 +60,141 @@ class PartnerApi(APIView):
     throttle_classes = [PartnerTokenThrottle]
     renderer_classes = [JSONRenderer]
     required_scope: str | None = None
+    # The query parameters the view reads; any other answers 400 naming it.
+    query_parameters: frozenset[str] = frozenset()
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        unknown_parameters_refuse(request, set(self.query_parameters))
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if isinstance(request.auth, PartnerToken):
+            partner_request_audit(
+                request=request,
+                response=response,
+                case_id=getattr(self, "audited_case_id", None) or kwargs.get("case_id"),
+                extra=getattr(self, "audit_extra", None),
+            )
+        return response
+
+    @property
+    def partner(self):
+        from integrations.partners.models import PartnerOrganisation
+
+        # A token without an organisation has an empty scope: it sees nothing.
+        return self.request.auth.partner or PartnerOrganisation(name="", countries=[], languages=[])
 
 
 def _current(case):
     return case.current_decisions[0] if case.current_decisions else None
 
 
+class VerdictSerializer(serializers.Serializer):
+    label = serializers.ChoiceField(choices=VerdictLabel.choices)
+    confidence = serializers.FloatField(allow_null=True, required=False)
+    reasons = serializers.ListField(child=serializers.CharField(), required=False, help_text="in plain words")
+
+
 class DecisionSummarySerializer(serializers.Serializer):
     decision_id = serializers.UUIDField()
-    phase = serializers.CharField()
-    verdict = serializers.JSONField()
-    actions = serializers.JSONField()
-    decided_by = serializers.CharField()
+    phase = serializers.ChoiceField(choices=CasePhase.choices)
+    verdict = VerdictSerializer(allow_null=True)
+    actions = serializers.ListField(child=serializers.DictField())
+    decided_by = serializers.ChoiceField(choices=DecidedBy.choices)
     policy_version = serializers.IntegerField(source="policy_version.version", allow_null=True, default=None)
     created_at = serializers.DateTimeField()
 
 
 class CaseOutputSerializer(serializers.Serializer):
+    """A case as a partner sees it. Context: `content` (cases_content) and `partner_id` for media links."""
+
     id = serializers.IntegerField()
-    status = serializers.CharField()
+    status = serializers.ChoiceField(choices=CaseStatus.choices)
     priority = serializers.IntegerField()
     audience_countries = serializers.ListField(child=serializers.CharField())
     audience_regions = serializers.ListField(child=serializers.CharField())
-    media_type = serializers.CharField(source="media_item.media_type", default=None)
-    media_sha256 = serializers.CharField(source="media_item.sha256", default=None)
+    media_type = serializers.ChoiceField(
+        choices=MediaType.choices, source="media_item.media_type", default=None, allow_null=True
+    )
+    media_sha256 = serializers.CharField(source="media_item.sha256", default=None, allow_null=True)
     submission_count = serializers.IntegerField()
     total_views = serializers.IntegerField()
     total_shares = serializers.IntegerField()
     created_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()
     decision = serializers.SerializerMethodField()
+    # Issue 14: what was posted (never who reported it), the verdict in force, and the media.
+    text = serializers.SerializerMethodField(help_text="the post's text (the first post that has one)")
+    subjects = serializers.SerializerMethodField(help_text="who or what the posts are about")
+    language = serializers.SerializerMethodField(help_text="ISO 639-1 language of the posts, or empty")
+    public_urls = serializers.SerializerMethodField(help_text="where the media was posted")
+    verdict = serializers.SerializerMethodField()
+    media_url = serializers.SerializerMethodField(
+        help_text="signed link to the media file, usable without a token until media_url_expires_at"
+    )
+    media_url_expires_at = serializers.SerializerMethodField()
 
+    def _content(self, case) -> dict:
+        content = self.context.get("content") or {}
+        return content.get(case.pk) or {"text": "", "subjects": [], "language": "", "public_urls": []}
+
+    @extend_schema_field(DecisionSummarySerializer(allow_null=True))
     def get_decision(self, case) -> dict | None:
         decision = _current(case)
         return DecisionSummarySerializer(decision).data if decision else None
+
+    def get_text(self, case) -> str:
+        return self._content(case)["text"]
+
+    def get_subjects(self, case) -> list[str]:
+        return self._content(case)["subjects"]
+
+    def get_language(self, case) -> str:
+        return self._content(case)["language"]
+
+    def get_public_urls(self, case) -> list[str]:
+        return self._content(case)["public_urls"]
+
+    @extend_schema_field(VerdictSerializer(allow_null=True))
+    def get_verdict(self, case) -> dict | None:
+        decision = _current(case)
+        return VerdictSerializer(decision.verdict).data if decision and decision.verdict else None
+
+    def _link(self, case):
+        request, partner_id = self.context.get("request"), self.context.get("partner_id")
+        if request is None or partner_id is None or not case.media_item_id:
+            return None, None
+        if "links" not in self.context:
+            self.context["links"] = {}
+        if case.pk not in self.context["links"]:
+            self.context["links"][case.pk] = media_link_url(
+                request, media_item_id=case.media_item_id, partner_id=partner_id
+            )
+        return self.context["links"][case.pk]
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_media_url(self, case) -> str | None:
+        return self._link(case)[0]
+
+    @extend_schema_field(OpenApiTypes.DATETIME)
+    def get_media_url_expires_at(self, case) -> str | None:
+        expires = self._link(case)[1]
+        return serializers.DateTimeField().to_representation(expires) if expires else None
+
+
+class CasePageSerializer(serializers.Serializer):
+    """The cursor-paginated envelope of the case list."""
+
+    next = serializers.URLField(allow_null=True, help_text="the next page, or null on the last")
+    previous = serializers.URLField(allow_null=True, help_text="the previous page, or null on the first")
+    results = CaseOutputSerializer(many=True)
+
+
+def case_output_context(request, cases) -> dict:
+    partner_id = request.auth.partner_id if isinstance(request.auth, PartnerToken) else None
+    content = cases_content(case_ids=[c.pk for c in cases])
+    return {"request": request, "partner_id": partner_id, "content": content}
 
 
 class CaseListApi(PartnerApi):
@@ -86,21 +202,41 @@ class CaseListApi(PartnerApi):
 
     required_scope = Scope.CASES_READ
 
+    query_parameters = frozenset({*CaseFilter.base_filters, "cursor", "limit", "ordering"})
+
     @extend_schema(
-        parameters=[OpenApiParameter(name, str) for name in CaseFilter.base_filters],
-        responses=CaseOutputSerializer(many=True),
+        operation_id="cases_list",
+        parameters=[
+            *filterset_parameters(CaseFilter),
+            OpenApiParameter(
+                "ordering",
+                str,
+                enum=list(ORDERINGS),
+                description="newest (default): newest first; urgency: highest priority first, then newest",
+            ),
+            OpenApiParameter("cursor", str, description="the cursor of a next or previous link"),
+            OpenApiParameter("limit", int, description=f"page size, default 50, at most {MAX_LIMIT}"),
+        ],
+        responses=CasePageSerializer,
     )
     def get(self, request):
-        filterset = CaseFilter(data=request.query_params, queryset=selectors.partner_cases(), request=request)
+        ordering = request.query_params.get("ordering", "newest")
+        if ordering not in ORDERINGS:
+            raise ValidationError({"ordering": [f"Choose one of: {', '.join(ORDERINGS)}."]})
+        cases = selectors.partner_cases(partner=self.partner)
+        filterset = CaseFilter(data=request.query_params, queryset=cases, request=request)
         if not filterset.is_valid():
             raise ValidationError(filterset.errors)
-        paginator = Pagination()
-        page = paginator.paginate_queryset(filterset.qs, request, view=self)
-        return paginator.get_paginated_response(CaseOutputSerializer(page, many=True).data)
+        page = paginate(filterset.qs, request, ordering=ordering)
+        context = case_output_context(request, page.results)
+        data = CaseOutputSerializer(page.results, many=True, context=context)
+        self.audit_extra = {"case_ids": [c.pk for c in page.results]}
+        return Response(page.as_body(data.data))
 
 
-def _case_or_404(case_id: int):
-    case = selectors.partner_case(case_id=case_id)
+def _case_or_404(case_id: int, partner=None):
+    """The live case if the partner sees it; 404 alike for a missing, merged or out-of-scope id."""
+    case = selectors.partner_case(case_id=case_id, partner=partner)
     if case is None:
         raise Http404("No such case.")
     return case
@@ -111,9 +247,10 @@ class CaseDetailApi(PartnerApi):
 
     required_scope = Scope.CASES_READ
 
-    @extend_schema(responses=CaseOutputSerializer)
+    @extend_schema(operation_id="cases_retrieve", responses=CaseOutputSerializer)
     def get(self, request, case_id: int):
-        return Response(CaseOutputSerializer(_case_or_404(case_id)).data)
+        case = _case_or_404(case_id, self.partner)
+        return Response(CaseOutputSerializer(case, context=case_output_context(request, [case])).data)
 
 
 class CaseDecisionListApi(PartnerApi):
@@ -121,28 +258,32 @@ class CaseDecisionListApi(PartnerApi):
 
     required_scope = Scope.DECISIONS_READ
 
+    @extend_schema_serializer(component_name="Decision")
     class OutputSerializer(serializers.Serializer):
         decision_id = serializers.UUIDField()
         case_id = serializers.IntegerField()
         is_current = serializers.BooleanField()
-        phase = serializers.CharField()
-        phase_reason = serializers.JSONField()
-        verdict = serializers.JSONField()
-        actions = serializers.JSONField()
+        phase = serializers.ChoiceField(choices=CasePhase.choices)
+        phase_reason = serializers.DictField()
+        verdict = VerdictSerializer(allow_null=True)
+        actions = serializers.ListField(child=serializers.DictField())
         policy_version = serializers.IntegerField(
             source="policy_version.version", allow_null=True, default=None
         )
-        matched_rules = serializers.JSONField()
-        decided_by = serializers.CharField()
-        notes = serializers.JSONField()
+        matched_rules = serializers.ListField(child=serializers.CharField())
+        decided_by = serializers.ChoiceField(choices=DecidedBy.choices)
+        # No `notes`: they are the moderators' and the policy's internal notes (issue 14).
         review_deadline = serializers.DateTimeField(allow_null=True)
         hold_reason = serializers.CharField()
         supersedes = serializers.UUIDField(source="supersedes.decision_id", allow_null=True, default=None)
         created_at = serializers.DateTimeField()
 
+    query_parameters = frozenset({"limit", "offset"})
+    pagination_class = Pagination
+
     @extend_schema(responses=OutputSerializer(many=True))
     def get(self, request, case_id: int):
-        _case_or_404(case_id)
+        _case_or_404(case_id, self.partner)
         paginator = Pagination()
         page = paginator.paginate_queryset(selectors.case_decisions(case_id=case_id), request, view=self)
         return paginator.get_paginated_response(self.OutputSerializer(page, many=True).data)
@@ -167,9 +308,9 @@ class CaseMediaReviewApi(PartnerApi):
 
     required_scope = Scope.DECISIONS_READ
 
-    @extend_schema(responses={200: dict})
+    @extend_schema(responses={(200, "application/ld+json"): dict})
     def get(self, request, case_id: int):
-        case = _case_or_404(case_id)
+        case = _case_or_404(case_id, self.partner)
         decision = _decided(case)
         try:
             review = media_review_build(
@@ -201,9 +342,9 @@ class CaseClaimReviewApi(PartnerApi):
 
     required_scope = Scope.DECISIONS_READ
 
-    @extend_schema(responses={200: dict})
+    @extend_schema(responses={(200, "application/ld+json"): dict})
     def get(self, request, case_id: int):
-        case = _case_or_404(case_id)
+        case = _case_or_404(case_id, self.partner)
         decision = _decided(case)
         media_type = case.media_item.media_type if case.media_item_id else "media"
         try:
@@ -224,6 +365,7 @@ class CalendarStatusApi(PartnerApi):
     """Which countries are in election silence or an election period at an instant (silence_status --json)."""
 
     required_scope = Scope.CALENDAR_READ
+    query_parameters = frozenset({"country", "at"})
 
     class InputSerializer(serializers.Serializer):
         country = serializers.RegexField(
@@ -258,6 +400,7 @@ class StatementListApi(PartnerApi):
     """DSA statements of reasons (Transparency Database schema), oldest first: JSON or CSV."""
 
     required_scope = Scope.STATEMENTS_READ
+    query_parameters = frozenset({"since", "until", "platform", "limit", "offset", "format"})
     renderer_classes = [JSONRenderer, CSVRenderer]
 
     class InputSerializer(serializers.Serializer):
@@ -270,7 +413,26 @@ class StatementListApi(PartnerApi):
                 raise serializers.ValidationError({"until": ["Must be after since."]})
             return data
 
-    @extend_schema(parameters=[InputSerializer], responses={200: dict})
+    @extend_schema(
+        parameters=[
+            InputSerializer,
+            OpenApiParameter("limit", int, description="page size, default 50, at most 500"),
+            OpenApiParameter("offset", int),
+            OpenApiParameter("format", str, enum=["json", "csv"], description="csv: the dump's columns"),
+        ],
+        responses={
+            200: inline_serializer(
+                "StatementPage",
+                {
+                    "count": serializers.IntegerField(),
+                    "next": serializers.URLField(allow_null=True),
+                    "previous": serializers.URLField(allow_null=True),
+                    "statements": serializers.ListField(child=serializers.DictField()),
+                },
+            ),
+            (200, "text/csv"): str,
+        },
+    )
     def get(self, request):
         params = self.InputSerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
