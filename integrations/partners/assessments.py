@@ -8,6 +8,7 @@ add the media to the debunked bank; the partner's word alone never writes eviden
 
 from __future__ import annotations
 
+import logging
 import uuid
 from typing import Any
 
@@ -17,6 +18,8 @@ from django.utils import timezone
 
 from triage.audit.models import ActorKind
 from triage.audit.services import audit_record
+from triage.decisions.fact_checked import case_fact_check_record, case_fact_check_withdraw
+from triage.decisions.models import FactCheckRating
 from triage.models import Case
 from triage.signals import fact_check_recorded
 
@@ -45,6 +48,8 @@ FIELDS = (
     "published_url",
 )
 
+logger = logging.getLogger(__name__)
+
 
 class AssessmentConflictError(ValidationError):
     """The partner already has a published assessment of the case: update it instead."""
@@ -56,6 +61,32 @@ def _signal(*, case_id: int, assessment_id: int, change: str) -> None:
             sender=PartnerAssessment, case_id=case_id, assessment_id=assessment_id, change=change
         )
     )
+
+
+def _fact_check_for_policy(assessment: PartnerAssessment) -> None:
+    """A published false/manipulated rating with its public review becomes the policy's `fact_checked`.
+
+    The partner's word is a strong human signal (issue 11): recorded as a FactCheck it gives the
+    "disputed by independent fact-checkers" label, a hold in silence and escalation when reported as
+    voter suppression. Only a rating the partner has published (a public URL) counts; adding the
+    media to the debunked bank still waits for a moderator.
+    """
+    manipulated = assessment.media_authenticity_category in MANIPULATED_CATEGORIES
+    if assessment.state != AssessmentState.PUBLISHED or not manipulated or not assessment.published_url:
+        return
+    claimed_false = "false" in (assessment.rating_alternate_name or "").casefold()
+    try:
+        case_fact_check_record(
+            case_id=assessment.case_id,
+            rating=FactCheckRating.FALSE if claimed_false else FactCheckRating.MANIPULATED,
+            fact_checker=assessment.partner.name,
+            published_at=assessment.updated_at or timezone.now(),
+            url=assessment.published_url,
+            claim_reviewed=assessment.claim_reviewed,
+            recorded_by=f"partner {assessment.partner_id}",
+        )
+    except ValidationError:  # e.g. a review URL the fact-check record refuses: the assessment stands
+        logger.warning("assessment %s not recorded as a fact-check", assessment.pk)
 
 
 def _debunk_state(assessment: PartnerAssessment) -> str:
@@ -124,6 +155,7 @@ def assessment_create(
         inputs={"partner_id": partner.pk, "token_id": token.pk if token else None},
         outcome=_summary(assessment),
     )
+    _fact_check_for_policy(assessment)
     _signal(case_id=case.pk, assessment_id=assessment.pk, change="created")
     return assessment
 
@@ -148,6 +180,7 @@ def assessment_update(*, assessment: PartnerAssessment, token: PartnerToken | No
         inputs={"partner_id": assessment.partner_id, "token_id": token.pk if token else None},
         outcome=_summary(assessment),
     )
+    _fact_check_for_policy(assessment)
     _signal(case_id=assessment.case_id, assessment_id=assessment.pk, change="updated")
     return assessment
 
@@ -170,6 +203,10 @@ def assessment_withdraw(*, assessment: PartnerAssessment, token: PartnerToken | 
         inputs={"partner_id": assessment.partner_id, "token_id": token.pk if token else None},
         outcome=_summary(assessment),
     )
+    if assessment.published_url:  # it no longer counts as a fact-check either
+        case_fact_check_withdraw(
+            case_id=assessment.case_id, fact_checker=assessment.partner.name, url=assessment.published_url
+        )
     _signal(case_id=assessment.case_id, assessment_id=assessment.pk, change="withdrawn")
     return assessment
 

@@ -6,11 +6,11 @@ import pytest
 from config.celery import app
 from integrations.partners.models import PartnerAssessment, Scope
 from integrations.partners.services import partner_organisation_save, partner_token_create
+from tests.kit.actors import client_with
+from tests.kit.silence import make_case, make_reported_case
 from triage.audit.models import AuditEvent
-from triage.decisions.models import Decision
+from triage.decisions.models import Decision, FactCheck
 from triage.signals import fact_check_recorded
-
-from .conftest import client_with, make_case, make_reported_case
 
 pytestmark = pytest.mark.django_db
 
@@ -179,3 +179,19 @@ def test_published_assessments_export_as_claim_review_and_media_review(dana, dan
     only_claims = dana.get("/api/v1/assessments/export/?type=ClaimReview").json()["@graph"]
     assert [node["@type"] for node in only_claims] == ["ClaimReview"]
     assert set(dana.get("/api/v1/assessments/export/?type=Review").json()) == {"type"}
+
+
+def test_a_published_false_rating_is_the_policys_fact_check_until_withdrawn(
+    dana, slovak_election, active_policy, party_leader, django_capture_on_commit_callbacks
+):
+    case = make_reported_case("SK")
+    response = dana.post(f"/api/v1/cases/{case.pk}/assessments/", RATING, format="json")
+    assert response.status_code == 201, response.content
+
+    fact_check = FactCheck.objects.get(case=case)
+    assert (fact_check.fact_checker, fact_check.url) == ("Dana Fact Check", RATING["published_url"])
+    assert fact_check.rating == "manipulated"  # "Nepravda" is not the word "false"; the category says edited
+
+    assessment_id = response.json()["assessment_id"]
+    assert dana.delete(f"/api/v1/assessments/{assessment_id}/").status_code in (200, 204)
+    assert not FactCheck.objects.filter(case=case).exists()

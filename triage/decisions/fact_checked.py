@@ -122,6 +122,26 @@ def case_fact_check_record(
     return record
 
 
+@transaction.atomic
+def case_fact_check_withdraw(*, case_id: int, fact_checker: str, url: str) -> bool:
+    """Forget a fact-check its publisher withdrew; re-decide the case. Return whether one was there."""
+    deleted, _ = FactCheck.objects.filter(
+        case_id=case_id, fact_checker=fact_checker.strip(), url=url
+    ).delete()
+    if deleted:
+        audit_record(
+            action="case.fact_check_withdrawn",
+            actor_kind=ActorKind.PARTNER,
+            case_id=case_id,
+            inputs={"fact_checker": fact_checker, "url": url},
+            outcome={"deleted": deleted},
+        )
+        from .tasks import case_decide_task  # the tasks module imports the decision services
+
+        transaction.on_commit(lambda: case_decide_task.delay(case_id, TRIGGER_FACT_CHECK))
+    return bool(deleted)
+
+
 def _bank_fact_checks(verdict) -> list[dict[str, Any]]:
     """Fact-checks carried by the debunked-bank matches of the verdict's fingerprint check."""
     if verdict is None:
