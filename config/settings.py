@@ -150,6 +150,13 @@ CELERY_TIMEZONE = "UTC"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
 CELERY_BEAT_SCHEDULE: dict = {}  # each app adds its periodic tasks in its AppConfig.ready()
+# Queues (docs/deployment.md): everything on the default queue except fingerprint matching, which
+# has its own queue and workers, because each matching process holds the bank indexes in memory.
+# A worker started without -Q consumes both.
+CELERY_TASK_DEFAULT_QUEUE = envstr("CELERY_DEFAULT_QUEUE", "celery")
+CELERY_BANKS_QUEUE = envstr("CELERY_BANKS_QUEUE", "banks")
+CELERY_TASK_QUEUES = {CELERY_TASK_DEFAULT_QUEUE: {}, CELERY_BANKS_QUEUE: {}}
+CELERY_TASK_ROUTES = {"moratorium.checks.fingerprint": {"queue": CELERY_BANKS_QUEUE}}
 
 # Outbound HTTP (media fetches, detector vendors, callbacks).
 OUTBOUND_CONNECT_TIMEOUT = float(envint("OUTBOUND_CONNECT_TIMEOUT_MS", 5000)) / 1000
@@ -157,6 +164,8 @@ OUTBOUND_READ_TIMEOUT = float(envint("OUTBOUND_READ_TIMEOUT_MS", 30000)) / 1000
 # Decision callbacks to platforms (docs/callbacks.md): a slow platform is retried, not waited for.
 CALLBACK_CONNECT_TIMEOUT = float(envint("CALLBACK_CONNECT_TIMEOUT_MS", 5000)) / 1000
 CALLBACK_READ_TIMEOUT = float(envint("CALLBACK_READ_TIMEOUT_MS", 10000)) / 1000
+# A delivery claimed longer ago than this belongs to a worker that died mid-send (swept every 15 s).
+CALLBACK_CLAIM_LEASE_SECONDS = envint("CALLBACK_CLAIM_LEASE_SECONDS", 60)
 # The catch-up sweep (docs/callbacks.md) delivers a case's current decision to submissions that
 # joined the case and never got it. It leaves alone attachments (and decisions) younger than the
 # grace, which their own on-commit fan-out is still handling, and looks back this many hours.
@@ -168,7 +177,18 @@ WEBHOOK_MAX_BODY_BYTES = envint("WEBHOOK_MAX_BODY_BYTES", 25 * 1024 * 1024)
 # Submissions still pending this long past their due time are re-enqueued by the sweeper; a claim
 # older than the lease (a worker that died mid-fetch) is taken over.
 SUBMISSION_SWEEP_AFTER_SECONDS = envint("SUBMISSION_SWEEP_AFTER_SECONDS", 60)
-SUBMISSION_CLAIM_LEASE_SECONDS = envint("SUBMISSION_CLAIM_LEASE_SECONDS", 1800)
+# Claim leases (config/leases.py): a worker renews its claim every CLAIM_HEARTBEAT_SECONDS while
+# it works; a claim not renewed for its lease belongs to a dead worker and the sweepers (every
+# CLAIM_SWEEP_SECONDS) take it back: recovery from a killed worker in about a minute.
+CLAIM_HEARTBEAT_SECONDS = envint("CLAIM_HEARTBEAT_SECONDS", 10)
+CLAIM_LEASE_SECONDS = envint("CLAIM_LEASE_SECONDS", 45)
+CLAIM_SWEEP_SECONDS = envint("CLAIM_SWEEP_SECONDS", 15)
+SUBMISSION_CLAIM_LEASE_SECONDS = envint("SUBMISSION_CLAIM_LEASE_SECONDS", CLAIM_LEASE_SECONDS)
+CHECK_CLAIM_LEASE_SECONDS = envint("CHECK_CLAIM_LEASE_SECONDS", CLAIM_LEASE_SECONDS)
+_shortest_lease = min(CLAIM_LEASE_SECONDS, SUBMISSION_CLAIM_LEASE_SECONDS, CHECK_CLAIM_LEASE_SECONDS)
+if _shortest_lease < CLAIM_HEARTBEAT_SECONDS * 3:
+    # Two missed beats must not lose a live worker's claim.
+    raise ImproperlyConfigured("CLAIM_HEARTBEAT_SECONDS must be at most a third of every claim lease.")
 DATA_UPLOAD_MAX_MEMORY_SIZE = WEBHOOK_MAX_BODY_BYTES
 
 # Moderator dashboard: how long a moderator's claim on a case lasts without activity.

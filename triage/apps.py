@@ -15,5 +15,7 @@ class TriageConfig(AppConfig):
         # The safety net behind enqueue-on-commit: a lost message or a broker that was down at
         # ingest costs at most a sweep interval plus SUBMISSION_SWEEP_AFTER_SECONDS.
         settings.CELERY_BEAT_SCHEDULE.setdefault(
-            "triage-sweep-submissions", {"task": "triage.tasks.sweep_submissions", "schedule": 60.0}
+            "triage-sweep-submissions",
+            # Also takes back claims of dead workers, so it runs as often as the claim sweep.
+            {"task": "triage.tasks.sweep_submissions", "schedule": float(settings.CLAIM_SWEEP_SECONDS)},
         )

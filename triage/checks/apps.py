@@ -16,5 +16,8 @@ class ChecksConfig(AppConfig):
 
         settings.CELERY_BEAT_SCHEDULE.setdefault(
             "checks-expire-stale",
-            {"task": "triage.checks.tasks.checks_expire_stale_task", "schedule": timedelta(minutes=1)},
+            {
+                "task": "triage.checks.tasks.checks_expire_stale_task",
+                "schedule": timedelta(seconds=settings.CLAIM_SWEEP_SECONDS),
+            },
         )
