@@ -196,6 +196,13 @@ DASHBOARD_LOCK_MINUTES = envint("DASHBOARD_LOCK_MINUTES", 15)
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/accounts/login/"
+# Login throttling (dashboard and admin): this many failed sign-ins for one account, or from one
+# address, within the window lock further attempts until the window passes. Behind the reverse
+# proxy (docs/deployment.md) set USE_X_FORWARDED_FOR so the address is the client's, not nginx's.
+LOGIN_THROTTLE_WINDOW_SECONDS = envint("LOGIN_THROTTLE_WINDOW_SECONDS", 900)
+LOGIN_FAILURES_PER_ACCOUNT = envint("LOGIN_FAILURES_PER_ACCOUNT", 5)
+LOGIN_FAILURES_PER_ADDRESS = envint("LOGIN_FAILURES_PER_ADDRESS", 30)
+USE_X_FORWARDED_FOR = envbool("USE_X_FORWARDED_FOR", False)
 
 # Election calendar.
 ELECTION_PERIOD_DAYS = envint("ELECTION_PERIOD_DAYS", 30)

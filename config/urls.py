@@ -10,7 +10,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/v1/", include("triage.api.urls")),  # the partner API (docs/api.md)
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/", include("triage.dashboard.login_urls")),  # throttled login
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("triage.dashboard.urls")),  # the moderator dashboard: "/" is the queue
 ]

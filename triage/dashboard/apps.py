@@ -6,3 +6,11 @@ class DashboardConfig(AppConfig):
     label = "dashboard"
     verbose_name = "Moderator dashboard"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from django.contrib import admin
+
+        from .login_throttle import ThrottledAdminAuthenticationForm
+
+        # The admin's login is throttled like the dashboard's (login_throttle.py).
+        admin.site.login_form = ThrottledAdminAuthenticationForm
