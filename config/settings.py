@@ -191,6 +191,11 @@ if _shortest_lease < CLAIM_HEARTBEAT_SECONDS * 3:
     raise ImproperlyConfigured("CLAIM_HEARTBEAT_SECONDS must be at most a third of every claim lease.")
 DATA_UPLOAD_MAX_MEMORY_SIZE = WEBHOOK_MAX_BODY_BYTES
 
+# /readyz (config/health.py): how old the last periodic sweep run by a worker, and how late a due
+# calendar transition, may be before the instance reports itself not ready.
+READYZ_WORKER_STALE_SECONDS = envint("READYZ_WORKER_STALE_SECONDS", 120)
+READYZ_TRANSITION_LATE_SECONDS = envint("READYZ_TRANSITION_LATE_SECONDS", 120)
+
 # Moderator dashboard: how long a moderator's claim on a case lasts without activity.
 DASHBOARD_LOCK_MINUTES = envint("DASHBOARD_LOCK_MINUTES", 15)
 LOGIN_URL = "/accounts/login/"

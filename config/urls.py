@@ -3,7 +3,11 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from . import health
+
 urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),  # liveness and readiness (config/health.py)
+    path("readyz", health.readyz, name="readyz"),
     path("admin/", admin.site.urls),
     path("", include("elections.urls")),
     path("", include("integrations.platforms.urls")),

@@ -20,3 +20,9 @@ class ElectionsConfig(AppConfig):
                 "schedule": float(getattr(settings, "WINDOW_TRANSITION_BEAT_SECONDS", 20)),
             },
         )
+
+        from config.health import readiness_check_register
+
+        from .readiness import transitions_on_time
+
+        readiness_check_register("calendar_transitions", transitions_on_time)

@@ -19,3 +19,9 @@ class TriageConfig(AppConfig):
             # Also takes back claims of dead workers, so it runs as often as the claim sweep.
             {"task": "triage.tasks.sweep_submissions", "schedule": float(settings.CLAIM_SWEEP_SECONDS)},
         )
+
+        from config.health import readiness_check_register
+
+        from .readiness import worker_seen_recently
+
+        readiness_check_register("worker", worker_seen_recently)

@@ -28,4 +28,7 @@ def dispatch_submissions(submission_ids: list[int]) -> None:
 @shared_task
 def sweep_submissions() -> int:
     """Re-enqueue submissions whose processing message was lost (periodic, see CELERY_BEAT_SCHEDULE)."""
+    from .readiness import worker_heartbeat_stamp
+
+    worker_heartbeat_stamp()  # /readyz: a worker (and beat) are alive
     return services.submissions_sweep()
