@@ -63,6 +63,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "config.metrics.WebhookAnswersMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -195,6 +196,10 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = WEBHOOK_MAX_BODY_BYTES
 # calendar transition, may be before the instance reports itself not ready.
 READYZ_WORKER_STALE_SECONDS = envint("READYZ_WORKER_STALE_SECONDS", 120)
 READYZ_TRANSITION_LATE_SECONDS = envint("READYZ_TRANSITION_LATE_SECONDS", 120)
+
+# /metrics (config/metrics.py): scrapers send "Authorization: Bearer <METRICS_TOKEN>"; without a
+# token only logged-in staff can read it.
+METRICS_TOKEN = envsecret("METRICS_TOKEN")
 
 # Moderator dashboard: how long a moderator's claim on a case lasts without activity.
 DASHBOARD_LOCK_MINUTES = envint("DASHBOARD_LOCK_MINUTES", 15)

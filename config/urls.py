@@ -3,11 +3,12 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from . import health
+from . import health, metrics
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),  # liveness and readiness (config/health.py)
     path("readyz", health.readyz, name="readyz"),
+    path("metrics", metrics.metrics, name="metrics"),  # Prometheus, token or staff (config/metrics.py)
     path("admin/", admin.site.urls),
     path("", include("elections.urls")),
     path("", include("integrations.platforms.urls")),

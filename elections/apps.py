@@ -26,3 +26,9 @@ class ElectionsConfig(AppConfig):
         from .readiness import transitions_on_time
 
         readiness_check_register("calendar_transitions", transitions_on_time)
+
+        from config.metrics import metrics_collector_register
+
+        from .metrics import CalendarCollector
+
+        metrics_collector_register("calendar", CalendarCollector())

@@ -25,3 +25,9 @@ class TriageConfig(AppConfig):
         from .readiness import worker_seen_recently
 
         readiness_check_register("worker", worker_seen_recently)
+
+        from config.metrics import metrics_collector_register
+
+        from .metrics import TriageCollector
+
+        metrics_collector_register("triage", TriageCollector())

@@ -23,3 +23,9 @@ class CallbacksConfig(AppConfig):
             "callbacks-catch-up-missed",
             {"task": "integrations.callbacks.tasks.catch_up_missed_deliveries", "schedule": 60.0},
         )
+
+        from config.metrics import metrics_collector_register
+
+        from .metrics import DeliveriesCollector
+
+        metrics_collector_register("callbacks", DeliveriesCollector())
