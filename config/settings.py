@@ -12,6 +12,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 from .env import envbool, envint, envlist, envsecret, envstr
+from .logs import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(envstr("MORATORIUM_DATA_DIR", str(BASE_DIR / "var")))
@@ -55,6 +56,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "config.logs.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -252,11 +254,8 @@ if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_CONTENT_TYPE_NOSNIFF = True
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
-}
+# Logs (config/logs.py): LOG_FORMAT=json for one JSON object per line with request and case ids.
+LOG_FORMAT = envstr("LOG_FORMAT", "text")
+LOGGING = logging_config(fmt=LOG_FORMAT, level=envstr("LOG_LEVEL", "INFO"))
+# A worker keeps Celery's own log format unless JSON is asked for, when it logs like the web.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = LOG_FORMAT != "json"

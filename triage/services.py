@@ -32,6 +32,7 @@ from django.utils import timezone
 from psycopg.types.json import Jsonb
 
 from config.leases import lease_expired_before, lease_heartbeat
+from config.logs import log_context_set
 from integrations.http import OutboundError, ResponseTooLarge, outbound_download
 
 from .clustering import media_item_cluster, media_item_needs_clustering
@@ -654,6 +655,7 @@ def submission_process(*, submission_id: int, final_attempt: bool = False) -> No
 def _submission_process_claimed(*, submission_id: int, final_attempt: bool, lease) -> None:
     submission_materialize(submission_id=submission_id)
     submission = Submission.objects.select_related("platform").get(pk=submission_id)
+    log_context_set(case_id=submission.case_id)  # every log line and task that follows names the case
     transient: list[str] = []
     for sm in submission.media.filter(state=MediaFetchState.PENDING).order_by("position"):
         if lease.lost.is_set():
