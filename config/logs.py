@@ -47,6 +47,9 @@ class ContextFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         record.request_id = request_id_var.get()
         record.case_id = case_id_var.get()
+        parts = [f"req={record.request_id}"] if record.request_id else []
+        parts += [f"case={record.case_id}"] if record.case_id is not None else []
+        record.context = f" [{' '.join(parts)}]" if parts else ""  # for the text format
         return True
 
 
@@ -132,9 +135,7 @@ def logging_config(*, fmt: str, level: str) -> dict:
 
         raise ImproperlyConfigured(f"LOG_FORMAT must be json or text, not {fmt!r}")
     formatters = {
-        "text": {
-            "format": "%(asctime)s %(levelname)s %(name)s [req=%(request_id)s case=%(case_id)s] %(message)s"
-        },
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s%(context)s %(message)s"},
         "json": {
             "()": "pythonjsonlogger.json.JsonFormatter",
             "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s %(case_id)s",

@@ -142,6 +142,10 @@ STORAGES = {
 # Celery. Without a broker, tasks run eagerly in the caller: the embedded first-look mode.
 CELERY_BROKER_URL = envstr("CELERY_BROKER_URL")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+if CELERY_TASK_ALWAYS_EAGER:
+    # Nothing is sent anywhere, but Celery still prepares a producer: the in-memory transport
+    # keeps kombu from warning about a missing broker host in the first-look mode.
+    CELERY_BROKER_URL = "memory://localhost/"
 CELERY_TASK_EAGER_PROPAGATES = False
 CELERY_RESULT_BACKEND = envstr("CELERY_RESULT_BACKEND") or None
 CELERY_TASK_ACKS_LATE = True  # a task whose worker dies is redelivered; tasks claim before work
@@ -259,3 +263,9 @@ LOG_FORMAT = envstr("LOG_FORMAT", "text")
 LOGGING = logging_config(fmt=LOG_FORMAT, level=envstr("LOG_LEVEL", "INFO"))
 # A worker keeps Celery's own log format unless JSON is asked for, when it logs like the web.
 CELERY_WORKER_HIJACK_ROOT_LOGGER = LOG_FORMAT != "json"
+if CELERY_TASK_ALWAYS_EAGER:
+    # The first-look mode runs tasks and sweeps in-process every few seconds, and runserver logs
+    # each request: keep the terminal for what matters (bin/demo).
+    LOGGING["loggers"].update(
+        {"celery.app.trace": {"level": "WARNING"}, "moratorium.requests": {"level": "WARNING"}}
+    )
