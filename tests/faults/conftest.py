@@ -18,6 +18,7 @@ import uuid
 
 import pytest
 
+from tests.callbacks.conftest import make_callback_platform, platform_server  # noqa: F401 - shared fixtures
 from tests.conftest import ROOT, _database_url_for, poll
 from tests.ingestion.conftest import make_platform, media_server  # noqa: F401 - shared fixtures
 
