@@ -75,10 +75,12 @@ def _renew(queryset, pk, field: str, lease: Lease, interval: float, max_seconds:
                 continue
             if renewed:
                 lease.token = now
-            else:
+            elif queryset.filter(pk=pk).exists():
                 logger.warning("claim on %s %s was taken over", queryset.model.__name__, pk)
                 lease.lost.set()
                 return
+            else:
+                return  # the row is gone (or not yet visible to this connection): nothing to renew
     finally:
         connections.close_all()  # this thread's own connection
 
