@@ -12,6 +12,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 from .env import envbool, envint, envlist, envsecret, envstr
+from .logs import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(envstr("MORATORIUM_DATA_DIR", str(BASE_DIR / "var")))
@@ -58,6 +59,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "config.logs.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -66,6 +68,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "config.metrics.WebhookAnswersMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -142,6 +145,10 @@ STORAGES = {
 # Celery. Without a broker, tasks run eagerly in the caller: the embedded first-look mode.
 CELERY_BROKER_URL = envstr("CELERY_BROKER_URL")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+if CELERY_TASK_ALWAYS_EAGER:
+    # Nothing is sent anywhere, but Celery still prepares a producer: the in-memory transport
+    # keeps kombu from warning about a missing broker host in the first-look mode.
+    CELERY_BROKER_URL = "memory://localhost/"
 CELERY_TASK_EAGER_PROPAGATES = False
 CELERY_RESULT_BACKEND = envstr("CELERY_RESULT_BACKEND") or None
 CELERY_TASK_ACKS_LATE = True  # a task whose worker dies is redelivered; tasks claim before work
@@ -152,6 +159,13 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
+# Queues (docs/deployment.md): everything on the default queue except fingerprint matching, which
+# has its own queue and workers, because each matching process holds the bank indexes in memory.
+# A worker started without -Q consumes both.
+CELERY_TASK_DEFAULT_QUEUE = envstr("CELERY_DEFAULT_QUEUE", "celery")
+CELERY_BANKS_QUEUE = envstr("CELERY_BANKS_QUEUE", "banks")
+CELERY_TASK_QUEUES = {CELERY_TASK_DEFAULT_QUEUE: {}, CELERY_BANKS_QUEUE: {}}
+CELERY_TASK_ROUTES = {"moratorium.checks.fingerprint": {"queue": CELERY_BANKS_QUEUE}}
 
 # Outbound HTTP (media fetches, detector vendors, callbacks).
 OUTBOUND_CONNECT_TIMEOUT = float(envint("OUTBOUND_CONNECT_TIMEOUT_MS", 5000)) / 1000
@@ -159,6 +173,8 @@ OUTBOUND_READ_TIMEOUT = float(envint("OUTBOUND_READ_TIMEOUT_MS", 30000)) / 1000
 # Decision callbacks to platforms (docs/callbacks.md): a slow platform is retried, not waited for.
 CALLBACK_CONNECT_TIMEOUT = float(envint("CALLBACK_CONNECT_TIMEOUT_MS", 5000)) / 1000
 CALLBACK_READ_TIMEOUT = float(envint("CALLBACK_READ_TIMEOUT_MS", 10000)) / 1000
+# A delivery claimed longer ago than this belongs to a worker that died mid-send (swept every 15 s).
+CALLBACK_CLAIM_LEASE_SECONDS = envint("CALLBACK_CLAIM_LEASE_SECONDS", 60)
 # The catch-up sweep (docs/callbacks.md) delivers a case's current decision to submissions that
 # joined the case and never got it. It leaves alone attachments (and decisions) younger than the
 # grace, which their own on-commit fan-out is still handling, and looks back this many hours.
@@ -173,7 +189,18 @@ WEBHOOK_MAX_BODY_BYTES = envint("WEBHOOK_MAX_BODY_BYTES", 25 * 1024 * 1024)
 # Submissions still pending this long past their due time are re-enqueued by the sweeper; a claim
 # older than the lease (a worker that died mid-fetch) is taken over.
 SUBMISSION_SWEEP_AFTER_SECONDS = envint("SUBMISSION_SWEEP_AFTER_SECONDS", 60)
-SUBMISSION_CLAIM_LEASE_SECONDS = envint("SUBMISSION_CLAIM_LEASE_SECONDS", 1800)
+# Claim leases (config/leases.py): a worker renews its claim every CLAIM_HEARTBEAT_SECONDS while
+# it works; a claim not renewed for its lease belongs to a dead worker and the sweepers (every
+# CLAIM_SWEEP_SECONDS) take it back: recovery from a killed worker in about a minute.
+CLAIM_HEARTBEAT_SECONDS = envint("CLAIM_HEARTBEAT_SECONDS", 10)
+CLAIM_LEASE_SECONDS = envint("CLAIM_LEASE_SECONDS", 45)
+CLAIM_SWEEP_SECONDS = envint("CLAIM_SWEEP_SECONDS", 15)
+SUBMISSION_CLAIM_LEASE_SECONDS = envint("SUBMISSION_CLAIM_LEASE_SECONDS", CLAIM_LEASE_SECONDS)
+CHECK_CLAIM_LEASE_SECONDS = envint("CHECK_CLAIM_LEASE_SECONDS", CLAIM_LEASE_SECONDS)
+_shortest_lease = min(CLAIM_LEASE_SECONDS, SUBMISSION_CLAIM_LEASE_SECONDS, CHECK_CLAIM_LEASE_SECONDS)
+if _shortest_lease < CLAIM_HEARTBEAT_SECONDS * 3:
+    # Two missed beats must not lose a live worker's claim.
+    raise ImproperlyConfigured("CLAIM_HEARTBEAT_SECONDS must be at most a third of every claim lease.")
 DATA_UPLOAD_MAX_MEMORY_SIZE = WEBHOOK_MAX_BODY_BYTES
 # Status reads signed the old way ("v1=" over an empty body, replayable across events for five
 # minutes) are accepted while this is on. Deprecated: the default turns off on 2027-03-31
@@ -192,11 +219,27 @@ LABEL_AUDIO_URL_MAX_AGE_SECONDS = envint("LABEL_AUDIO_URL_MAX_AGE_SECONDS", 7 * 
 # start with it. Without it those URLs are paths, which a platform cannot fetch.
 PUBLIC_BASE_URL = envstr("PUBLIC_BASE_URL", "http://127.0.0.1:8000" if DEBUG else "")
 
+# /readyz (config/health.py): how old the last periodic sweep run by a worker, and how late a due
+# calendar transition, may be before the instance reports itself not ready.
+READYZ_WORKER_STALE_SECONDS = envint("READYZ_WORKER_STALE_SECONDS", 120)
+READYZ_TRANSITION_LATE_SECONDS = envint("READYZ_TRANSITION_LATE_SECONDS", 120)
+
+# /metrics (config/metrics.py): scrapers send "Authorization: Bearer <METRICS_TOKEN>"; without a
+# token only logged-in staff can read it.
+METRICS_TOKEN = envsecret("METRICS_TOKEN")
+
 # Moderator dashboard: how long a moderator's claim on a case lasts without activity.
 DASHBOARD_LOCK_MINUTES = envint("DASHBOARD_LOCK_MINUTES", 15)
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/accounts/login/"
+# Login throttling (dashboard and admin): this many failed sign-ins for one account, or from one
+# address, within the window lock further attempts until the window passes. Behind the reverse
+# proxy (docs/deployment.md) set USE_X_FORWARDED_FOR so the address is the client's, not nginx's.
+LOGIN_THROTTLE_WINDOW_SECONDS = envint("LOGIN_THROTTLE_WINDOW_SECONDS", 900)
+LOGIN_FAILURES_PER_ACCOUNT = envint("LOGIN_FAILURES_PER_ACCOUNT", 5)
+LOGIN_FAILURES_PER_ADDRESS = envint("LOGIN_FAILURES_PER_ADDRESS", 30)
+USE_X_FORWARDED_FOR = envbool("USE_X_FORWARDED_FOR", False)
 
 # Election calendar.
 ELECTION_PERIOD_DAYS = envint("ELECTION_PERIOD_DAYS", 30)
@@ -268,14 +311,17 @@ if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_CONTENT_TYPE_NOSNIFF = True
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
-}
+# Logs (config/logs.py): LOG_FORMAT=json for one JSON object per line with request and case ids.
+LOG_FORMAT = envstr("LOG_FORMAT", "text")
+LOGGING = logging_config(fmt=LOG_FORMAT, level=envstr("LOG_LEVEL", "INFO"))
+# A worker keeps Celery's own log format unless JSON is asked for, when it logs like the web.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = LOG_FORMAT != "json"
+if CELERY_TASK_ALWAYS_EAGER:
+    # The first-look mode runs tasks and sweeps in-process every few seconds, and runserver logs
+    # each request: keep the terminal for what matters (bin/demo).
+    LOGGING["loggers"].update(
+        {"celery.app.trace": {"level": "WARNING"}, "moratorium.requests": {"level": "WARNING"}}
+    )
 
 # Every periodic task, in one place: run exactly one `celery -A config beat` (or, without a broker,
 # `manage.py run_periodic_tasks`). Each is a sweep that also repairs what a lost message missed.
@@ -284,8 +330,16 @@ LOGGING = {
 CELERY_BEAT_SCHEDULE: dict = {
     # The safety net behind enqueue-on-commit: a lost message or a broker that was down at ingest
     # costs at most a sweep interval plus SUBMISSION_SWEEP_AFTER_SECONDS.
-    "triage-sweep-submissions": {"task": "triage.tasks.sweep_submissions", "schedule": 60.0},
-    "checks-expire-stale": {"task": "triage.checks.tasks.checks_expire_stale_task", "schedule": 60.0},
+    # Both also take back the claims of dead workers (config/leases.py), so they run as often as
+    # the claim sweep.
+    "triage-sweep-submissions": {
+        "task": "triage.tasks.sweep_submissions",
+        "schedule": float(CLAIM_SWEEP_SECONDS),
+    },
+    "checks-expire-stale": {
+        "task": "triage.checks.tasks.checks_expire_stale_task",
+        "schedule": float(CLAIM_SWEEP_SECONDS),
+    },
     # Window openings and closings re-evaluate their cases within a minute (docs/transitions.md).
     "elections-window-transitions": {
         "task": "elections.tasks.window_transitions_run",

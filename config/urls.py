@@ -3,7 +3,12 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
+from . import health, metrics
+
 urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),  # liveness and readiness (config/health.py)
+    path("readyz", health.readyz, name="readyz"),
+    path("metrics", metrics.metrics, name="metrics"),  # Prometheus, token or staff (config/metrics.py)
     path("admin/", admin.site.urls),
     path("", include("elections.urls")),
     path("", include("integrations.platforms.urls")),
@@ -11,7 +16,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
     path("api/v1/", include("integrations.partners.api.urls")),  # the partner API (docs/api.md)
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/", include("triage.moderation.login_urls")),  # throttled login
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("triage.decisions.labels.urls")),  # the spoken disclosure's signed audio URLs
     path("", include("integrations.callbacks.urls")),  # dead letters, in the dashboard's frame

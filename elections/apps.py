@@ -8,4 +8,10 @@ class ElectionsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        # Imported once the app registry is ready: they need the models.
+        from config.metrics import metrics_collector_register
+
         from . import signals  # noqa: F401 - connects the window recomputation handlers
+        from .metrics import CalendarCollector
+
+        metrics_collector_register("calendar", CalendarCollector())

@@ -332,3 +332,14 @@ class ReachSample(models.Model):
 
     def __str__(self) -> str:
         return f"case {self.case_id} at {self.at:%Y-%m-%d %H:%M}: {self.case_views} views"
+
+
+class WorkerHeartbeat(models.Model):
+    """When a worker last ran the periodic sweep: `/readyz` reports no worker (or no beat) when stale."""
+
+    name = models.CharField(max_length=50, primary_key=True)
+    seen_at = models.DateTimeField()
+    hostname = models.CharField(max_length=255, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.name} seen at {self.seen_at:%Y-%m-%d %H:%M:%S}"

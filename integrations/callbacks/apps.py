@@ -15,3 +15,9 @@ class CallbacksConfig(AppConfig):
 
         # The dashboard's overview shows undelivered callbacks and dead letters through its registry.
         overview_source_register("callbacks", callbacks_overview)
+
+        from config.metrics import metrics_collector_register
+
+        from .metrics import DeliveriesCollector
+
+        metrics_collector_register("callbacks", DeliveriesCollector())

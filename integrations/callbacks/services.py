@@ -36,8 +36,8 @@ IDEMPOTENCY_HEADER = "Idempotency-Key"
 GIVE_UP_AFTER = timedelta(hours=24)
 FIRST_RETRY = timedelta(seconds=30)
 MAX_INTERVAL = timedelta(hours=1)
-# A claim older than this belongs to a worker that died mid-send: the row is put back in line.
-CLAIM_EXPIRES = timedelta(minutes=5)
+# A claim older than CALLBACK_CLAIM_LEASE_SECONDS belongs to a worker that died mid-send: the row
+# is put back in line (a send is bounded by the callback timeouts, well under the lease).
 EXCERPT_CHARS = 500
 # 408 and 429 are "try later"; 425 (Too Early) too, as the outbound module treats it.
 _RETRYABLE_4XX = {408, 425, 429}
@@ -152,6 +152,10 @@ def decision_fan_out(
         )
     _enqueue([d.pk for d in created])
     return created
+
+
+def claim_lease() -> timedelta:
+    return timedelta(seconds=settings.CALLBACK_CLAIM_LEASE_SECONDS)
 
 
 def _claim(*, delivery_id: int, now: datetime) -> bool:
@@ -362,13 +366,13 @@ def decisions_catch_up_missed(*, now: datetime | None = None, limit: int = 100) 
 
 @transaction.atomic
 def deliveries_recover_claims(*, now: datetime | None = None) -> int:
-    """Put back in line the deliveries whose worker died while sending (claim older than 5 min).
+    """Put back in line the deliveries whose worker died while sending (claim older than the lease).
 
     The lost try counts as an attempt; the platform may have received it, which the
     Idempotency-Key makes harmless.
     """
     now = _now(now)
-    return Delivery.objects.filter(state=DeliveryState.SENDING, claimed_at__lt=now - CLAIM_EXPIRES).update(
+    return Delivery.objects.filter(state=DeliveryState.SENDING, claimed_at__lt=now - claim_lease()).update(
         state=DeliveryState.PENDING,
         next_attempt_at=now,
         claimed_at=None,

@@ -18,11 +18,11 @@ from django.utils import timezone
 
 from integrations.callbacks.services import (
     _RETRYABLE_4XX,
-    CLAIM_EXPIRES,
     GIVE_UP_AFTER,
     IDEMPOTENCY_HEADER,
     MAX_INTERVAL,
     _retry_after,
+    claim_lease,
     retry_delay,
 )
 from integrations.http import OutboundError, outbound_request
@@ -279,7 +279,7 @@ def deliveries_recover_claims(*, now: datetime | None = None) -> int:
     """Put back in line the deliveries whose worker died mid-send."""
     now = now or timezone.now()
     return PartnerDelivery.objects.filter(
-        state=PartnerDeliveryState.SENDING, claimed_at__lt=now - CLAIM_EXPIRES
+        state=PartnerDeliveryState.SENDING, claimed_at__lt=now - claim_lease()
     ).update(state=PartnerDeliveryState.PENDING, next_attempt_at=now, claimed_at=None, updated_at=now)
 
 

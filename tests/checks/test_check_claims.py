@@ -107,12 +107,50 @@ def test_a_transient_error_releases_the_claim_with_backoff_then_fails_after_the_
     assert CheckResult.objects.get(pk=result.pk).error == "vendor HTTP 503"
 
 
-def test_a_claim_whose_worker_vanished_is_swept_as_timed_out_and_the_verdict_goes_on(photo_item):
+def test_a_claim_whose_worker_vanished_is_run_again_once(photo_item, monkeypatch):
+    from triage.evidence import tasks
+
+    sent = []
+    monkeypatch.setattr(tasks.check_run_task, "delay", lambda pk: sent.append(pk))
+    stuck = CheckResult.objects.create(
+        media_item=photo_item,
+        kind="c2pa",
+        version="1",
+        state=CheckState.RUNNING,
+        attempts=1,
+        started_at=timezone.now() - timedelta(minutes=2),
+    )
+
+    assert checks_expire_stale() == 1
+    assert checks_expire_stale() == 0  # back to pending, sent once
+
+    assert sent == [stuck.pk]
+    assert CheckResult.objects.get(pk=stuck.pk).state == CheckState.PENDING
+    assert check_result_execute(check_result_id=stuck.pk).state == CheckState.DONE
+
+
+def test_a_claim_renewed_by_its_heartbeat_is_not_taken_back(photo_item, settings):
+    settings.CHECK_CLAIM_LEASE_SECONDS = 45
+    live = CheckResult.objects.create(
+        media_item=photo_item,
+        kind="c2pa",
+        version="1",
+        state=CheckState.RUNNING,
+        attempts=1,
+        started_at=timezone.now() - timedelta(seconds=10),  # its last heartbeat
+    )
+
+    assert checks_expire_stale() == 0
+    assert not check_result_claim(check_result_id=live.pk)
+
+
+def test_a_claim_whose_worker_vanished_twice_is_timed_out_and_the_verdict_goes_on(photo_item):
     stuck = CheckResult.objects.create(
         media_item=photo_item,
         kind="detector:hive",
         version="1",
         state=CheckState.RUNNING,
+        attempts=2,
         started_at=timezone.now() - timedelta(hours=1),
     )
     done = CheckResult.objects.create(media_item=photo_item, kind="c2pa", version="1")

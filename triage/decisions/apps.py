@@ -8,4 +8,10 @@ class PolicyConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from config.health import readiness_check_register
+
         from . import receivers  # noqa: F401 - connects the verdict and media receivers
+        from .readiness import transitions_on_time
+
+        # /readyz: a window boundary passed without its transition means silence holds are late.
+        readiness_check_register("calendar_transitions", transitions_on_time)

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from config.leases import lease_expired_before, lease_heartbeat, lease_seconds
 from config.retry import backoff_seconds
 from triage.models import MediaItem
 from triage.signals import verdict_fused
@@ -21,10 +22,13 @@ from .verdict import DetectorPolicy, Finding, fuse
 
 logger = logging.getLogger(__name__)
 
-# A RUNNING claim older than this belongs to a worker that died (its task is redelivered by
-# acks_late, or swept by checks_expire_stale): the hard time limit plus a margin.
-CLAIM_STALE_AFTER = timedelta(seconds=180)
+# A RUNNING claim is renewed by a heartbeat while its check runs (config/leases.py); one not
+# renewed for CHECK_CLAIM_LEASE_SECONDS belongs to a worker that died, and checks_expire_stale
+# runs it again (once: a file that kills its worker twice is recorded as failed).
 MAX_ATTEMPTS = 4
+MAX_RUNS_AFTER_LOST_WORKER = 2
+# Celery's hard time limit on one check (tasks.py): the heartbeat stops renewing a claim past it.
+CHECK_TIME_LIMIT_SECONDS = 150
 # A pending result untouched this long has lost its task message (longest backoff: 5 min).
 PENDING_FORGOTTEN_AFTER = timedelta(minutes=15)
 BACKOFF_BASE_SECONDS = 5.0
@@ -48,7 +52,7 @@ def media_checks_enqueue(*, media_item_id: int) -> CheckRun:
     run is made (a file re-uploaded 500 times is checked once).
     """
     # the tasks module imports this one
-    from .tasks import check_run_fuse_task, check_run_task
+    from .tasks import check_run_fuse_task, check_task_for_kind
 
     item = MediaItem.objects.select_for_update().get(pk=media_item_id)
     results = []
@@ -60,9 +64,9 @@ def media_checks_enqueue(*, media_item_id: int) -> CheckRun:
     if run is None or set(run.results.values_list("pk", flat=True)) != ids:
         run = CheckRun.objects.create(media_item=item)
         run.results.set(results)
-    pending = [r.pk for r in results if not r.finished]
-    for result_id in pending:
-        transaction.on_commit(lambda rid=result_id: check_run_task.delay(rid))
+    pending = [(r.pk, r.kind) for r in results if not r.finished]
+    for result_id, kind in pending:
+        transaction.on_commit(lambda rid=result_id, kind=kind: check_task_for_kind(kind).delay(rid))
     if not pending and run.fused_at is None:
         transaction.on_commit(lambda: check_run_fuse_task.delay(run.pk))
     return run
@@ -70,19 +74,26 @@ def media_checks_enqueue(*, media_item_id: int) -> CheckRun:
 
 def check_result_claim(*, check_result_id: int) -> bool:
     """Claim a result for this worker; False when another worker has it or it is finished."""
+    return _claim_at(check_result_id) is not None
+
+
+def _claim_at(check_result_id: int):
+    """Claim the result; return the claim's stamp (the lease's fencing token) or None."""
     now = timezone.now()
     claimable = Q(state=CheckState.PENDING) | Q(
-        state=CheckState.RUNNING, started_at__lt=now - CLAIM_STALE_AFTER
+        state=CheckState.RUNNING, started_at__lt=lease_expired_before("CHECK_CLAIM_LEASE_SECONDS")
     )
-    return bool(
-        CheckResult.objects.filter(claimable, pk=check_result_id).update(
-            state=CheckState.RUNNING, started_at=now, attempts=F("attempts") + 1
-        )
+    claimed = CheckResult.objects.filter(claimable, pk=check_result_id).update(
+        state=CheckState.RUNNING, started_at=now, attempts=F("attempts") + 1
     )
+    return now if claimed else None
 
 
-def _finish(result_id: int, **fields) -> None:
-    CheckResult.objects.filter(pk=result_id, state=CheckState.RUNNING).update(
+def _finish(result_id: int, token=None, **fields) -> None:
+    # Fenced by the claim's stamp when known: a worker that stalled past its lease and was
+    # replaced does not overwrite its replacement's result.
+    fence = {"started_at": token} if token is not None else {}
+    CheckResult.objects.filter(pk=result_id, state=CheckState.RUNNING, **fence).update(
         finished_at=timezone.now(), **fields
     )
 
@@ -94,9 +105,41 @@ def check_result_execute(*, check_result_id: int, timed_out: bool = False) -> Ex
     backoff, honouring Retry-After; after MAX_ATTEMPTS, or on any other failure, the result is
     recorded as failed and the verdict goes on without it.
     """
-    if not check_result_claim(check_result_id=check_result_id):
+    claimed_at = _claim_at(check_result_id)
+    if claimed_at is None:
         state = CheckResult.objects.filter(pk=check_result_id).values_list("state", flat=True).first()
         return ExecuteOutcome(state=state or "missing")
+    with lease_heartbeat(
+        CheckResult.objects,
+        pk=check_result_id,
+        field="started_at",
+        token=claimed_at,
+        max_seconds=CHECK_TIME_LIMIT_SECONDS,
+    ) as lease:
+        outcome = _execute_claimed(check_result_id, timed_out=timed_out)
+    return outcome.finish(lease.token)
+
+
+@dataclass(frozen=True)
+class _Recorded:
+    """What a claimed run came to; written once the heartbeat has stopped, fenced by its token."""
+
+    outcome: ExecuteOutcome
+    fields: dict
+    release: bool = False  # back to pending for a retry
+
+    def finish(self, token) -> ExecuteOutcome:
+        if self.release:
+            CheckResult.objects.filter(
+                pk=self.fields["pk"], state=CheckState.RUNNING, started_at=token
+            ).update(state=CheckState.PENDING, error=self.fields["error"])
+        else:
+            fields = dict(self.fields)
+            _finish(fields.pop("pk"), token=token, **fields)
+        return self.outcome
+
+
+def _execute_claimed(check_result_id: int, *, timed_out: bool) -> _Recorded:
     result = CheckResult.objects.select_related("media_item").get(pk=check_result_id)
     try:
         check = check_for_kind(result.kind)
@@ -107,29 +150,38 @@ def check_result_execute(*, check_result_id: int, timed_out: bool = False) -> Ex
             delay = exc.retry_after or backoff_seconds(
                 result.attempts, first=BACKOFF_BASE_SECONDS, cap=BACKOFF_MAX_SECONDS
             )
-            CheckResult.objects.filter(pk=result.pk, state=CheckState.RUNNING).update(
-                state=CheckState.PENDING, error=exc.message[:500]
+            return _Recorded(
+                ExecuteOutcome(state=CheckState.PENDING, retry_in=delay),
+                {"pk": result.pk, "error": exc.message[:500]},
+                release=True,
             )
-            return ExecuteOutcome(state=CheckState.PENDING, retry_in=delay)
-        _finish(result.pk, state=CheckState.FAILED, error=exc.message[:500])
-        return ExecuteOutcome(state=CheckState.FAILED)
+        return _Recorded(
+            ExecuteOutcome(state=CheckState.FAILED),
+            {"pk": result.pk, "state": CheckState.FAILED, "error": exc.message[:500]},
+        )
     except Exception as exc:  # noqa: BLE001 - a broken check must not stop the verdict
         if timed_out or type(exc).__name__ == "SoftTimeLimitExceeded":
-            _finish(result.pk, state=CheckState.FAILED, error="timed out")
-            return ExecuteOutcome(state=CheckState.FAILED)
+            return _Recorded(
+                ExecuteOutcome(state=CheckState.FAILED),
+                {"pk": result.pk, "state": CheckState.FAILED, "error": "timed out"},
+            )
         logger.exception("check %s failed on media item %s", result.kind, result.media_item_id)
-        _finish(result.pk, state=CheckState.FAILED, error=f"{type(exc).__name__}: {str(exc)[:400]}")
-        return ExecuteOutcome(state=CheckState.FAILED)
-    _finish(
-        result.pk,
-        state=CheckState.DONE,
-        label=found.label[:50],
-        score=found.score,
-        evidence=found.evidence,
-        duration_ms=found.duration_ms,
-        error="",
+        return _Recorded(
+            ExecuteOutcome(state=CheckState.FAILED),
+            {"pk": result.pk, "state": CheckState.FAILED, "error": f"{type(exc).__name__}: {str(exc)[:400]}"},
+        )
+    return _Recorded(
+        ExecuteOutcome(state=CheckState.DONE),
+        {
+            "pk": result.pk,
+            "state": CheckState.DONE,
+            "label": found.label[:50],
+            "score": found.score,
+            "evidence": found.evidence,
+            "duration_ms": found.duration_ms,
+            "error": "",
+        },
     )
-    return ExecuteOutcome(state=CheckState.DONE)
 
 
 def detector_policies() -> dict[str, DetectorPolicy]:
@@ -191,24 +243,38 @@ def check_runs_fuse_for_media(*, media_item_id: int) -> list[Verdict]:
 
 
 def checks_expire_stale() -> int:
-    """Record as failed the checks whose worker vanished mid-run, and fuse what they held up.
+    """Take back the checks whose worker vanished mid-run, and fuse what they held up.
 
-    With the prefork pool Celery's hard time limit kills a stuck check; with the threads pool it
-    cannot, so this sweep (run periodically by beat) is the backstop.
+    A claim not renewed for the lease (CHECK_CLAIM_LEASE_SECONDS; its worker renews it every
+    CLAIM_HEARTBEAT_SECONDS while alive) is put back to pending and its task sent again, once;
+    the second time, the check is recorded as failed and the verdict goes on without it. Run
+    every CLAIM_SWEEP_SECONDS by beat, so a killed worker's check is redone within about a
+    minute. Returns how many claims were taken back.
     """
+    from .tasks import check_task_for_kind
+
     now = timezone.now()
-    cutoff = now - CLAIM_STALE_AFTER
+    cutoff = lease_expired_before("CHECK_CLAIM_LEASE_SECONDS")
     stale = list(
         CheckResult.objects.filter(state=CheckState.RUNNING, started_at__lt=cutoff).values_list(
-            "pk", "media_item_id"
+            "pk", "media_item_id", "attempts", "kind"
         )
     )
-    for pk, _ in stale:
-        CheckResult.objects.filter(pk=pk, state=CheckState.RUNNING, started_at__lt=cutoff).update(
+    failed_media = set()
+    for pk, media_item_id, attempts, kind in stale:
+        expired = CheckResult.objects.filter(pk=pk, state=CheckState.RUNNING, started_at__lt=cutoff)
+        if attempts < MAX_RUNS_AFTER_LOST_WORKER:
+            # Stamped now, so the forgotten-task sweep below leaves it to this message.
+            if expired.update(state=CheckState.PENDING, started_at=now, error="worker lost; running again"):
+                logger.warning("check result %s: its worker vanished; running it again", pk)
+                check_task_for_kind(kind).delay(pk)
+        elif expired.update(
             state=CheckState.FAILED, error="timed out (no answer from its worker)", finished_at=timezone.now()
-        )
-    for media_item_id in {m for _, m in stale}:
+        ):
+            failed_media.add(media_item_id)
+    for media_item_id in failed_media:
         check_runs_fuse_for_media(media_item_id=media_item_id)
+    cutoff = now - timedelta(seconds=lease_seconds("CHECK_CLAIM_LEASE_SECONDS"))
     # A run whose last task died between recording its result and fusing is fused here.
     for run_id in CheckRun.objects.filter(fused_at__isnull=True, created_at__lt=cutoff).values_list(
         "pk", flat=True
@@ -217,8 +283,6 @@ def checks_expire_stale() -> int:
     # A pending result of an open run whose task message was lost (a broker or worker failure
     # between releasing the claim and publishing the retry) gets its task again; a duplicate is
     # harmless, the claim lets only one run it.
-    from .tasks import check_run_task
-
     forgotten = (
         CheckResult.objects.filter(
             Q(started_at__lt=now - PENDING_FORGOTTEN_AFTER)
@@ -226,11 +290,11 @@ def checks_expire_stale() -> int:
             state=CheckState.PENDING,
             runs__fused_at__isnull=True,
         )
-        .values_list("pk", flat=True)
+        .values_list("pk", "kind")
         .distinct()
     )
-    for pk in forgotten:
+    for pk, kind in forgotten:
         # Stamp it so a long queue backlog gets one extra message per item per period, not a flood.
         if CheckResult.objects.filter(pk=pk, state=CheckState.PENDING).update(started_at=now):
-            check_run_task.delay(pk)
+            check_task_for_kind(kind).delay(pk)
     return len(stale)

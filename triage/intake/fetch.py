@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import tempfile
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any, BinaryIO
 
 from django.conf import settings
@@ -21,6 +21,8 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from config.leases import lease_expired_before, lease_heartbeat
+from config.logs import log_context_set
 from config.retry import backoff_seconds
 from triage.models import (
     Case,
@@ -214,17 +216,24 @@ def _retry_countdown(attempt: int) -> int:
 
 def submission_claim(*, submission_id: int) -> bool:
     """Take the submission for processing; False if another worker has it or it is done."""
-    lease = timedelta(seconds=getattr(settings, "SUBMISSION_CLAIM_LEASE_SECONDS", 1800))
+    return _submission_claim_at(submission_id=submission_id) is not None
+
+
+def _submission_claim_at(*, submission_id: int) -> datetime | None:
+    """Claim the submission; return the claim's stamp (the lease's fencing token) or None."""
     now = timezone.now()
     claimed = Submission.objects.filter(pk=submission_id, state=SubmissionState.PENDING).update(
         state=SubmissionState.PROCESSING, claimed_at=now, attempts=F("attempts") + 1
     )
     if not claimed:
-        # A worker that died mid-way leaves its claim behind; past the lease, take it over.
+        # A worker that died mid-way stops renewing its claim (config/leases.py); past the
+        # lease, take it over.
         claimed = Submission.objects.filter(
-            pk=submission_id, state=SubmissionState.PROCESSING, claimed_at__lt=now - lease
+            pk=submission_id,
+            state=SubmissionState.PROCESSING,
+            claimed_at__lt=lease_expired_before("SUBMISSION_CLAIM_LEASE_SECONDS"),
         ).update(state=SubmissionState.PROCESSING, claimed_at=now, attempts=F("attempts") + 1)
-    return bool(claimed)
+    return now if claimed else None
 
 
 def submission_process(*, submission_id: int, final_attempt: bool = False) -> None:
@@ -233,13 +242,26 @@ def submission_process(*, submission_id: int, final_attempt: bool = False) -> No
     A permanent failure (blocked address, too large, 4xx, not media) is recorded on the entry
     with its reason. A transient one (timeout, 5xx, connection refused) puts the submission back
     to pending and raises RetryLater, unless this is the final attempt, when it is recorded too.
+    The claim is renewed by a heartbeat while this runs, so a worker that dies is replaced
+    within about a minute and a live one is never replaced.
     """
-    if not submission_claim(submission_id=submission_id):
+    claimed_at = _submission_claim_at(submission_id=submission_id)
+    if claimed_at is None:
         return
+    with lease_heartbeat(Submission.objects, pk=submission_id, field="claimed_at", token=claimed_at) as lease:
+        _submission_process_claimed(submission_id=submission_id, final_attempt=final_attempt, lease=lease)
+
+
+def _submission_process_claimed(*, submission_id: int, final_attempt: bool, lease) -> None:
     submission_materialize(submission_id=submission_id)
     submission = Submission.objects.select_related("platform").get(pk=submission_id)
+    log_context_set(case_id=submission.case_id)  # every log line and task that follows names the case
     transient: list[str] = []
     for sm in submission.media.filter(state=MediaFetchState.PENDING).order_by("position"):
+        if lease.lost.is_set():
+            # Another worker took the submission over (this one stalled past the lease): it
+            # does the rest; going on would fetch the same media twice at once.
+            return
         try:
             _media_store(submission_media=sm, allow_private=submission.platform.allow_private_fetch)
         except DownloadFailed as exc:
@@ -290,13 +312,13 @@ def submissions_sweep(*, overdue_seconds: int | None = None) -> int:
 
     if overdue_seconds is None:
         overdue_seconds = getattr(settings, "SUBMISSION_SWEEP_AFTER_SECONDS", 60)
-    lease = getattr(settings, "SUBMISSION_CLAIM_LEASE_SECONDS", 1800)
     now = timezone.now()
     pending = Submission.objects.filter(
         state=SubmissionState.PENDING, due_at__lte=now - timedelta(seconds=overdue_seconds)
     ).values_list("pk", flat=True)
     stale = Submission.objects.filter(
-        state=SubmissionState.PROCESSING, claimed_at__lt=now - timedelta(seconds=lease)
+        state=SubmissionState.PROCESSING,
+        claimed_at__lt=lease_expired_before("SUBMISSION_CLAIM_LEASE_SECONDS"),
     ).values_list("pk", flat=True)
     count = 0
     for submission_id in [*pending[:1000], *stale[:1000]]:

@@ -2,6 +2,8 @@
 
 from celery import shared_task
 
+from triage.readiness import worker_heartbeat_stamp
+
 from . import fetch
 
 MAX_FETCH_RETRIES = 6  # with backoff 5, 10, 20, 40, 80, 160 s: a flaky CDN gets about five minutes
@@ -41,4 +43,5 @@ def dispatch_submissions(submission_ids: list[int]) -> None:
 @shared_task(name="triage.tasks.sweep_submissions")
 def sweep_submissions() -> int:
     """Re-enqueue submissions whose processing message was lost (periodic, see CELERY_BEAT_SCHEDULE)."""
+    worker_heartbeat_stamp()  # /readyz: a worker (and beat) are alive
     return fetch.submissions_sweep()

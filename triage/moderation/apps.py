@@ -8,4 +8,10 @@ class DashboardConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from django.contrib import admin
+
         from . import overview_snapshot  # noqa: F401 - registers the snapshot task
+        from .login_throttle import ThrottledAdminAuthenticationForm
+
+        # The admin's login is throttled like the dashboard's (login_throttle.py).
+        admin.site.login_form = ThrottledAdminAuthenticationForm

@@ -39,3 +39,25 @@ class OverviewSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} at {self.computed_at:%H:%M:%S}"
+
+
+class LoginFailure(models.Model):
+    """One failed sign-in, counted against the account and against the address it came from.
+
+    Both are stored as keyed hashes (HMAC with the secret key): the table says how often, never
+    who or from where. Rows older than the throttle window are pruned as new ones are written.
+    """
+
+    class Scope(models.TextChoices):
+        ACCOUNT = "account"
+        ADDRESS = "address"
+
+    scope = models.CharField(max_length=7, choices=Scope.choices)
+    key = models.CharField(max_length=64)
+    at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["scope", "key", "at"], name="dashboard_loginfail_key_at")]
+
+    def __str__(self) -> str:
+        return f"failed sign-in ({self.scope}) at {self.at:%Y-%m-%d %H:%M:%S}"

@@ -6,3 +6,10 @@ class BanksConfig(AppConfig):
     label = "banks"
     verbose_name = "Fingerprint banks"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from config.health import readiness_check_register
+
+        from .readiness import bank_indexes_loadable
+
+        readiness_check_register("bank_indexes", bank_indexes_loadable)

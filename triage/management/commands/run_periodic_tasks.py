@@ -26,7 +26,7 @@ class Command(BaseCommand):
         parser.add_argument("--once", action="store_true", help="run every task once and exit")
 
     def handle(self, *args, once: bool = False, **options):
-        if settings.CELERY_BROKER_URL and not once:
+        if not settings.CELERY_TASK_ALWAYS_EAGER and not once:
             raise CommandError("A broker is configured: run `celery -A config beat` instead.")
         schedule = {
             name: (entry["task"], _seconds(entry["schedule"]))
