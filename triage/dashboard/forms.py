@@ -80,6 +80,7 @@ class ModeratorDecisionForm(forms.Form):
         choices=_blank("Keep the verdict", VerdictLabel.choices), required=False, label="Verdict"
     )
     note = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=2000)
+    share_note = forms.BooleanField(required=False, label="Share this note with platforms and partners")
 
     def clean(self):
         data = super().clean()
@@ -120,6 +121,49 @@ class ModeratorDecisionForm(forms.Form):
 
 class ConfirmForm(forms.Form):
     note = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=2000)
+    share_note = forms.BooleanField(required=False, label="Share this note with platforms and partners")
+
+
+class ExtendDeadlineForm(forms.Form):
+    """A lead moves a review deadline, and says why."""
+
+    minutes = forms.IntegerField(min_value=1, max_value=60 * 24 * 14, label="New deadline (minutes from now)")
+    reason = forms.CharField(max_length=500, label="Reason")
+
+
+REMOVAL_GROUNDS = [("terms_of_service", "Terms of service"), ("law", "The law of a country")]
+
+
+class OutcomeForm(forms.Form):
+    """A final human outcome: remove (on a ground), restore (keep or drop the label), label only."""
+
+    outcome = forms.ChoiceField(
+        choices=[("remove", "Remove"), ("restore", "Restore"), ("label_only", "Label only")],
+        widget=forms.RadioSelect,
+    )
+    ground = forms.ChoiceField(choices=_blank("Ground…", REMOVAL_GROUNDS), required=False)
+    country = forms.CharField(max_length=2, required=False, label="Country (for the law)")
+    legal_reference = forms.CharField(max_length=500, required=False, label="Provision")
+    keep_label = forms.BooleanField(required=False, initial=True, label="Keep the label")
+    label_kind = forms.ChoiceField(choices=_blank("Label…", LabelKind.choices), required=False)
+    language = forms.CharField(max_length=35, required=False, label="Label language (override)")
+    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=2000)
+    share_note = forms.BooleanField(required=False, label="Share this note with platforms and partners")
+
+    def clean(self):
+        data = super().clean()
+        outcome = data.get("outcome")
+        if outcome == "remove":
+            if not data.get("ground"):
+                self.add_error("ground", "Say on what ground the content is removed.")
+            elif data["ground"] == "law":
+                code = (data.get("country") or "").strip().upper()
+                if not (len(code) == 2 and code.isalpha()):
+                    self.add_error("country", "Name the country whose law applies (two letters, e.g. SK).")
+                data["country"] = code
+        if outcome == "label_only" and not data.get("label_kind"):
+            self.add_error("label_kind", "Choose the label.")
+        return data
 
 
 class BankForm(forms.Form):

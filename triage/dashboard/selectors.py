@@ -6,11 +6,12 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db.models import Case as Conditional
 from django.db.models import (
+    BooleanField,
     CharField,
     DateTimeField,
     Exists,
+    ExpressionWrapper,
     F,
     IntegerField,
     JSONField,
@@ -21,6 +22,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models import Case as Conditional
 
 from elections.selectors import countries_in_silence
 from triage.audit.models import AuditEvent
@@ -40,6 +42,7 @@ QUEUES = {
 }
 
 # Urgency buckets, most urgent first.
+BUCKET_DEADLINE_MISSED = -1  # a review deadline passed with nobody deciding: the leads' top slot
 BUCKET_SILENCE_HOLD = 0
 BUCKET_ESCALATED = 1
 BUCKET_AWAITING = 2
@@ -61,26 +64,44 @@ def _current_decisions() -> QuerySet[Decision]:
 
 
 def _live_cases() -> QuerySet[Case]:
+    from .models import DeadlineEscalation
+
     current = _current_decisions()
     latest_verdict = Verdict.objects.filter(media_item=OuterRef("media_item")).order_by("-created_at")
     return (
         Case.objects.filter(merged_into__isnull=True)
         .select_related("media_item", "review_lock__user")
         .annotate(
+            # Open while the decision whose deadline was missed is current (docs/dashboard.md).
+            deadline_missed=Exists(
+                DeadlineEscalation.objects.filter(case=OuterRef("pk"), decision__is_current=True)
+            ),
+        )
+        .annotate(
             decision_phase=Subquery(current.values("phase")[:1], output_field=CharField()),
             decision_phase_reason=Subquery(current.values("phase_reason")[:1], output_field=JSONField()),
             decision_actions=Subquery(current.values("actions")[:1], output_field=JSONField()),
             decision_deadline=Subquery(current.values("review_deadline")[:1], output_field=DateTimeField()),
             decision_by=Subquery(current.values("decided_by")[:1], output_field=CharField()),
-            escalated=Exists(current.filter(_escalated_q())),
+            escalated=ExpressionWrapper(
+                Q(Exists(current.filter(_escalated_q()))) | Q(deadline_missed=True),
+                output_field=BooleanField(),
+            ),
             # An escalation waits for a lead until a lead (or staff) has decided the case: the
             # policy's escalation, or a moderator's, stays open even when the case is "decided".
-            escalation_open=Exists(
-                current.filter(_escalated_q()).filter(
-                    Q(decided_by=DecidedBy.POLICY)
-                    | Q(moderator__isnull=True)
-                    | (Q(moderator__is_staff=False) & ~Q(moderator__groups__name=LEADS_GROUP))
+            # A missed review deadline is an escalation too, until a new decision supersedes it.
+            escalation_open=ExpressionWrapper(
+                Q(
+                    Exists(
+                        current.filter(_escalated_q()).filter(
+                            Q(decided_by=DecidedBy.POLICY)
+                            | Q(moderator__isnull=True)
+                            | (Q(moderator__is_staff=False) & ~Q(moderator__groups__name=LEADS_GROUP))
+                        )
+                    )
                 )
+                | Q(deadline_missed=True),
+                output_field=BooleanField(),
             ),
             silence_hold=Exists(current.filter(phase="silence", review_deadline__isnull=False)),
             verdict_label=Subquery(latest_verdict.values("label")[:1], output_field=CharField()),
@@ -92,6 +113,7 @@ def _live_cases() -> QuerySet[Case]:
 def _with_bucket(queryset: QuerySet[Case]) -> QuerySet[Case]:
     return queryset.annotate(
         bucket=Conditional(
+            When(deadline_missed=True, then=Value(BUCKET_DEADLINE_MISSED)),
             When(Q(silence_hold=True) & ~Q(status=CaseStatus.DECIDED), then=Value(BUCKET_SILENCE_HOLD)),
             When(escalation_open=True, then=Value(BUCKET_ESCALATED)),
             When(status=CaseStatus.AWAITING_REVIEW, then=Value(BUCKET_AWAITING)),

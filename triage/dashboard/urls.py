@@ -13,6 +13,8 @@ urlpatterns = [
     path("cases/<int:case_id>/confirm/", views.case_confirm, name="case-confirm"),
     path("cases/<int:case_id>/decide/", views.case_decide, name="case-decide"),
     path("cases/<int:case_id>/bank/", views.case_bank, name="case-bank"),
+    path("cases/<int:case_id>/extend/", views.case_extend_deadline, name="case-extend"),
+    path("cases/<int:case_id>/outcome/", views.case_outcome, name="case-outcome"),
     path("deliveries/dead/", views.deliveries_dead_list, name="deliveries-dead"),
     path("deliveries/<int:delivery_id>/retry/", views.delivery_retry_view, name="delivery-retry"),
 ]

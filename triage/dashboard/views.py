@@ -21,7 +21,7 @@ from triage.models import Case
 from triage.selectors import case_resolve
 
 from . import selectors
-from .forms import BankForm, ConfirmForm, ModeratorDecisionForm, QueueFilterForm
+from .forms import BankForm, ConfirmForm, ExtendDeadlineForm, ModeratorDecisionForm, OutcomeForm, QueueFilterForm
 from .roles import user_is_lead, user_is_moderator
 from .services import (
     CaseLockedError,
@@ -112,8 +112,14 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
 
 
 def _case_page(
-    request: HttpRequest, case: Case, *, decide_form: ModeratorDecisionForm | None = None, status: int = 200
+    request: HttpRequest,
+    case: Case,
+    *,
+    decide_form: ModeratorDecisionForm | None = None,
+    outcome_form: OutcomeForm | None = None,
+    status: int = 200,
 ) -> HttpResponse:
+    from .lifecycle_selectors import case_lifecycle
     decisions = selectors.case_decisions(case=case)
     current = next((d for d in decisions if d.is_current), None)
     media = [selectors.media_review(media=m) for m in selectors.case_media_items(case=case)]
@@ -134,6 +140,9 @@ def _case_page(
             "lock": lock,
             "mine": lock is not None and lock.user_id == request.user.pk,
             "decide_form": decide_form or ModeratorDecisionForm(),
+            "outcome_form": outcome_form or OutcomeForm(),
+            "extend_form": ExtendDeadlineForm(),
+            "lifecycle": case_lifecycle(case=case, current=current),
             "confirm_form": ConfirmForm(),
             "bank_form": BankForm(),
             "is_lead": lead,
@@ -263,7 +272,12 @@ def case_confirm(request: HttpRequest, case_id: int) -> HttpResponse:
         messages.error(request, "The note is too long.")
         return _back(case.pk)
     try:
-        case_review_confirm(case_id=case.pk, user=request.user, note=form.cleaned_data["note"])
+        case_review_confirm(
+            case_id=case.pk,
+            user=request.user,
+            note=form.cleaned_data["note"],
+            share_note=form.cleaned_data["share_note"],
+        )
     except (CaseLockedError, CaseNotHeldError, NotAllowedError, ValidationError) as exc:
         _decision_refused(request, exc)
     else:
@@ -286,6 +300,7 @@ def case_decide(request: HttpRequest, case_id: int) -> HttpResponse:
             actions=form.actions(),
             note=form.cleaned_data["note"],
             verdict_override=form.cleaned_data["verdict_override"] or None,
+            share_note=form.cleaned_data["share_note"],
         )
     except (CaseLockedError, CaseNotHeldError, NotAllowedError, ValidationError) as exc:
         _decision_refused(request, exc)
@@ -361,3 +376,61 @@ def delivery_retry_view(request: HttpRequest, delivery_id: int) -> HttpResponse:
     else:
         messages.success(request, f"Delivery {delivery.pk} to {delivery.url} queued again.")
     return redirect("dashboard:deliveries-dead")
+
+
+@require_POST
+@moderator_required
+def case_extend_deadline(request: HttpRequest, case_id: int) -> HttpResponse:
+    """A lead moves the review deadline, with a reason (audited)."""
+    from .deadlines import deadline_extend
+
+    case = _case_get(request, case_id)
+    form = ExtendDeadlineForm(request.POST)
+    if not form.is_valid():
+        for field, errors in form.errors.items():
+            for error in errors:
+                messages.error(request, f"{field}: {error}")
+        return _back(case.pk)
+    try:
+        decision = deadline_extend(
+            case_id=case.pk, user=request.user, minutes=form.cleaned_data["minutes"], reason=form.cleaned_data["reason"]
+        )
+    except NotAllowedError as exc:
+        raise PermissionDenied(str(exc)) from None
+    except ValidationError as exc:
+        _decision_refused(request, exc)
+    else:
+        messages.success(request, f"Review deadline moved to {decision.review_deadline:%H:%M} UTC.")
+    return _back(case.pk)
+
+
+@require_POST
+@moderator_required
+def case_outcome(request: HttpRequest, case_id: int) -> HttpResponse:
+    """A final human outcome: remove on a ground, restore, or label only."""
+    from .outcomes import case_review_outcome
+
+    case = _case_get(request, case_id)
+    form = OutcomeForm(request.POST)
+    if not form.is_valid():
+        return _case_page(request, case, outcome_form=form, status=400)
+    data = form.cleaned_data
+    try:
+        case_review_outcome(
+            case_id=case.pk,
+            user=request.user,
+            outcome=data["outcome"],
+            note=data["note"],
+            share_note=data["share_note"],
+            ground=data["ground"],
+            country=data["country"],
+            legal_reference=data["legal_reference"],
+            keep_label=data["keep_label"],
+            label_kind=data["label_kind"],
+            language=data["language"].strip(),
+        )
+    except (CaseLockedError, CaseNotHeldError, NotAllowedError, ValidationError) as exc:
+        _decision_refused(request, exc)
+    else:
+        messages.success(request, "Decided: " + dict(form.fields["outcome"].choices)[data["outcome"]] + ".")
+    return _back(case.pk)

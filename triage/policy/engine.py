@@ -174,9 +174,12 @@ def rules_validate(rules: Any) -> Errors:
         return {"rules": ['The rule set is an object: {"schema": 1, "rules": [...]}.']}
     if rules.get("schema") != SCHEMA_VERSION:
         _add(errors, "schema", f"Set schema to {SCHEMA_VERSION}.")
-    extra = sorted(set(rules) - {"schema", "rules", "description"})
+    extra = sorted(set(rules) - {"schema", "rules", "description", "holds"})
     if extra:
         _add(errors, "rules", f"Unexpected keys: {', '.join(extra)}.")
+    from .holds import holds_validate  # the hold's longest life and its lapse (triage/policy/holds.py)
+
+    errors.update(holds_validate(rules.get("holds")))
     items = rules.get("rules")
     if not isinstance(items, list) or not items:
         _add(errors, "rules", "Give a non-empty list of rules.")
