@@ -37,11 +37,11 @@ def case_lifecycle(*, case: Case, current: Decision | None) -> Lifecycle:
     from triage.policy.lifecycle import hold_span
 
     span = hold_span(decision=current) if current is not None else None
-    escalation = (
-        DeadlineEscalation.objects.filter(decision=current).first() if current is not None else None
-    )
+    escalation = DeadlineEscalation.objects.filter(decision=current).first() if current is not None else None
     notes = list(
-        DecisionNote.objects.filter(decision__case=case).select_related("author", "decision").order_by("-created_at")
+        DecisionNote.objects.filter(decision__case=case)
+        .select_related("author", "decision")
+        .order_by("-created_at")
     )
     return Lifecycle(
         escalation=escalation,

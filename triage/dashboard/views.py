@@ -21,7 +21,14 @@ from triage.models import Case
 from triage.selectors import case_resolve
 
 from . import selectors
-from .forms import BankForm, ConfirmForm, ExtendDeadlineForm, ModeratorDecisionForm, OutcomeForm, QueueFilterForm
+from .forms import (
+    BankForm,
+    ConfirmForm,
+    ExtendDeadlineForm,
+    ModeratorDecisionForm,
+    OutcomeForm,
+    QueueFilterForm,
+)
 from .roles import user_is_lead, user_is_moderator
 from .services import (
     CaseLockedError,
@@ -393,7 +400,10 @@ def case_extend_deadline(request: HttpRequest, case_id: int) -> HttpResponse:
         return _back(case.pk)
     try:
         decision = deadline_extend(
-            case_id=case.pk, user=request.user, minutes=form.cleaned_data["minutes"], reason=form.cleaned_data["reason"]
+            case_id=case.pk,
+            user=request.user,
+            minutes=form.cleaned_data["minutes"],
+            reason=form.cleaned_data["reason"],
         )
     except NotAllowedError as exc:
         raise PermissionDenied(str(exc)) from None
