@@ -113,7 +113,10 @@ def test_the_statement_of_reasons_gives_the_holds_real_end(cases):
 
 @pytest.mark.parametrize(
     ("ground", "country", "sor_ground"),
-    [("law", "SK", "DECISION_GROUND_ILLEGAL_CONTENT"), ("terms_of_service", "", "DECISION_GROUND_INCOMPATIBLE_CONTENT")],
+    [
+        ("law", "SK", "DECISION_GROUND_ILLEGAL_CONTENT"),
+        ("terms_of_service", "", "DECISION_GROUND_INCOMPATIBLE_CONTENT"),
+    ],
 )
 def test_alice_removes_for_good_on_a_ground(client, alice, cases, ground, country, sor_ground):
     from integrations.transparency.services import statements_for_decision
