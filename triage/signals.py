@@ -22,10 +22,6 @@ Keyword argument: `decision_id` (int, the `policy.Decision` pk). Callbacks and s
 case whose review deadline passed with no human decision. Keyword arguments: `escalation_id`
 (int, a `dashboard.DeadlineEscalation`), `case_id` (int), `deadline` (ISO 8601 string) and
 `summary` (one plain line, no personal data). The chat notifier in integrations listens.
-
-`appeal_decided` is sent from `transaction.on_commit` when a moderator decides an appeal.
-Keyword arguments: `appeal_id` (int, a `dashboard.Appeal`) and `decision_id` (int). Callbacks
-listen and send every platform carrying the media an `appeal_decision` body.
 """
 
 from django.dispatch import Signal
@@ -34,4 +30,3 @@ media_item_stored = Signal()
 verdict_fused = Signal()
 decision_made = Signal()
 review_deadline_missed = Signal()
-appeal_decided = Signal()

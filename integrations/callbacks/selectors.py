@@ -57,8 +57,9 @@ def decision_body(*, decision: Decision, submission: Submission | None = None) -
             .values_list("event_id", flat=True)
         )
     supersedes = decision.supersedes.decision_id if decision.supersedes_id else None
-    return {
-        "type": "decision",
+    appeal = _appeal_of(decision, submission)
+    body = {
+        "type": "appeal_decision" if appeal else "decision",
         "decision_id": str(decision.decision_id),
         "case_id": decision.case_id,
         "content_id": submission.content_id if submission is not None else None,
@@ -75,6 +76,32 @@ def decision_body(*, decision: Decision, submission: Submission | None = None) -
         "issued_at": _iso(decision.created_at),
         "supersedes": str(supersedes) if supersedes else None,
         "is_current": decision.is_current,
+    }
+    if appeal:
+        body["appeal"] = appeal
+    return body
+
+
+def _appeal_of(decision: Decision, submission: Submission | None) -> dict | None:
+    """The appeal a decision resolved, as the `appeal_decision` body carries it (codes and ids only).
+
+    Every platform carrying the media gets the outcome; only the platform that forwarded the
+    appeal gets its own `event_id` back (`yours`: true), the others learn no other platform's ids.
+    """
+    from triage.dashboard.appeals import appeal_for_decision
+
+    appeal = appeal_for_decision(decision=decision)
+    if appeal is None:
+        return None
+    yours = submission is not None and submission.platform_id == appeal.platform_id
+    return {
+        "appeal_id": appeal.pk,
+        "yours": yours,
+        "event_id": appeal.event_id if yours else None,
+        "appellant": appeal.appellant,
+        "outcome": appeal.outcome,
+        "appealed_decision_id": str(appeal.appealed_decision.decision_id),
+        "decided_at": _iso(appeal.decided_at),
     }
 
 

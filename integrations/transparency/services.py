@@ -51,7 +51,15 @@ def sor_input(*, decision: Decision, submission) -> dict:
         "audience_countries": list(case.audience_countries or []),
         "content_language": language,
         **_removal_ground(decision),
+        **_appeal_amendment(decision),
     }
+
+
+def _appeal_amendment(decision: Decision) -> dict:
+    from triage.dashboard.appeals import appeal_for_decision
+
+    appeal = appeal_for_decision(decision=decision)
+    return {"appeal_outcome": appeal.outcome} if appeal is not None else {}
 
 
 def _actions_with_hold_end(decision: Decision) -> list:

@@ -91,7 +91,10 @@ def test_a_consented_disclosed_likeness_is_never_rated_manipulated(alice):
     khan = factories.person("Imran Khan", code="PK")
     factories.authorized_voice(khan, valid_from=date(2020, 1, 1))
     case = factories.case(
-        countries=["PK"], language="ur", subjects=["Imran Khan"], disclosure={"ai_label": True, "language": "en"}
+        countries=["PK"],
+        language="ur",
+        subjects=["Imran Khan"],
+        disclosure={"ai_label": True, "language": "en"},
     )
     factories.verdict(case, "disclosed_synthetic")
     moderator = get_user_model().objects.create_user("mira")

@@ -170,3 +170,24 @@ class BankForm(forms.Form):
     media_item = forms.IntegerField(widget=forms.HiddenInput)
     bank = forms.ModelChoiceField(queryset=FingerprintBank.objects.filter(enabled=True), empty_label="Bank…")
     note = forms.CharField(required=False, max_length=500)
+
+
+class AppealDecisionForm(forms.Form):
+    """A second moderator's answer to an appeal."""
+
+    outcome = forms.ChoiceField(
+        choices=[
+            ("upheld", "Uphold: the decision stands"),
+            ("reversed", "Reverse: restore the content, no label"),
+            ("modified", "Modify: a label only"),
+        ],
+        widget=forms.RadioSelect,
+    )
+    label_kind = forms.ChoiceField(choices=_blank("Label…", LabelKind.choices), required=False)
+    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=2000)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("outcome") == "modified" and not data.get("label_kind"):
+            self.add_error("label_kind", "Choose the label the content keeps.")
+        return data

@@ -99,3 +99,60 @@ class DecisionNote(models.Model):
 
     def __str__(self) -> str:
         return f"{'shared' if self.shared else 'internal'} note on decision {self.decision_id}"
+
+
+class Appellant(models.TextChoices):
+    CREATOR = "creator", "The content's creator"
+    REPORTER = "reporter", "The reporter"
+
+
+class AppealState(models.TextChoices):
+    OPEN = "open", "Open"
+    DECIDED = "decided", "Decided"
+
+
+class AppealOutcome(models.TextChoices):
+    UPHELD = "upheld", "Upheld (the decision stands)"
+    REVERSED = "reversed", "Reversed (the content is restored)"
+    MODIFIED = "modified", "Modified (label only)"
+
+
+class Appeal(models.Model):
+    """A creator's or a reporter's complaint about a decision (DSA art. 20), forwarded by a platform.
+
+    It arrives as a signed `appeal` webhook event; the case reopens for a moderator other than
+    the one who made the appealed decision; the outcome is a new decision sent to every platform
+    carrying the media as an `appeal_decision` callback.
+    """
+
+    platform = models.ForeignKey("platforms.Platform", on_delete=models.PROTECT, related_name="+")
+    event_id = models.CharField(max_length=200)
+    submission = models.ForeignKey("triage.Submission", on_delete=models.PROTECT, related_name="appeals")
+    case = models.ForeignKey("triage.Case", on_delete=models.PROTECT, related_name="appeals")
+    appealed_decision = models.ForeignKey("policy.Decision", on_delete=models.PROTECT, related_name="appeals")
+    # Who decided the appealed decision: they may not decide the appeal.
+    appealed_moderator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    appellant = models.CharField(max_length=8, choices=Appellant.choices)
+    # The appellant's grounds as the platform forwarded them: internal, never sent anywhere.
+    statement = models.TextField(blank=True)
+    state = models.CharField(max_length=8, choices=AppealState.choices, default=AppealState.OPEN)
+    outcome = models.CharField(max_length=8, choices=AppealOutcome.choices, blank=True)
+    outcome_decision = models.OneToOneField(
+        "policy.Decision", null=True, blank=True, on_delete=models.PROTECT, related_name="appeal_resolved"
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    received_at = models.DateTimeField()
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-received_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["platform", "event_id"], name="one_appeal_per_platform_event")
+        ]
+
+    def __str__(self) -> str:
+        return f"appeal {self.event_id} on case {self.case_id} ({self.state})"

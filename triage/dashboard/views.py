@@ -150,6 +150,7 @@ def _case_page(
             "outcome_form": outcome_form or OutcomeForm(),
             "extend_form": ExtendDeadlineForm(),
             "lifecycle": case_lifecycle(case=case, current=current),
+            "appeals": _appeals_for_page(case, request.user),
             "confirm_form": ConfirmForm(),
             "bank_form": BankForm(),
             "is_lead": lead,
@@ -159,6 +160,17 @@ def _case_page(
         },
         status=status,
     )
+
+
+def _appeals_for_page(case: Case, user) -> list:
+    from .appeals import appeal_may_decide, appeals_open
+    from .forms import AppealDecisionForm
+
+    open_appeals = appeals_open(case=case)
+    for appeal in open_appeals:
+        appeal.may_decide = appeal_may_decide(appeal=appeal, user=user)
+        appeal.form = AppealDecisionForm(auto_id=f"id_appeal{appeal.pk}_%s")
+    return open_appeals
 
 
 @require_GET
@@ -443,4 +455,39 @@ def case_outcome(request: HttpRequest, case_id: int) -> HttpResponse:
         _decision_refused(request, exc)
     else:
         messages.success(request, "Decided: " + dict(form.fields["outcome"].choices)[data["outcome"]] + ".")
+    return _back(case.pk)
+
+
+@require_POST
+@moderator_required
+def appeal_decide_view(request: HttpRequest, appeal_id: int) -> HttpResponse:
+    """A moderator other than the one who decided answers an appeal."""
+    from .appeals import appeal_decide
+    from .forms import AppealDecisionForm
+    from .models import Appeal
+
+    appeal = Appeal.objects.filter(pk=appeal_id).first()
+    if appeal is None:
+        raise Http404("No such appeal.")
+    case = _case_get(request, appeal.case_id)
+    form = AppealDecisionForm(request.POST)
+    if not form.is_valid():
+        for field, errors in form.errors.items():
+            for error in errors:
+                messages.error(request, f"{field}: {error}")
+        return _back(case.pk)
+    try:
+        appeal_decide(
+            appeal_id=appeal.pk,
+            user=request.user,
+            outcome=form.cleaned_data["outcome"],
+            note=form.cleaned_data["note"],
+            label_kind=form.cleaned_data["label_kind"],
+        )
+    except NotAllowedError as exc:
+        messages.error(request, f"{str(exc).capitalize()}.")
+    except ValidationError as exc:
+        _decision_refused(request, exc)
+    else:
+        messages.success(request, f"Appeal {form.cleaned_data['outcome']}; every platform is told.")
     return _back(case.pk)
