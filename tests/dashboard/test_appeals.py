@@ -88,7 +88,8 @@ def test_an_appeal_from_webhook_to_every_platforms_callback(
     assert answer.status_code == 202, answer.content
     assert answer.json()["case_id"] == case.pk and answer.json()["duplicate"] is False
     assert post_signed(client, videoshare, secret, appeal_event).json()["duplicate"] is True  # a replay
-    refused = post_signed(client, videoshare, secret, {**appeal_event, "event_id": "a-2", "content_id": "nope"})
+    unknown = {**appeal_event, "event_id": "a-2", "content_id": "nope"}
+    refused = post_signed(client, videoshare, secret, unknown)
     assert refused.status_code == 400 and "content_id" in refused.json()["errors"]
     unsigned = client.post("/webhooks/videoshare/", appeal_event, content_type="application/json")
     assert unsigned.status_code == 401
