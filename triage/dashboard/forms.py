@@ -27,6 +27,7 @@ class QueueFilterForm(forms.Form):
     status = forms.ChoiceField(choices=_blank("Any status", CaseStatus.choices), required=False)
     verdict = forms.ChoiceField(choices=_blank("Any verdict", VerdictLabel.choices), required=False)
     media_type = forms.ChoiceField(choices=_blank("Any media", MediaType.choices), required=False)
+    q = forms.CharField(max_length=200, required=False, strip=True)
 
     def clean_country(self) -> str:
         code = (self.cleaned_data.get("country") or "").strip().upper()
@@ -44,6 +45,7 @@ class QueueFilterForm(forms.Form):
             status=data.get("status") or "",
             verdict=data.get("verdict") or "",
             media_type=data.get("media_type") or "",
+            q=data.get("q") or "",
         )
 
     @staticmethod
@@ -81,6 +83,41 @@ class ModeratorDecisionForm(forms.Form):
     )
     note = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=2000)
     share_note = forms.BooleanField(required=False, label="Share this note with platforms and partners")
+    language = forms.RegexField(
+        regex=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*\Z",
+        required=False,
+        max_length=35,
+        label="Label language (override)",
+        error_messages={"invalid": "Use a language tag such as sk or pt-BR."},
+    )
+
+    @classmethod
+    def initial_from(cls, decision) -> dict:
+        """Start the form from the current decision's actions (a moderator changes what is there)."""
+        if decision is None:
+            return {}
+        initial: dict = {}
+        for action in decision.actions:
+            kind = action.get("type")
+            if kind == "label":
+                initial["label_kind"] = action.get("kind", "")
+            elif kind == "removal_hold":
+                initial["removal_hold"] = True
+                if decision.review_deadline:
+                    from django.utils import timezone
+
+                    left = (decision.review_deadline - timezone.now()).total_seconds() // 60
+                    initial["hold_minutes"] = max(1, int(left)) if left > 0 else 60
+            elif kind == "reduce_distribution":
+                initial["reduce_distribution"] = True
+            elif kind == "escalate":
+                initial["escalate"] = True
+                initial["escalate_reason"] = action.get("reason", "")
+            elif kind == "no_action":
+                initial["no_action"] = True
+        if decision.verdict and decision.decided_by == "moderator":
+            initial["verdict_override"] = ""
+        return initial
 
     def clean(self):
         data = super().clean()

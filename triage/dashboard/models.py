@@ -156,3 +156,24 @@ class Appeal(models.Model):
 
     def __str__(self) -> str:
         return f"appeal {self.event_id} on case {self.case_id} ({self.state})"
+
+
+class CaseAssignment(models.Model):
+    """Whose case it is to review (the "mine" tab), apart from who holds its lock right now.
+
+    A moderator takes an unassigned case for themself; assigning it to someone else, or taking
+    it from someone, is a lead's step. Taking the review lock assigns the case too.
+    """
+
+    case = models.OneToOneField("triage.Case", on_delete=models.CASCADE, related_name="assignment")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    assigned_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "assigned_at"])]
+
+    def __str__(self) -> str:
+        return f"case {self.case_id} assigned to user {self.user_id}"

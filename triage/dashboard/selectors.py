@@ -35,6 +35,7 @@ from .roles import LEADS_GROUP
 # Queue tabs and what each holds (Ozone's unresolved / escalated / resolved, plus awaiting review).
 QUEUES = {
     "unresolved": "Unresolved",
+    "mine": "Mine",
     "awaiting": "Awaiting review",
     "escalated": "Escalated",
     "decided": "Decided",
@@ -70,7 +71,7 @@ def _live_cases() -> QuerySet[Case]:
     latest_verdict = Verdict.objects.filter(media_item=OuterRef("media_item")).order_by("-created_at")
     return (
         Case.objects.filter(merged_into__isnull=True)
-        .select_related("media_item", "review_lock__user")
+        .select_related("media_item", "review_lock__user", "assignment__user")
         .annotate(
             # Open while the decision whose deadline was missed is current (docs/dashboard.md).
             deadline_missed=Exists(
@@ -142,9 +143,12 @@ class QueueFilters:
     status: str = ""
     verdict: str = ""
     media_type: str = ""
+    q: str = ""  # free text: a subject, a content id, an event id or a SHA-256 (or its first 8+ hex digits)
 
 
-def queue_cases(*, filters: QueueFilters, can_see_escalations: bool) -> QuerySet[Case]:
+def queue_cases(
+    *, filters: QueueFilters, can_see_escalations: bool, user_id: int | None = None
+) -> QuerySet[Case]:
     """Return the live cases of a queue, urgent first.
 
     Silence-window holds come first (earliest review deadline on top), then escalations, then
@@ -162,6 +166,10 @@ def queue_cases(*, filters: QueueFilters, can_see_escalations: bool) -> QuerySet
         queryset = queryset.filter(escalation_open=True)
     elif filters.queue == "decided":
         queryset = queryset.exclude(_unresolved_q())
+    elif filters.queue == "mine":
+        queryset = queryset.filter(_mine_q(user_id))
+    if filters.q:
+        queryset = queryset.filter(case_search_q(filters.q))
     if filters.phase:
         if filters.phase == "undecided":
             queryset = queryset.filter(decision_phase__isnull=True)
@@ -184,7 +192,7 @@ def queue_cases(*, filters: QueueFilters, can_see_escalations: bool) -> QuerySet
     )
 
 
-def queue_counts(*, can_see_escalations: bool) -> dict[str, int]:
+def queue_counts(*, can_see_escalations: bool, user_id: int | None = None) -> dict[str, int]:
     """Return how many live cases each queue tab holds."""
     queryset = _live_cases()
     if not can_see_escalations:
@@ -194,12 +202,88 @@ def queue_counts(*, can_see_escalations: bool) -> dict[str, int]:
     open_cases = queryset.filter(_unresolved_q())
     counts = {
         "unresolved": open_cases.count(),
+        "mine": queryset.filter(_mine_q(user_id)).filter(_unresolved_q()).count(),
         "awaiting": queryset.filter(status=CaseStatus.AWAITING_REVIEW).count(),
         "escalated": queryset.filter(escalation_open=True).count() if can_see_escalations else 0,
         "decided": queryset.exclude(_unresolved_q()).count(),
         "all": queryset.count(),
     }
     return {key: counts[key] for key in QUEUES}
+
+
+def _mine_q(user_id: int | None) -> Q:
+    """Cases assigned to the user, or whose review lock they hold (unexpired)."""
+    if user_id is None:
+        return Q(pk__in=[])
+    from django.utils import timezone
+
+    held = Q(review_lock__user_id=user_id, review_lock__expires_at__gt=timezone.now())
+    return Q(assignment__user_id=user_id) | held
+
+
+def case_search_q(text: str) -> Q:
+    """Match a subject (any part, any case), a content id, an event id or a SHA-256 (a prefix of 8+)."""
+    from django.db.models import TextField
+    from django.db.models.functions import Cast
+
+    from triage.models import SubmissionEvent
+
+    text = text.strip()
+    folded = text.lower()
+    by_submission = Q(content_id=text) | Q(first_event_id=text)
+    subjects = Submission.objects.annotate(subjects_text=Cast("subjects", TextField())).filter(
+        subjects_text__icontains=text
+    )
+    events = SubmissionEvent.objects.filter(event_id=text).values("submission_id")
+    submissions = (
+        Submission.objects.filter(by_submission | Q(pk__in=events) | Q(pk__in=subjects.values("pk")))
+        .values("pk")
+    )
+    q = Q(pk__in=SubmissionMedia.objects.filter(submission_id__in=submissions).values("case_id"))
+    if len(folded) >= 8 and all(c in "0123456789abcdef" for c in folded):
+        q |= Q(media_item__sha256__startswith=folded)
+    return q
+
+
+@dataclass
+class RowSummary:
+    """What a queue row says the case is."""
+
+    subjects: list[str] = field(default_factory=list)
+    platforms: list[str] = field(default_factory=list)
+    snippet: str = ""
+    reasons: list[str] = field(default_factory=list)
+    languages: list[str] = field(default_factory=list)
+
+
+def queue_rows_describe(*, cases: list[Case]) -> None:
+    """Set `case.summary` (a RowSummary) on each case of a page, in one query for the page."""
+    summaries = {case.pk: RowSummary() for case in cases}
+    rows = (
+        SubmissionMedia.objects.filter(case_id__in=list(summaries))
+        .order_by("submission__created_at", "submission_id")
+        .values_list(
+            "case_id",
+            "submission__platform__slug",
+            "submission__subjects",
+            "submission__text",
+            "submission__report_reason",
+            "submission__language",
+        )
+    )
+    for case_id, platform, subjects, text, reason, language in rows:
+        summary = summaries[case_id]
+        pairs = ((platform, summary.platforms), (reason, summary.reasons), (language, summary.languages))
+        for value, into in pairs:
+            if value and value not in into:
+                into.append(value)
+        for subject in subjects or []:
+            if isinstance(subject, str) and subject not in summary.subjects:
+                summary.subjects.append(subject)
+        if text and not summary.snippet:
+            summary.snippet = " ".join(text.split())[:140]
+    for case in cases:
+        case.summary = summaries[case.pk]
 
 
 def silence_now(*, at: datetime) -> list:

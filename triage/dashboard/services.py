@@ -84,6 +84,9 @@ def case_lock_take(*, case_id: int, user, at: datetime | None = None) -> CaseLoc
         lock.user = user
         lock.expires_at = expires_at
         lock.save(update_fields=["user", "taken_at", "expires_at"])
+    from .assignment import case_assign_on_take
+
+    case_assign_on_take(case=case, user=user)
     audit_record(
         action="case.review_taken",
         actor_kind=ActorKind.MODERATOR,
@@ -151,6 +154,7 @@ def case_review_decide(
     note: str = "",
     verdict_override: str | None = None,
     share_note: bool = False,
+    language: str = "",
 ):
     """Make a moderator's own decision on the case held by `user`, then release it."""
     from triage.policy.services import case_decide_by_moderator  # the policy app owns decisions
@@ -166,6 +170,7 @@ def case_review_decide(
         note=note,
         verdict_override=verdict_override,
         share_note=share_note,
+        language=language,
     )
     decision_note_add(decision=decision, user=user, text=note, shared=share_note)
     case_lock_release(case_id=case.pk, user=user, reason="decided")

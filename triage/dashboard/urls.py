@@ -16,6 +16,9 @@ urlpatterns = [
     path("cases/<int:case_id>/extend/", views.case_extend_deadline, name="case-extend"),
     path("cases/<int:case_id>/outcome/", views.case_outcome, name="case-outcome"),
     path("appeals/<int:appeal_id>/decide/", views.appeal_decide_view, name="appeal-decide"),
+    path("cases/<int:case_id>/assign/", views.case_assign_view, name="case-assign"),
+    path("bulk/", views.cases_bulk_view, name="bulk"),
+    path("reports/", views.reports_view, name="reports"),
     path("deliveries/dead/", views.deliveries_dead_list, name="deliveries-dead"),
     path("deliveries/<int:delivery_id>/retry/", views.delivery_retry_view, name="delivery-retry"),
 ]

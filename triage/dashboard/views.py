@@ -82,8 +82,9 @@ def queue(request: HttpRequest) -> HttpResponse:
     lead = user_is_lead(request.user)
     form = _filters_form(request)
     filters = form.filters()
-    cases = selectors.queue_cases(filters=filters, can_see_escalations=lead)
+    cases = selectors.queue_cases(filters=filters, can_see_escalations=lead, user_id=request.user.pk)
     page = Paginator(cases, 50).get_page(request.GET.get("page"))
+    selectors.queue_rows_describe(cases=list(page.object_list))
     now = timezone.now()
     in_silence = selectors.silence_now(at=now)
     silent_countries = {w.country_id for w in in_silence}
@@ -99,7 +100,7 @@ def queue(request: HttpRequest) -> HttpResponse:
             "form": form,
             "filters": filters,
             "page": page,
-            "counts": selectors.queue_counts(can_see_escalations=lead),
+            "counts": selectors.queue_counts(can_see_escalations=lead, user_id=request.user.pk),
             "queues": [(key, label) for key, label in selectors.QUEUES.items() if lead or key != "escalated"],
             "in_silence": in_silence,
             "query": query.urlencode(),
@@ -126,7 +127,7 @@ def _case_page(
     outcome_form: OutcomeForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    from .lifecycle_selectors import case_lifecycle
+    from .lifecycle_selectors import case_lifecycle, label_previews
     decisions = selectors.case_decisions(case=case)
     current = next((d for d in decisions if d.is_current), None)
     media = [selectors.media_review(media=m) for m in selectors.case_media_items(case=case)]
@@ -146,11 +147,14 @@ def _case_page(
             "audit": selectors.case_audit_trail(case=case),
             "lock": lock,
             "mine": lock is not None and lock.user_id == request.user.pk,
-            "decide_form": decide_form or ModeratorDecisionForm(),
+            "decide_form": decide_form
+            or ModeratorDecisionForm(initial=ModeratorDecisionForm.initial_from(current)),
+            "label_texts": label_previews(case=case),
             "outcome_form": outcome_form or OutcomeForm(),
             "extend_form": ExtendDeadlineForm(),
             "lifecycle": case_lifecycle(case=case, current=current),
             "appeals": _appeals_for_page(case, request.user),
+            "moderators": _moderators_if_lead(lead),
             "confirm_form": ConfirmForm(),
             "bank_form": BankForm(),
             "is_lead": lead,
@@ -160,6 +164,12 @@ def _case_page(
         },
         status=status,
     )
+
+
+def _moderators_if_lead(lead: bool) -> list:
+    from .assignment import assignable_moderators
+
+    return list(assignable_moderators()) if lead else []
 
 
 def _appeals_for_page(case: Case, user) -> list:
@@ -320,6 +330,7 @@ def case_decide(request: HttpRequest, case_id: int) -> HttpResponse:
             note=form.cleaned_data["note"],
             verdict_override=form.cleaned_data["verdict_override"] or None,
             share_note=form.cleaned_data["share_note"],
+            language=form.cleaned_data["language"] or "",
         )
     except (CaseLockedError, CaseNotHeldError, NotAllowedError, ValidationError) as exc:
         _decision_refused(request, exc)
@@ -491,3 +502,65 @@ def appeal_decide_view(request: HttpRequest, appeal_id: int) -> HttpResponse:
     else:
         messages.success(request, f"Appeal {form.cleaned_data['outcome']}; every platform is told.")
     return _back(case.pk)
+
+
+@require_POST
+@moderator_required
+def case_assign_view(request: HttpRequest, case_id: int) -> HttpResponse:
+    """Assign to me, to someone (leads), or unassign (an empty `user`)."""
+    from django.contrib.auth import get_user_model
+
+    from .assignment import case_assign
+
+    case = _case_get(request, case_id)
+    username = (request.POST.get("user") or "").strip()
+    assignee = None
+    if username:
+        assignee = get_user_model().objects.filter(username=username, is_active=True).first()
+        if assignee is None:
+            messages.error(request, f"user: no active user named {username!r}.")
+            return _back(case.pk)
+    try:
+        case_assign(case_id=case.pk, user=request.user, assignee=assignee)
+    except NotAllowedError as exc:
+        messages.error(request, f"{str(exc).capitalize()}.")
+    else:
+        messages.success(request, f"Case {case.pk} assigned to {username}." if username else "Unassigned.")
+    return _back(case.pk)
+
+
+@require_POST
+@moderator_required
+def cases_bulk_view(request: HttpRequest) -> HttpResponse:
+    """Confirm or dismiss the selected queue rows."""
+    from .bulk import cases_bulk_decide
+
+    ids = [int(v) for v in request.POST.getlist("case") if v.isdigit()]
+    action = request.POST.get("action", "")
+    if not ids:
+        messages.error(request, "Select at least one case.")
+        return redirect("dashboard:queue")
+    try:
+        result = cases_bulk_decide(case_ids=ids, user=request.user, action=action)
+    except ValidationError as exc:
+        _decision_refused(request, exc)
+        return redirect("dashboard:queue")
+    verb = "Confirmed" if action == "confirm" else "Dismissed"
+    messages.success(request, f"{verb} {len(result.done)} case{'s' if len(result.done) != 1 else ''}.")
+    for case_id, reason in result.skipped.items():
+        messages.warning(request, f"Case {case_id} skipped: {reason}.")
+    return redirect("dashboard:queue")
+
+
+@require_GET
+@moderator_required
+def reports_view(request: HttpRequest) -> HttpResponse:
+    """Time to first human, deadline breaches and appeals, per country and per election."""
+    from .appeals import appeal_stats
+    from .metrics import review_metrics
+
+    return render(
+        request,
+        "dashboard/reports.html",
+        {"metrics": review_metrics(), "appeals": appeal_stats()},
+    )

@@ -388,6 +388,7 @@ def case_decide_by_moderator(
     note: str = "",
     verdict_override: str | None = None,
     share_note: bool = False,
+    language: str = "",
 ) -> Decision:
     """Record a human decision on a case (label texts rendered in the content's language).
 
@@ -404,6 +405,8 @@ def case_decide_by_moderator(
     if verdict_override is not None and verdict_override not in VerdictLabel.values:
         raise ValidationError({"verdict_override": [f"One of: {', '.join(VerdictLabel.values)}."]})
     inputs = case_policy_inputs(case=case, at=at, trigger="moderator")
+    if language:  # the moderator's override of the content's language, for the label
+        inputs.content_language = language
     notes = list(inputs.notes)
     rendered, deadline, hold_reason = _moderator_actions(actions=actions, inputs=inputs, at=at, notes=notes)
     hold_reason = "moderator" if hold_reason else ""  # the page says who placed it
