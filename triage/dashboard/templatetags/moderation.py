@@ -17,6 +17,7 @@ _SENTENCES = {
         "The review deadline passed with no human decision: escalated to the leads, the hold kept."
     ),
     "case.review_deadline_extended": "{who} extended the review deadline: “{reason}”.",
+    "case.escalation_closed": "{who} closed the escalation: the review deadline was extended.",
     "case.hold_lapsed": "The hold reached its longest life: {on_lapse}.",
     "case.reopened": "New evidence reopened the case ({reason}).",
     "case.appeal_received": "An appeal arrived from the platform {platform} ({appellant}).",
