@@ -58,7 +58,8 @@ def seed(n: int) -> None:
     policy = PolicyVersion.objects.filter(status="active").first()
     now = timezone.now()
     lead, _ = User.objects.get_or_create(username="bench-lead", defaults={"is_staff": False})
-    lead.groups.add(Group.objects.get_or_create(name="moderators")[0], Group.objects.get_or_create(name="leads")[0])
+    for name in ("moderators", "leads"):
+        lead.groups.add(Group.objects.get_or_create(name=name)[0])
     countries = ["SK", "DE", "FR", "PL", "US", "PK", "CZ", "AT"]
     batch = 2000
     for start in range(0, n, batch):
@@ -90,7 +91,9 @@ def seed(n: int) -> None:
                            state="processed") for i, case in enumerate(cases)
             )  # fmt: skip
             SubmissionMedia.objects.bulk_create(
-                SubmissionMedia(submission=sub, position=0, case=case, state="stored", media_item=case.media_item)
+                SubmissionMedia(
+                    submission=sub, position=0, case=case, state="stored", media_item=case.media_item
+                )
                 for sub, case in zip(subs, cases, strict=True)
             )
             runs = CheckRun.objects.bulk_create(CheckRun(media_item=m, fused_at=now) for m in media)
@@ -125,6 +128,15 @@ def seed(n: int) -> None:
         cursor.execute("ANALYZE")
 
 
+def _backend_cpu_seconds(pid: int) -> float | None:
+    """CPU time (user + system) the PostgreSQL backend serving us has used, if it runs on this host."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def measure(repeat: int) -> dict:
     from django.contrib.auth.models import User
     from django.db import connection, reset_queries
@@ -146,20 +158,32 @@ def measure(repeat: int) -> dict:
     }
     results = {"open_cases": Case.objects.exclude(status="decided").count(),
                "cases": Case.objects.count(), "pages": {}}  # fmt: skip
+    client.get("/")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        backend = cursor.fetchone()[0]
     for label, url in pages.items():
         client.get(url)  # warm: the first render compiles templates
-        times = []
+        times, cpu = [], []
         for _ in range(repeat):
             reset_queries()
             with CaptureQueriesContext(connection) as queries:
+                pg_before, py_before = _backend_cpu_seconds(backend), time.process_time()
                 started = time.perf_counter()
                 response = client.get(url)
                 times.append((time.perf_counter() - started) * 1000)
+                pg_after, py_after = _backend_cpu_seconds(backend), time.process_time()
             assert response.status_code == 200, (url, response.status_code)
+            if pg_before is not None:
+                # CPU the request cost (Django + its PostgreSQL backend): what the wall time would
+                # be on an idle machine, since the shared one is oversubscribed (load in results).
+                cpu.append(((py_after - py_before) + (pg_after - pg_before)) * 1000)
         results["pages"][label] = {
             "median_ms": round(statistics.median(times), 1),
             "min_ms": round(min(times), 1),
             "max_ms": round(max(times), 1),
+            "cpu_median_ms": round(statistics.median(cpu), 1) if cpu else None,
+            "cpu_min_ms": round(min(cpu), 1) if cpu else None,
             "queries": len(queries),
         }
         print(label, results["pages"][label], file=sys.stderr)

@@ -119,13 +119,16 @@ def appeal_decide(*, appeal_id: int, user, outcome: str, note: str = "", label_k
     from triage.policy.lifecycle import case_outcome_label_only, case_outcome_restore
 
     from .outcomes import decision_note_add
-    from .services import NotAllowedError
+    from .services import CaseLockedError, NotAllowedError, case_lock_current
 
     appeal = Appeal.objects.select_for_update().select_related("appealed_decision").get(pk=appeal_id)
     if appeal.state != AppealState.OPEN:
         raise ValidationError({"appeal": ["This appeal is decided already."]})
     if not appeal_may_decide(appeal=appeal, user=user):
         raise NotAllowedError("another moderator must decide an appeal against your own decision")
+    lock = case_lock_current(case_id=appeal.case_id)
+    if lock is not None and lock.user_id != user.pk:
+        raise CaseLockedError(lock)  # someone is reviewing the case right now
     if outcome not in AppealOutcome.values:
         raise ValidationError({"outcome": [f"One of: {', '.join(AppealOutcome.values)}."]})
     if outcome == AppealOutcome.UPHELD:

@@ -9,12 +9,10 @@ from typing import Any
 from django.db.models import (
     BooleanField,
     CharField,
-    DateTimeField,
-    Exists,
-    ExpressionWrapper,
+    Count,
     F,
+    FilteredRelation,
     IntegerField,
-    JSONField,
     OuterRef,
     Q,
     QuerySet,
@@ -64,47 +62,53 @@ def _current_decisions() -> QuerySet[Decision]:
     return Decision.objects.filter(case=OuterRef("pk"), is_current=True)
 
 
-def _live_cases() -> QuerySet[Case]:
-    from .models import DeadlineEscalation
+def _flag(condition: Q) -> Conditional:
+    """A boolean annotation that is False, never NULL, when the joined decision is missing."""
+    return Conditional(When(condition, then=Value(True)), default=Value(False), output_field=BooleanField())
 
-    current = _current_decisions()
+
+def _lead_ids() -> list[int]:
+    from django.contrib.auth import get_user_model
+
+    leads = get_user_model().objects.filter(Q(is_staff=True) | Q(groups__name=LEADS_GROUP))
+    return list(leads.values_list("pk", flat=True).distinct())
+
+
+def _live_cases(*, details: bool = True) -> QuerySet[Case]:
+    """Live cases with their current decision joined once (one LEFT JOIN on its unique partial index).
+
+    Every queue column and tab reads the current decision: joining it once, rather than one
+    correlated subquery per column, keeps the whole queue one scan of the cases and one hash join,
+    which PostgreSQL plans cheaply (50,000 open cases: docs/benchmarks.md). A missed review
+    deadline is a LEFT JOIN on its one-to-one row.
+    """
     latest_verdict = Verdict.objects.filter(media_item=OuterRef("media_item")).order_by("-created_at")
+    escalates = Q(current__action_kinds__contains=",escalate,")
+    # Open while the decision whose deadline was missed is current (docs/dashboard.md).
+    missed = Q(current__deadline_escalation__isnull=False)
+    # An escalation waits for a lead until a lead (or staff) has decided the case: the policy's
+    # escalation, or a moderator's, stays open even when the case is "decided".
+    undecided_by_lead = (
+        Q(current__decided_by=DecidedBy.POLICY)
+        | Q(current__moderator__isnull=True)
+        | ~Q(current__moderator_id__in=_lead_ids())
+    )
+    cases = Case.objects.filter(merged_into__isnull=True)
+    if details:  # the page's rows; the ordering and the counts need none of these joins
+        cases = cases.select_related("media_item", "review_lock__user", "assignment__user")
     return (
-        Case.objects.filter(merged_into__isnull=True)
-        .select_related("media_item", "review_lock__user", "assignment__user")
+        cases.annotate(current=FilteredRelation("decisions", condition=Q(decisions__is_current=True)))
         .annotate(
-            # Open while the decision whose deadline was missed is current (docs/dashboard.md).
-            deadline_missed=Exists(
-                DeadlineEscalation.objects.filter(case=OuterRef("pk"), decision__is_current=True)
-            ),
-        )
-        .annotate(
-            decision_phase=Subquery(current.values("phase")[:1], output_field=CharField()),
-            decision_phase_reason=Subquery(current.values("phase_reason")[:1], output_field=JSONField()),
-            decision_actions=Subquery(current.values("actions")[:1], output_field=JSONField()),
-            decision_deadline=Subquery(current.values("review_deadline")[:1], output_field=DateTimeField()),
-            decision_by=Subquery(current.values("decided_by")[:1], output_field=CharField()),
-            escalated=ExpressionWrapper(
-                Q(Exists(current.filter(_escalated_q()))) | Q(deadline_missed=True),
-                output_field=BooleanField(),
-            ),
-            # An escalation waits for a lead until a lead (or staff) has decided the case: the
-            # policy's escalation, or a moderator's, stays open even when the case is "decided".
+            decision_phase=F("current__phase"),
+            decision_phase_reason=F("current__phase_reason"),
+            decision_actions=F("current__actions"),
+            decision_deadline=F("current__review_deadline"),
+            decision_by=F("current__decided_by"),
+            deadline_missed=_flag(missed),
+            escalated=_flag(escalates | missed),
             # A missed review deadline is an escalation too, until a new decision supersedes it.
-            escalation_open=ExpressionWrapper(
-                Q(
-                    Exists(
-                        current.filter(_escalated_q()).filter(
-                            Q(decided_by=DecidedBy.POLICY)
-                            | Q(moderator__isnull=True)
-                            | (Q(moderator__is_staff=False) & ~Q(moderator__groups__name=LEADS_GROUP))
-                        )
-                    )
-                )
-                | Q(deadline_missed=True),
-                output_field=BooleanField(),
-            ),
-            silence_hold=Exists(current.filter(phase="silence", review_deadline__isnull=False)),
+            escalation_open=_flag((escalates & undecided_by_lead) | missed),
+            silence_hold=_flag(Q(current__phase="silence", current__review_deadline__isnull=False)),
             verdict_label=Subquery(latest_verdict.values("label")[:1], output_field=CharField()),
             verdict_confidence=Subquery(latest_verdict.values("confidence")[:1]),
         )
@@ -145,9 +149,13 @@ class QueueFilters:
     media_type: str = ""
     q: str = ""  # free text: a subject, a content id, an event id or a SHA-256 (or its first 8+ hex digits)
 
+    def unfiltered(self) -> bool:
+        """Only a tab is chosen: its count is the tab's count."""
+        return not (self.phase or self.country or self.status or self.verdict or self.media_type or self.q)
+
 
 def queue_cases(
-    *, filters: QueueFilters, can_see_escalations: bool, user_id: int | None = None
+    *, filters: QueueFilters, can_see_escalations: bool, user_id: int | None = None, details: bool = True
 ) -> QuerySet[Case]:
     """Return the live cases of a queue, urgent first.
 
@@ -155,7 +163,7 @@ def queue_cases(
     cases awaiting review, then the rest (highest policy priority, then most recently updated).
     Escalated cases are the leads' queue: without `can_see_escalations` they are left out.
     """
-    queryset = _with_bucket(_live_cases())
+    queryset = _with_bucket(_live_cases(details=details))
     if not can_see_escalations:
         queryset = queryset.filter(escalated=False)
     if filters.queue == "unresolved":
@@ -194,21 +202,29 @@ def queue_cases(
 
 def queue_counts(*, can_see_escalations: bool, user_id: int | None = None) -> dict[str, int]:
     """Return how many live cases each queue tab holds."""
-    queryset = _live_cases()
+    queryset = _live_cases(details=False)
     if not can_see_escalations:
         queryset = queryset.filter(escalated=False)
-    # One COUNT per tab: small indexed queries, and aggregating over the annotated subqueries
-    # in one statement is not something the ORM compiles.
-    open_cases = queryset.filter(_unresolved_q())
-    counts = {
-        "unresolved": open_cases.count(),
-        "mine": queryset.filter(_mine_q(user_id)).filter(_unresolved_q()).count(),
-        "awaiting": queryset.filter(status=CaseStatus.AWAITING_REVIEW).count(),
-        "escalated": queryset.filter(escalation_open=True).count() if can_see_escalations else 0,
-        "decided": queryset.exclude(_unresolved_q()).count(),
-        "all": queryset.count(),
-    }
+    # One scan for every tab: conditional counts over the joined current decision.
+    unresolved = _unresolved_q()
+    counts = queryset.aggregate(
+        unresolved=Count("pk", filter=unresolved),
+        awaiting=Count("pk", filter=Q(status=CaseStatus.AWAITING_REVIEW)),
+        escalated=Count("pk", filter=Q(escalation_open=True)),
+        decided=Count("pk", filter=~unresolved),
+        all=Count("pk"),
+    )
+    # "Mine" is a handful of rows found through its own two small tables.
+    counts["mine"] = queryset.filter(_mine_q(user_id)).filter(unresolved).count()
+    if not can_see_escalations:
+        counts["escalated"] = 0
     return {key: counts[key] for key in QUEUES}
+
+
+def queue_page(*, case_ids: list[int]) -> list[Case]:
+    """The page's cases in full (rows, badges, verdicts), in the order of `case_ids`."""
+    cases = {case.pk: case for case in _with_bucket(_live_cases()).filter(pk__in=case_ids)}
+    return [cases[pk] for pk in case_ids if pk in cases]
 
 
 def _mine_q(user_id: int | None) -> Q:
@@ -426,11 +442,8 @@ def queue_neighbours(
     *, case_id: int, can_see_escalations: bool, limit: int = 1000
 ) -> tuple[int | None, int | None]:
     """Return the ids of the cases before and after `case_id` in the unresolved queue (j/k on a case)."""
-    ids = list(
-        queue_cases(filters=QueueFilters(), can_see_escalations=can_see_escalations).values_list(
-            "pk", flat=True
-        )[:limit]
-    )
+    queue = queue_cases(filters=QueueFilters(), can_see_escalations=can_see_escalations, details=False)
+    ids = list(queue.values_list("pk", flat=True)[:limit])
     if case_id not in ids:
         return None, ids[0] if ids else None
     at = ids.index(case_id)

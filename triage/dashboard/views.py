@@ -82,9 +82,17 @@ def queue(request: HttpRequest) -> HttpResponse:
     lead = user_is_lead(request.user)
     form = _filters_form(request)
     filters = form.filters()
-    cases = selectors.queue_cases(filters=filters, can_see_escalations=lead, user_id=request.user.pk)
-    page = Paginator(cases, 50).get_page(request.GET.get("page"))
-    selectors.queue_rows_describe(cases=list(page.object_list))
+    # Order and paginate on ids (a narrow scan), then load the page's 50 rows in full.
+    ids = selectors.queue_cases(
+        filters=filters, can_see_escalations=lead, user_id=request.user.pk, details=False
+    ).values_list("pk", flat=True)
+    counts = selectors.queue_counts(can_see_escalations=lead, user_id=request.user.pk)
+    paginator = Paginator(ids, 50)
+    if filters.unfiltered():
+        paginator.count = counts[filters.queue]  # the tab's count is the page count: no second scan
+    page = paginator.get_page(request.GET.get("page"))
+    page.object_list = selectors.queue_page(case_ids=list(page.object_list))
+    selectors.queue_rows_describe(cases=page.object_list)
     now = timezone.now()
     in_silence = selectors.silence_now(at=now)
     silent_countries = {w.country_id for w in in_silence}
@@ -100,7 +108,7 @@ def queue(request: HttpRequest) -> HttpResponse:
             "form": form,
             "filters": filters,
             "page": page,
-            "counts": selectors.queue_counts(can_see_escalations=lead, user_id=request.user.pk),
+            "counts": counts,
             "queues": [(key, label) for key, label in selectors.QUEUES.items() if lead or key != "escalated"],
             "in_silence": in_silence,
             "query": query.urlencode(),
@@ -495,8 +503,8 @@ def appeal_decide_view(request: HttpRequest, appeal_id: int) -> HttpResponse:
             note=form.cleaned_data["note"],
             label_kind=form.cleaned_data["label_kind"],
         )
-    except NotAllowedError as exc:
-        messages.error(request, f"{str(exc).capitalize()}.")
+    except (NotAllowedError, CaseLockedError) as exc:
+        messages.error(request, f"{str(exc)[:1].upper()}{str(exc)[1:]}.")
     except ValidationError as exc:
         _decision_refused(request, exc)
     else:
