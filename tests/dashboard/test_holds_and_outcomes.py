@@ -209,3 +209,30 @@ def test_a_decided_case_reopens_on_a_new_report_and_shows_what_is_new(client, al
     case_review_outcome(case_id=slovak.pk, user=alice, outcome="restore", keep_label=True)
     assert "New since the last decision" not in client.get(f"/cases/{slovak.pk}/").content.decode()
     assert CaseReopening.objects.filter(case=slovak).count() == 1
+
+
+def test_a_new_bank_match_reopens_a_decided_case(alice, cases):
+    from triage.checks.models import CheckResult, CheckRun, Verdict
+    from triage.signals import verdict_fused
+
+    routine = cases["routine"]
+    case_lock_take(case_id=routine.pk, user=alice)
+    decided = case_review_outcome(case_id=routine.pk, user=alice, outcome="restore", keep_label=True)
+    run = CheckRun.objects.create(media_item=routine.media_item, fused_at=timezone.now())
+    match = CheckResult.objects.create(
+        media_item=routine.media_item, kind="fingerprint", version="2", state="done", label="synthetic",
+        evidence={"matches": [{"bank": "factcheck-known-fakes", "purpose": "known_synthetic",
+                               "distance": 3}]},
+    )  # fmt: skip
+    run.results.add(match)
+    verdict = Verdict.objects.create(
+        run=run, media_item=routine.media_item, label="likely_synthetic", confidence=0.95, reasons=["bank"]
+    )
+
+    verdict_fused.send(sender=Verdict, verdict_id=verdict.pk, media_item_id=routine.media_item_id)
+
+    reopening = CaseReopening.objects.get(case=routine)
+    assert reopening.reason == "bank_match" and reopening.since_decision_id == decided.pk
+    assert reopening.details["banks"] == ["factcheck-known-fakes"]
+    routine.refresh_from_db()
+    assert routine.status == "awaiting_review"
