@@ -73,8 +73,10 @@ def _actions_with_hold_end(decision: Decision) -> list:
     span = hold_span(decision=decision)
     if span is None:
         return decision.actions
+    # Never before the decision itself (a hold past its end is lapsed by the next sweep).
+    ends = max(span[1], decision.created_at)
     return [
-        {**a, "review_deadline": span[1].isoformat()} if a.get("type") == "removal_hold" else a
+        {**a, "review_deadline": ends.isoformat()} if a.get("type") == "removal_hold" else a
         for a in decision.actions
         if isinstance(a, dict)
     ]

@@ -88,6 +88,6 @@ def _window_end(phase_reason: Mapping[str, Any] | None) -> datetime | None:
 def hold_end(*, started_at: datetime, window_end: datetime | None, policy: HoldPolicy) -> datetime:
     """The instant a hold that began at `started_at` lapses (see the module docstring)."""
     cap = started_at + timedelta(hours=policy.max_hours)
-    if window_end is None:
-        return cap
+    if window_end is None or window_end <= started_at:
+        return cap  # no window, or one that had ended before the hold began: only the cap applies
     return min(window_end + timedelta(minutes=policy.post_silence_review_minutes), cap)
