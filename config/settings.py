@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "triage.moderation",
     "triage.decisions.labels",
     "integrations.partner_webhooks",
+    "integrations.chat",
 ]
 
 MIDDLEWARE = [
@@ -230,6 +231,27 @@ METRICS_TOKEN = envsecret("METRICS_TOKEN")
 
 # Moderator dashboard: how long a moderator's claim on a case lasts without activity.
 DASHBOARD_LOCK_MINUTES = envint("DASHBOARD_LOCK_MINUTES", 15)
+# The moderation lifecycle (docs/dashboard.md "Deadlines and holds"): how often the sweep runs,
+# and who hears of a missed review deadline. Both channels are optional: e-mail through Django's
+# mail backend to MODERATION_NOTIFY_EMAILS, and a POST to an incoming-webhook URL of a chat
+# channel (Slack, Mattermost, Rocket.Chat, Teams… all take {"text": …}); the URL carries its own
+# secret, so it is read like one. ALLOW_PRIVATE lets an on-site chat server on a private address.
+MODERATION_DEADLINE_SWEEP_SECONDS = envint("MODERATION_DEADLINE_SWEEP_SECONDS", 30)
+MODERATION_NOTIFY_EMAILS = envlist("MODERATION_NOTIFY_EMAILS")
+MODERATION_CHAT_WEBHOOK_URL = envsecret("MODERATION_CHAT_WEBHOOK_URL")
+MODERATION_CHAT_WEBHOOK_ALLOW_PRIVATE = envbool("MODERATION_CHAT_WEBHOOK_ALLOW_PRIVATE", False)
+# Django's mail backend (SMTP when EMAIL_HOST is set, else the console).
+EMAIL_HOST = envstr("EMAIL_HOST")
+_MAIL_BACKENDS = "django.core.mail.backends."
+EMAIL_BACKEND = envstr(
+    "EMAIL_BACKEND", _MAIL_BACKENDS + ("smtp.EmailBackend" if EMAIL_HOST else "console.EmailBackend")
+)
+EMAIL_PORT = envint("EMAIL_PORT", 587)
+EMAIL_HOST_USER = envstr("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = envsecret("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", True)
+EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", 10)
+DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "moratorium@localhost")
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/accounts/login/"
@@ -359,6 +381,14 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "moratorium.dashboard.overview_snapshot",
         "schedule": float(DASHBOARD_OVERVIEW_SNAPSHOT_SECONDS),
     },
+    # Deadlines that bite (triage/moderation/deadlines.py): a review deadline passed with nobody
+    # deciding goes to the leads.
+    "moderation-deadlines-sweep": {
+        "task": "moratorium.moderation.deadlines_sweep",
+        "schedule": float(MODERATION_DEADLINE_SWEEP_SECONDS),
+    },
+    # Partner webhooks' outbox, as for platform callbacks: due rows sent, lost claims recovered.
+    "partner-webhooks-dispatch-due": {"task": "moratorium.partner_webhooks.dispatch_due", "schedule": 15.0},
     # Restricting decisions whose statement of reasons was never stored.
     "transparency-sweep-statements": {
         "task": "integrations.transparency.tasks.sweep_statements",

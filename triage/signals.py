@@ -17,6 +17,11 @@ fused into a verdict. Keyword arguments: `verdict_id` (int, a `checks.Verdict`) 
 
 `decision_made` is sent from `transaction.on_commit` once a new current Decision is stored.
 Keyword argument: `decision_id` (int, the `policy.Decision` pk). Callbacks and statements listen.
+
+`review_deadline_missed` is sent from `transaction.on_commit` when the deadline sweep escalates a
+case whose review deadline passed with no human decision. Keyword arguments: `escalation_id`
+(int, a `dashboard.DeadlineEscalation`), `case_id` (int), `deadline` (ISO 8601 string) and
+`summary` (one plain line, no personal data). The chat notifier in integrations listens.
 """
 
 from django.dispatch import Signal
@@ -31,3 +36,5 @@ decision_made = Signal()
 # or "withdrawn"). The policy re-decides the case (its `fact_checked` input); partner webhooks and
 # moderators' notifications listen too.
 fact_check_recorded = Signal()
+
+review_deadline_missed = Signal()

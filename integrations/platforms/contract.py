@@ -15,6 +15,7 @@ from triage.decisions.models import Decision
 from triage.decisions.selectors import decision_current
 from triage.intake.selectors import case_resolve
 from triage.models import Case, MediaFetchState, Submission, SubmissionEvent
+from triage.moderation.appeals import appeal_for_decision
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -35,8 +36,9 @@ def decision_body(*, decision: Decision, submission: Submission | None = None) -
             .values_list("event_id", flat=True)
         )
     supersedes = decision.supersedes.decision_id if decision.supersedes is not None else None
-    return {
-        "type": "decision",
+    appeal = _appeal_of(decision, submission)
+    body = {
+        "type": "appeal_decision" if appeal else "decision",
         "decision_id": str(decision.decision_id),
         "case_id": decision.case_id,
         "content_id": submission.content_id if submission is not None else None,
@@ -54,6 +56,30 @@ def decision_body(*, decision: Decision, submission: Submission | None = None) -
         "issued_at": _iso(decision.created_at),
         "supersedes": str(supersedes) if supersedes else None,
         "is_current": decision.is_current,
+    }
+    if appeal:
+        body["appeal"] = appeal
+    return body
+
+
+def _appeal_of(decision: Decision, submission: Submission | None) -> dict | None:
+    """The appeal a decision resolved, as the `appeal_decision` body carries it (codes and ids only).
+
+    Every platform carrying the media gets the outcome; only the platform that forwarded the
+    appeal gets its own `event_id` back (`yours`: true), the others learn no other platform's ids.
+    """
+    appeal = appeal_for_decision(decision=decision)
+    if appeal is None:
+        return None
+    yours = submission is not None and submission.platform_id == appeal.platform_id
+    return {
+        "appeal_id": appeal.pk,
+        "yours": yours,
+        "event_id": appeal.event_id if yours else None,
+        "appellant": appeal.appellant,
+        "outcome": appeal.outcome,
+        "appealed_decision_id": str(appeal.appealed_decision.decision_id),
+        "decided_at": _iso(appeal.decided_at),
     }
 
 

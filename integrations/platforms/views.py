@@ -124,6 +124,10 @@ class WebhookView(View):
         data, files, problem = _parse(request, body)
         if problem is not None:
             return problem
+        if data.get("type") == "appeal":  # a forwarded complaint, not a report (docs/ingestion.md)
+            from .appeals import appeal_event_handle
+
+            return appeal_event_handle(platform=platform, data=data)
         event = event_validate_fast(data, files=files)
         if event is None:  # not plainly valid: the serializer decides, with field-level errors
             serializer = Event(data=data, context={"files": files})

@@ -142,6 +142,9 @@ class SorDecision:
     legal_explanation: str | None = None
     submission_ref: str | None = None
     automated_checks: bool = True
+    # The decision amends an earlier one after an internal complaint (DSA art. 20): its outcome,
+    # "upheld" | "reversed" | "modified"; said in the facts.
+    appeal_outcome: str | None = None
 
 
 def _as_date(value, name: str, errors: dict) -> date | None:
@@ -204,6 +207,11 @@ def _facts(d: SorDecision, verdict_label: str, reason_codes: list[str], restrict
     parts.append(
         "Decided automatically by policy." if d.decided_by == "policy" else "Decided by a human moderator."
     )
+    if d.appeal_outcome in ("upheld", "reversed", "modified"):
+        parts.append(
+            "This statement amends an earlier one: after an internal complaint, "
+            f"the decision was {d.appeal_outcome}."
+        )
     return " ".join(parts)[: schema.MAX_LENGTHS["decision_facts"]]
 
 

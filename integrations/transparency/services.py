@@ -42,7 +42,7 @@ def sor_input(*, decision: Decision, submission) -> dict:
         "decided_at": decision.created_at,
         "content_date": submission.posted_at or submission.created_at,
         "media_type": case.media_item.media_type if case.media_item_id else "",
-        "actions": decision.actions,
+        "actions": _actions_with_hold_end(decision),
         "reporter_kind": submission.report_source,
         "decided_by": decision.decided_by,
         "verdict": decision.verdict or {},
@@ -51,7 +51,49 @@ def sor_input(*, decision: Decision, submission) -> dict:
         "phase_country": (decision.phase_reason or {}).get("country"),
         "audience_countries": list(case.audience_countries or []),
         "content_language": language,
+        **_removal_ground(decision),
+        **_appeal_amendment(decision),
     }
+
+
+def _appeal_amendment(decision: Decision) -> dict:
+    from triage.moderation.appeals import appeal_for_decision
+
+    appeal = appeal_for_decision(decision=decision)
+    return {"appeal_outcome": appeal.outcome} if appeal is not None else {}
+
+
+def _actions_with_hold_end(decision: Decision) -> list:
+    """The decision's actions, the hold's review deadline replaced by the hold's real end.
+
+    A hold outlives its review deadline (a missed deadline escalates, the hold stays) until its
+    longest life, which the policy sets (triage/decisions/holds.py): that is when the restriction ends.
+    """
+    from triage.decisions.lifecycle import hold_span
+
+    span = hold_span(decision=decision)
+    if span is None:
+        return decision.actions
+    # Never before the decision itself (a hold past its end is lapsed by the next sweep).
+    ends = max(span[1], decision.created_at)
+    return [
+        {**a, "review_deadline": ends.isoformat()} if a.get("type") == "removal_hold" else a
+        for a in decision.actions
+        if isinstance(a, dict)
+    ]
+
+
+def _removal_ground(decision: Decision) -> dict:
+    """A removal under a country's law files on the illegal-content ground (codes only, no names)."""
+    for action in decision.actions:
+        if isinstance(action, dict) and action.get("type") == "remove" and action.get("ground") == "law":
+            country = action.get("country", "")
+            reference = action.get("legal_reference") or "national law"
+            return {
+                "legal_ground": f"{reference} ({country})"[:500],
+                "legal_explanation": f"A moderator found the content illegal under the law of {country}.",
+            }
+    return {}
 
 
 @transaction.atomic

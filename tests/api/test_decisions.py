@@ -3,7 +3,7 @@
 import pytest
 from django.contrib.auth import get_user_model
 
-from tests.kit.silence import make_case, make_reported_case
+from tests.kit.silence import make_case
 from triage.decisions.services import case_decide_by_moderator
 
 pytestmark = pytest.mark.django_db
@@ -50,10 +50,30 @@ def test_media_review_only_once_a_moderator_confirmed_the_verdict(dana, held_cas
 
 
 def test_claim_review_rates_the_claim_that_the_media_is_authentic(dana, held_case):
+    response = dana.get(f"/api/v1/cases/{held_case.pk}/claim-review/")
+    assert response.status_code == 404  # the policy's decision alone: no human confirmed it
+    assert "moderator confirmed" in response.json()["detail"]
+
+    moderator = get_user_model().objects.create_user("mira")
+    case_decide_by_moderator(
+        case_id=held_case.pk, user=moderator, actions=[{"type": "label", "kind": "likely_ai_generated"}]
+    )
     review = dana.get(f"/api/v1/cases/{held_case.pk}/claim-review/").json()
     assert review["@type"] == "ClaimReview"
     assert review["reviewRating"]["alternateName"] == "AI-generated or manipulated"
-    assert review["claimReviewed"] == "This audio is an authentic recording of what it shows."
+    # The reviewed item names its subject.
+    claim = review["claimReviewed"]
+    assert claim == "This audio of Michal Šimečka is an authentic recording of what it shows."
+
+
+def test_media_review_names_the_subject(dana, held_case):
+    moderator = get_user_model().objects.create_user("mira")
+    case_decide_by_moderator(
+        case_id=held_case.pk, user=moderator, actions=[{"type": "label", "kind": "likely_ai_generated"}]
+    )
+    review = dana.get(f"/api/v1/cases/{held_case.pk}/media-review/").json()
+    claim = review["itemReviewed"]["interpretedAsClaim"]["description"]
+    assert claim == "This audio of Michal Šimečka is what it appears to be."
 
 
 def test_no_json_ld_for_a_case_without_a_verdict(dana):
@@ -62,11 +82,30 @@ def test_no_json_ld_for_a_case_without_a_verdict(dana):
     assert dana.get(f"/api/v1/cases/{case.pk}/media-review/").status_code == 404
 
 
-def test_no_media_review_for_a_moderator_decided_no_signal_case(dana, slovak_election, active_policy):
-    # no_signal says no check found anything: there is no authenticity category to publish.
-    case = make_reported_case("SK", verdict="no_signal")
+def test_a_consented_disclosed_likeness_is_never_rated_manipulated(dana):
+    from datetime import date
+
+    from tests.policy import factories
+
+    khan = factories.person("Imran Khan", code="PK")
+    factories.authorized_voice(khan, valid_from=date(2020, 1, 1))
+    case = factories.case(
+        countries=["PK"],
+        language="ur",
+        subjects=["Imran Khan"],
+        disclosure={"ai_label": True, "language": "en"},
+    )
+    factories.verdict(case, "disclosed_synthetic")
     moderator = get_user_model().objects.create_user("mira")
-    case_decide_by_moderator(case_id=case.pk, user=moderator, actions=[{"type": "no_action"}])
+    case_decide_by_moderator(
+        case_id=case.pk, user=moderator, actions=[{"type": "label", "kind": "ai_generated_disclosed"}]
+    )
+
     response = dana.get(f"/api/v1/cases/{case.pk}/media-review/")
     assert response.status_code == 404
-    assert "no_signal" in response.json()["detail"]
+    assert "consented, disclosed AI likeness" in response.json()["detail"]
+    review = dana.get(f"/api/v1/cases/{case.pk}/claim-review/").json()
+    assert review["reviewRating"]["alternateName"] == (
+        "AI-generated likeness, disclosed by its creator, with the person's consent"
+    )
+    assert review["claimReviewed"].startswith("This audio of Imran Khan")

@@ -127,7 +127,9 @@ def test_alice_decides_differently(client, alice, cases):
     label = current.actions[1]
     assert label["kind"] == "altered_or_edited" and label["text"]
     assert timedelta(minutes=44) < current.review_deadline - timezone.now() <= timedelta(minutes=45)
-    assert "moderator: cropped" in current.notes
+    # The note is internal by default: kept with the decision, never in the platform-facing notes.
+    assert not any("cropped" in n for n in current.notes)
+    assert [(n.text, n.shared) for n in current.moderator_notes.all()] == [("cropped", False)]
     assert AuditEvent.objects.filter(case=case, action="case.decided_by_moderator", actor_user=alice).exists()
 
 

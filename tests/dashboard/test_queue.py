@@ -38,7 +38,7 @@ def test_a_moderator_sees_the_queue_without_the_leads_escalations(client, alice,
 def test_counts_per_queue(client, bob, cases):
     client.force_login(bob)
     counts = client.get("/").context["counts"]
-    assert counts == {"unresolved": 4, "awaiting": 4, "escalated": 1, "decided": 1, "all": 5}
+    assert counts == {"unresolved": 4, "mine": 0, "awaiting": 4, "escalated": 1, "decided": 1, "all": 5}
 
 
 @pytest.mark.django_db

@@ -147,7 +147,9 @@ def test_a_moderator_hold_accepts_the_platform_shaped_deadline(alice):
     )
 
     assert abs((decision.review_deadline - deadline).total_seconds()) < 61
-    assert decision.hold_reason == "policy"
+    assert decision.hold_reason == "moderator"  # the case page says a human placed it
+    case.refresh_from_db()
+    assert case.status == "decided"  # a human decided; the deadline sweep watches the hold
 
 
 def test_confirming_a_silence_hold_keeps_the_label_and_lifts_the_hold(alice):

@@ -55,7 +55,11 @@ def test_the_statement_field_by_field(slovak_case):
         "DECISION_VISIBILITY_CONTENT_DISABLED",  # the removal hold
         "DECISION_VISIBILITY_CONTENT_LABELLED",
     ]
-    assert sor["end_date_visibility_restriction"] == REVIEW_DEADLINE[:10]  # the review deadline
+    # The hold's real end (its longest life: docs/policy.md "Holds end"), not its review deadline.
+    from triage.decisions.lifecycle import hold_span
+
+    assert sor["end_date_visibility_restriction"] == hold_span(decision=decision)[1].date().isoformat()
+    assert sor["end_date_visibility_restriction"] != REVIEW_DEADLINE[:10]
     assert sor["decision_ground"] == "DECISION_GROUND_INCOMPATIBLE_CONTENT"
     assert sor["incompatible_content_ground"].startswith("Terms of service")
     assert "during the pre-election silence period" in sor["incompatible_content_explanation"]

@@ -203,12 +203,15 @@ def rules_validate(rules: Any) -> Errors:
         return {"rules": ['The rule set is an object: {"schema": 1, "rules": [...]}.']}
     if rules.get("schema") != SCHEMA_VERSION:
         _add(errors, "schema", f"Set schema to {SCHEMA_VERSION}.")
-    extra = sorted(set(rules) - {"schema", "rules", "description", DRAFTS_RULES_KEY})
+    extra = sorted(set(rules) - {"schema", "rules", "description", "holds", DRAFTS_RULES_KEY})
     if extra:
         _add(errors, "rules", f"Unexpected keys: {', '.join(extra)}.")
     if DRAFTS_RULES_KEY in rules:
         for message in drafts_setting_validate(rules[DRAFTS_RULES_KEY]):
             _add(errors, DRAFTS_RULES_KEY, message)
+    from .holds import holds_validate  # the hold's longest life and its lapse (triage/decisions/holds.py)
+
+    errors.update(holds_validate(rules.get("holds")))
     items = rules.get("rules")
     if not isinstance(items, list) or not items:
         _add(errors, "rules", "Give a non-empty list of rules.")

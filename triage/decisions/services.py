@@ -440,7 +440,14 @@ def _moderator_actions(
 
 @transaction.atomic
 def case_decide_by_moderator(
-    *, case_id: int, user, actions: list[dict], note: str = "", verdict_override: str | None = None
+    *,
+    case_id: int,
+    user,
+    actions: list[dict],
+    note: str = "",
+    verdict_override: str | None = None,
+    share_note: bool = False,
+    language: str = "",
 ) -> Decision:
     """Record a human decision on a case (label texts rendered in the content's language).
 
@@ -456,9 +463,12 @@ def case_decide_by_moderator(
     if verdict_override is not None and verdict_override not in VerdictLabel.values:
         raise ValidationError({"verdict_override": [f"One of: {', '.join(VerdictLabel.values)}."]})
     inputs = case_policy_inputs(case=case, at=at, trigger="moderator")
+    if language:  # the moderator's override of the content's language, for the label
+        inputs.content_language = language
     notes = list(inputs.notes)
     rendered, deadline, hold_reason = _moderator_actions(actions=actions, inputs=inputs, at=at, notes=notes)
-    if note:
+    hold_reason = "moderator" if hold_reason else ""  # the page says who placed it
+    if note and share_note:  # a note is internal unless the moderator marked it for platforms
         notes.append(f"moderator: {note}")
     verdict = _verdict_body(inputs)
     if verdict_override:
@@ -474,8 +484,9 @@ def case_decide_by_moderator(
         needs_review=False,
     )
     previous = case.decisions.filter(is_current=True).first()
-    # A hold a moderator places is theirs to lift: the case stays in the queue until then.
-    status = CaseStatus.AWAITING_REVIEW if deadline is not None else CaseStatus.DECIDED
+    # A human decided: the case is Decided (a hold they placed still has its review deadline,
+    # which the deadline sweep escalates if nobody looks again in time).
+    status = CaseStatus.DECIDED
     decision = _decision_write(
         case=case,
         outcome=outcome,
@@ -498,7 +509,7 @@ def case_decide_by_moderator(
 
 
 @transaction.atomic
-def case_confirm_policy_decision(*, case_id: int, user, note: str = "") -> Decision:
+def case_confirm_policy_decision(*, case_id: int, user, note: str = "", share_note: bool = False) -> Decision:
     """A moderator approves the current policy decision as it is; holds and reviews are released.
 
     The new decision keeps the policy's labels, escalations and distribution limits, drops the
@@ -512,7 +523,7 @@ def case_confirm_policy_decision(*, case_id: int, user, note: str = "") -> Decis
         raise ValidationError({"case_id": ["The case has no decision to confirm yet."]})
     actions = [a for a in previous.actions if a.get("type") != "removal_hold"] or [{"type": "no_action"}]
     notes = [n for n in previous.notes if not n.startswith("moderator:")]
-    notes.append(f"confirmed by a moderator{': ' + note if note else ''}")
+    notes.append(f"confirmed by a moderator{': ' + note if note and share_note else ''}")
     outcome = Outcome(
         phase=previous.phase,
         phase_reason=previous.phase_reason,

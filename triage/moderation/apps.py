@@ -10,7 +10,10 @@ class DashboardConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib import admin
 
-        from . import overview_snapshot  # noqa: F401 - registers the snapshot task
+        from . import (
+            overview_snapshot,  # noqa: F401 - registers the snapshot task
+            receivers,  # noqa: F401  (reopens decided cases on new evidence)
+        )
         from .login_throttle import ThrottledAdminAuthenticationForm
 
         # The admin's login is throttled like the dashboard's (login_throttle.py).

@@ -27,6 +27,7 @@ class QueueFilterForm(forms.Form):
     status = forms.ChoiceField(choices=_blank("Any status", CaseStatus.choices), required=False)
     verdict = forms.ChoiceField(choices=_blank("Any verdict", VerdictLabel.choices), required=False)
     media_type = forms.ChoiceField(choices=_blank("Any media", MediaType.choices), required=False)
+    q = forms.CharField(max_length=200, required=False, strip=True)
 
     def clean_country(self) -> str:
         code = (self.cleaned_data.get("country") or "").strip().upper()
@@ -44,6 +45,7 @@ class QueueFilterForm(forms.Form):
             status=data.get("status") or "",
             verdict=data.get("verdict") or "",
             media_type=data.get("media_type") or "",
+            q=data.get("q") or "",
         )
 
     @staticmethod
@@ -80,6 +82,42 @@ class ModeratorDecisionForm(forms.Form):
         choices=_blank("Keep the verdict", VerdictLabel.choices), required=False, label="Verdict"
     )
     note = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=2000)
+    share_note = forms.BooleanField(required=False, label="Share this note with platforms and partners")
+    language = forms.RegexField(
+        regex=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*\Z",
+        required=False,
+        max_length=35,
+        label="Label language (override)",
+        error_messages={"invalid": "Use a language tag such as sk or pt-BR."},
+    )
+
+    @classmethod
+    def initial_from(cls, decision) -> dict:
+        """Start the form from the current decision's actions (a moderator changes what is there)."""
+        if decision is None:
+            return {}
+        initial: dict = {}
+        for action in decision.actions:
+            kind = action.get("type")
+            if kind == "label":
+                initial["label_kind"] = action.get("kind", "")
+            elif kind == "removal_hold":
+                initial["removal_hold"] = True
+                if decision.review_deadline:
+                    from django.utils import timezone
+
+                    left = (decision.review_deadline - timezone.now()).total_seconds() // 60
+                    initial["hold_minutes"] = max(1, int(left)) if left > 0 else 60
+            elif kind == "reduce_distribution":
+                initial["reduce_distribution"] = True
+            elif kind == "escalate":
+                initial["escalate"] = True
+                initial["escalate_reason"] = action.get("reason", "")
+            elif kind == "no_action":
+                initial["no_action"] = True
+        if decision.verdict and decision.decided_by == "moderator":
+            initial["verdict_override"] = ""
+        return initial
 
     def clean(self):
         data = super().clean()
@@ -120,9 +158,73 @@ class ModeratorDecisionForm(forms.Form):
 
 class ConfirmForm(forms.Form):
     note = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=2000)
+    share_note = forms.BooleanField(required=False, label="Share this note with platforms and partners")
+
+
+class ExtendDeadlineForm(forms.Form):
+    """A lead moves a review deadline, and says why."""
+
+    minutes = forms.IntegerField(min_value=1, max_value=60 * 24 * 14, label="New deadline (minutes from now)")
+    reason = forms.CharField(max_length=500, label="Reason")
+
+
+REMOVAL_GROUNDS = [("terms_of_service", "Terms of service"), ("law", "The law of a country")]
+
+
+class OutcomeForm(forms.Form):
+    """A final human outcome: remove (on a ground), restore (keep or drop the label), label only."""
+
+    outcome = forms.ChoiceField(
+        choices=[("remove", "Remove"), ("restore", "Restore"), ("label_only", "Label only")],
+        widget=forms.RadioSelect,
+    )
+    ground = forms.ChoiceField(choices=_blank("Ground…", REMOVAL_GROUNDS), required=False)
+    country = forms.CharField(max_length=2, required=False, label="Country (for the law)")
+    legal_reference = forms.CharField(max_length=500, required=False, label="Provision")
+    keep_label = forms.BooleanField(required=False, initial=True, label="Keep the label")
+    label_kind = forms.ChoiceField(choices=_blank("Label…", LabelKind.choices), required=False)
+    language = forms.CharField(max_length=35, required=False, label="Label language (override)")
+    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=2000)
+    share_note = forms.BooleanField(required=False, label="Share this note with platforms and partners")
+
+    def clean(self):
+        data = super().clean()
+        outcome = data.get("outcome")
+        if outcome == "remove":
+            if not data.get("ground"):
+                self.add_error("ground", "Say on what ground the content is removed.")
+            elif data["ground"] == "law":
+                code = (data.get("country") or "").strip().upper()
+                if not (len(code) == 2 and code.isalpha()):
+                    self.add_error("country", "Name the country whose law applies (two letters, e.g. SK).")
+                data["country"] = code
+        if outcome == "label_only" and not data.get("label_kind"):
+            self.add_error("label_kind", "Choose the label.")
+        return data
 
 
 class BankForm(forms.Form):
     media_item = forms.IntegerField(widget=forms.HiddenInput)
     bank = forms.ModelChoiceField(queryset=FingerprintBank.objects.filter(enabled=True), empty_label="Bank…")
     note = forms.CharField(required=False, max_length=500)
+
+
+class AppealDecisionForm(forms.Form):
+    """A second moderator's answer to an appeal."""
+
+    outcome = forms.ChoiceField(
+        choices=[
+            ("upheld", "Uphold: the decision stands"),
+            ("reversed", "Reverse: restore the content, no label"),
+            ("modified", "Modify: a label only"),
+        ],
+        widget=forms.RadioSelect,
+    )
+    label_kind = forms.ChoiceField(choices=_blank("Label…", LabelKind.choices), required=False)
+    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=2000)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("outcome") == "modified" and not data.get("label_kind"):
+            self.add_error("label_kind", "Choose the label the content keeps.")
+        return data

@@ -53,8 +53,14 @@ def _case_locked_for_update(case_id: int) -> Case:
 
 def _case_is_escalated(case: Case) -> bool:
 
+    from .models import DeadlineEscalation
+
     decision = Decision.objects.filter(case=case, is_current=True).first()
-    return decision is not None and "escalate" in decision.action_types()
+    if decision is None:
+        return False
+    # A missed review deadline sends the case to the leads as an escalation does.
+    missed = DeadlineEscalation.objects.filter(decision=decision).exists()
+    return "escalate" in decision.action_types() or missed
 
 
 @transaction.atomic
@@ -79,6 +85,9 @@ def case_lock_take(*, case_id: int, user, at: datetime | None = None) -> CaseLoc
         lock.user = user
         lock.expires_at = expires_at
         lock.save(update_fields=["user", "taken_at", "expires_at"])
+    from .assignment import case_assign_on_take
+
+    case_assign_on_take(case=case, user=user)
     audit_record(
         action="case.review_taken",
         actor_kind=ActorKind.MODERATOR,
@@ -123,29 +132,48 @@ def _lock_required(*, case: Case, user) -> None:
 
 
 @transaction.atomic
-def case_review_confirm(*, case_id: int, user, note: str = ""):
+def case_review_confirm(*, case_id: int, user, note: str = "", share_note: bool = False):
     """Approve the current policy decision as the moderator holding the case, then release it."""
     from triage.decisions.services import case_confirm_policy_decision  # the policy app owns decisions
 
+    from .outcomes import decision_note_add
+
     case = _case_locked_for_update(case_id)
     _lock_required(case=case, user=user)
-    decision = case_confirm_policy_decision(case_id=case.pk, user=user, note=note)
+    decision = case_confirm_policy_decision(case_id=case.pk, user=user, note=note, share_note=share_note)
+    decision_note_add(decision=decision, user=user, text=note, shared=share_note)
     case_lock_release(case_id=case.pk, user=user, reason="decided")
     return decision
 
 
 @transaction.atomic
 def case_review_decide(
-    *, case_id: int, user, actions: list[dict], note: str = "", verdict_override: str | None = None
+    *,
+    case_id: int,
+    user,
+    actions: list[dict],
+    note: str = "",
+    verdict_override: str | None = None,
+    share_note: bool = False,
+    language: str = "",
 ):
     """Make a moderator's own decision on the case held by `user`, then release it."""
     from triage.decisions.services import case_decide_by_moderator  # the policy app owns decisions
 
+    from .outcomes import decision_note_add
+
     case = _case_locked_for_update(case_id)
     _lock_required(case=case, user=user)
     decision = case_decide_by_moderator(
-        case_id=case.pk, user=user, actions=actions, note=note, verdict_override=verdict_override
+        case_id=case.pk,
+        user=user,
+        actions=actions,
+        note=note,
+        verdict_override=verdict_override,
+        share_note=share_note,
+        language=language,
     )
+    decision_note_add(decision=decision, user=user, text=note, shared=share_note)
     case_lock_release(case_id=case.pk, user=user, reason="decided")
     return decision
 

@@ -19,4 +19,10 @@ urlpatterns = [
     path("registry/people/", registry_views.registry_person_add, name="registry-person-add"),
     path("registry/likenesses/", registry_views.registry_likeness_add, name="registry-likeness-add"),
     path("registry/import/", registry_views.registry_import_view, name="registry-import"),
+    path("cases/<int:case_id>/extend/", views.case_extend_deadline, name="case-extend"),
+    path("cases/<int:case_id>/outcome/", views.case_outcome, name="case-outcome"),
+    path("appeals/<int:appeal_id>/decide/", views.appeal_decide_view, name="appeal-decide"),
+    path("cases/<int:case_id>/assign/", views.case_assign_view, name="case-assign"),
+    path("bulk/", views.cases_bulk_view, name="bulk"),
+    path("reports/", views.reports_view, name="reports"),
 ]

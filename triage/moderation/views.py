@@ -21,7 +21,14 @@ from triage.intake.selectors import case_resolve
 from triage.models import Case, MediaItem
 
 from . import selectors
-from .forms import BankForm, ConfirmForm, ModeratorDecisionForm, QueueFilterForm
+from .forms import (
+    BankForm,
+    ConfirmForm,
+    ExtendDeadlineForm,
+    ModeratorDecisionForm,
+    OutcomeForm,
+    QueueFilterForm,
+)
 from .label_previews import case_label_previews
 from .roles import user_is_lead, user_is_moderator
 from .services import (
@@ -76,8 +83,17 @@ def queue(request: HttpRequest) -> HttpResponse:
     lead = user_is_lead(request.user)
     form = _filters_form(request)
     filters = form.filters()
-    cases = selectors.queue_cases(filters=filters, can_see_escalations=lead)
-    page = Paginator(cases, 50).get_page(request.GET.get("page"))
+    # Order and paginate on ids (a narrow scan), then load the page's 50 rows in full.
+    ids = selectors.queue_cases(
+        filters=filters, can_see_escalations=lead, user_id=request.user.pk, details=False
+    ).values_list("pk", flat=True)
+    counts = selectors.queue_counts(can_see_escalations=lead, user_id=request.user.pk)
+    paginator = Paginator(ids, 50)
+    if filters.unfiltered():
+        paginator.count = counts[filters.queue]  # the tab's count is the page count: no second scan
+    page = paginator.get_page(request.GET.get("page"))
+    page.object_list = selectors.queue_page(case_ids=list(page.object_list))
+    selectors.queue_rows_describe(cases=page.object_list)
     now = timezone.now()
     in_silence = selectors.silence_now(at=now)
     silent_countries = {w.country_id for w in in_silence}
@@ -93,7 +109,7 @@ def queue(request: HttpRequest) -> HttpResponse:
             "form": form,
             "filters": filters,
             "page": page,
-            "counts": selectors.queue_counts(can_see_escalations=lead),
+            "counts": counts,
             "queues": [(key, label) for key, label in selectors.QUEUES.items() if lead or key != "escalated"],
             "in_silence": in_silence,
             "query": query.urlencode(),
@@ -113,8 +129,15 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
 
 
 def _case_page(
-    request: HttpRequest, case: Case, *, decide_form: ModeratorDecisionForm | None = None, status: int = 200
+    request: HttpRequest,
+    case: Case,
+    *,
+    decide_form: ModeratorDecisionForm | None = None,
+    outcome_form: OutcomeForm | None = None,
+    status: int = 200,
 ) -> HttpResponse:
+    from .lifecycle_selectors import case_lifecycle, label_previews
+
     decisions = selectors.case_decisions(case=case)
     current = next((d for d in decisions if d.is_current), None)
     media = [selectors.media_review(media=m) for m in selectors.case_media_items(case=case)]
@@ -139,7 +162,14 @@ def _case_page(
             "label_previews": case_label_previews(
                 case=case, submissions=submissions, current=current, with_form=mine
             ),
-            "decide_form": decide_form or ModeratorDecisionForm(),
+            "decide_form": decide_form
+            or ModeratorDecisionForm(initial=ModeratorDecisionForm.initial_from(current)),
+            "label_texts": label_previews(case=case),
+            "outcome_form": outcome_form or OutcomeForm(),
+            "extend_form": ExtendDeadlineForm(),
+            "lifecycle": case_lifecycle(case=case, current=current),
+            "appeals": _appeals_for_page(case, request.user),
+            "moderators": _moderators_if_lead(lead),
             "confirm_form": ConfirmForm(),
             "bank_form": BankForm(),
             "is_lead": lead,
@@ -149,6 +179,23 @@ def _case_page(
         },
         status=status,
     )
+
+
+def _moderators_if_lead(lead: bool) -> list:
+    from .assignment import assignable_moderators
+
+    return list(assignable_moderators()) if lead else []
+
+
+def _appeals_for_page(case: Case, user) -> list:
+    from .appeals import appeal_may_decide, appeals_open
+    from .forms import AppealDecisionForm
+
+    open_appeals = appeals_open(case=case)
+    for appeal in open_appeals:
+        appeal.may_decide = appeal_may_decide(appeal=appeal, user=user)
+        appeal.form = AppealDecisionForm(auto_id=f"id_appeal{appeal.pk}_%s")
+    return open_appeals
 
 
 @require_GET
@@ -271,7 +318,12 @@ def case_confirm(request: HttpRequest, case_id: int) -> HttpResponse:
         messages.error(request, "The note is too long.")
         return _back(case.pk)
     try:
-        case_review_confirm(case_id=case.pk, user=request.user, note=form.cleaned_data["note"])
+        case_review_confirm(
+            case_id=case.pk,
+            user=request.user,
+            note=form.cleaned_data["note"],
+            share_note=form.cleaned_data["share_note"],
+        )
     except (CaseLockedError, CaseNotHeldError, NotAllowedError, ValidationError) as exc:
         _decision_refused(request, exc)
     else:
@@ -294,6 +346,8 @@ def case_decide(request: HttpRequest, case_id: int) -> HttpResponse:
             actions=form.actions(),
             note=form.cleaned_data["note"],
             verdict_override=form.cleaned_data["verdict_override"] or None,
+            share_note=form.cleaned_data["share_note"],
+            language=form.cleaned_data["language"] or "",
         )
     except (CaseLockedError, CaseNotHeldError, NotAllowedError, ValidationError) as exc:
         _decision_refused(request, exc)
@@ -335,3 +389,161 @@ def case_bank(request: HttpRequest, case_id: int) -> HttpResponse:
     else:
         messages.success(request, f"Banked in {item.bank.name}.")
     return _back(case.pk)
+
+
+@require_POST
+@moderator_required
+def case_extend_deadline(request: HttpRequest, case_id: int) -> HttpResponse:
+    """A lead moves the review deadline, with a reason (audited)."""
+    from .deadlines import deadline_extend
+
+    case = case_for_request(request, case_id)
+    form = ExtendDeadlineForm(request.POST)
+    if not form.is_valid():
+        for field, errors in form.errors.items():
+            for error in errors:
+                messages.error(request, f"{field}: {error}")
+        return _back(case.pk)
+    try:
+        decision = deadline_extend(
+            case_id=case.pk,
+            user=request.user,
+            minutes=form.cleaned_data["minutes"],
+            reason=form.cleaned_data["reason"],
+        )
+    except NotAllowedError as exc:
+        raise PermissionDenied(str(exc)) from None
+    except ValidationError as exc:
+        _decision_refused(request, exc)
+    else:
+        messages.success(request, f"Review deadline moved to {decision.review_deadline:%H:%M} UTC.")
+    return _back(case.pk)
+
+
+@require_POST
+@moderator_required
+def case_outcome(request: HttpRequest, case_id: int) -> HttpResponse:
+    """A final human outcome: remove on a ground, restore, or label only."""
+    from .outcomes import case_review_outcome
+
+    case = case_for_request(request, case_id)
+    form = OutcomeForm(request.POST)
+    if not form.is_valid():
+        return _case_page(request, case, outcome_form=form, status=400)
+    data = form.cleaned_data
+    try:
+        case_review_outcome(
+            case_id=case.pk,
+            user=request.user,
+            outcome=data["outcome"],
+            note=data["note"],
+            share_note=data["share_note"],
+            ground=data["ground"],
+            country=data["country"],
+            legal_reference=data["legal_reference"],
+            keep_label=data["keep_label"],
+            label_kind=data["label_kind"],
+            language=data["language"].strip(),
+        )
+    except (CaseLockedError, CaseNotHeldError, NotAllowedError, ValidationError) as exc:
+        _decision_refused(request, exc)
+    else:
+        messages.success(request, "Decided: " + dict(form.fields["outcome"].choices)[data["outcome"]] + ".")
+    return _back(case.pk)
+
+
+@require_POST
+@moderator_required
+def appeal_decide_view(request: HttpRequest, appeal_id: int) -> HttpResponse:
+    """A moderator other than the one who decided answers an appeal."""
+    from .appeals import appeal_decide
+    from .forms import AppealDecisionForm
+    from .models import Appeal
+
+    appeal = Appeal.objects.filter(pk=appeal_id).first()
+    if appeal is None:
+        raise Http404("No such appeal.")
+    case = case_for_request(request, appeal.case_id)
+    form = AppealDecisionForm(request.POST)
+    if not form.is_valid():
+        for field, errors in form.errors.items():
+            for error in errors:
+                messages.error(request, f"{field}: {error}")
+        return _back(case.pk)
+    try:
+        appeal_decide(
+            appeal_id=appeal.pk,
+            user=request.user,
+            outcome=form.cleaned_data["outcome"],
+            note=form.cleaned_data["note"],
+            label_kind=form.cleaned_data["label_kind"],
+        )
+    except (NotAllowedError, CaseLockedError) as exc:
+        messages.error(request, f"{str(exc)[:1].upper()}{str(exc)[1:]}.")
+    except ValidationError as exc:
+        _decision_refused(request, exc)
+    else:
+        messages.success(request, f"Appeal {form.cleaned_data['outcome']}; every platform is told.")
+    return _back(case.pk)
+
+
+@require_POST
+@moderator_required
+def case_assign_view(request: HttpRequest, case_id: int) -> HttpResponse:
+    """Assign to me, to someone (leads), or unassign (an empty `user`)."""
+    from django.contrib.auth import get_user_model
+
+    from .assignment import case_assign
+
+    case = case_for_request(request, case_id)
+    username = (request.POST.get("user") or "").strip()
+    assignee = None
+    if username:
+        assignee = get_user_model().objects.filter(username=username, is_active=True).first()
+        if assignee is None:
+            messages.error(request, f"user: no active user named {username!r}.")
+            return _back(case.pk)
+    try:
+        case_assign(case_id=case.pk, user=request.user, assignee=assignee)
+    except NotAllowedError as exc:
+        messages.error(request, f"{str(exc).capitalize()}.")
+    else:
+        messages.success(request, f"Case {case.pk} assigned to {username}." if username else "Unassigned.")
+    return _back(case.pk)
+
+
+@require_POST
+@moderator_required
+def cases_bulk_view(request: HttpRequest) -> HttpResponse:
+    """Confirm or dismiss the selected queue rows."""
+    from .bulk import cases_bulk_decide
+
+    ids = [int(v) for v in request.POST.getlist("case") if v.isdigit()]
+    action = request.POST.get("action", "")
+    if not ids:
+        messages.error(request, "Select at least one case.")
+        return redirect("dashboard:queue")
+    try:
+        result = cases_bulk_decide(case_ids=ids, user=request.user, action=action)
+    except ValidationError as exc:
+        _decision_refused(request, exc)
+        return redirect("dashboard:queue")
+    verb = "Confirmed" if action == "confirm" else "Dismissed"
+    messages.success(request, f"{verb} {len(result.done)} case{'s' if len(result.done) != 1 else ''}.")
+    for case_id, reason in result.skipped.items():
+        messages.warning(request, f"Case {case_id} skipped: {reason}.")
+    return redirect("dashboard:queue")
+
+
+@require_GET
+@moderator_required
+def reports_view(request: HttpRequest) -> HttpResponse:
+    """Time to first human, deadline breaches and appeals, per country and per election."""
+    from .appeals import appeal_stats
+    from .metrics import review_metrics
+
+    return render(
+        request,
+        "dashboard/reports.html",
+        {"metrics": review_metrics(), "appeals": appeal_stats()},
+    )

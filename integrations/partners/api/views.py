@@ -45,6 +45,7 @@ from .filters import CaseFilter, filterset_parameters
 from .media_links import media_link_url
 from .permissions import HasPartnerScope
 from .renderers import CSVRenderer
+from .reviews import CONSENTED_DISCLOSURE_RATING, review_context
 from .strict import unknown_parameters_refuse
 from .throttling import PartnerTokenThrottle
 
@@ -312,15 +313,23 @@ class CaseMediaReviewApi(PartnerApi):
     def get(self, request, case_id: int):
         case = _case_or_404(case_id, self.partner)
         decision = _decided(case)
+        context = review_context(case=case, decision=decision)
+        media_type = case.media_item.media_type if case.media_item_id else ""
+        if context.consented_disclosure:
+            raise Http404(
+                "No MediaReview for this case: a consented, disclosed AI likeness "
+                "is not rated as manipulated."
+            )
         try:
             review = media_review_build(
                 verdict=decision.verdict["label"],
-                human_confirmed=decision.decided_by == "moderator",
-                media_type=case.media_item.media_type if case.media_item_id else "",
-                appearances=[{"contentUrl": url} for url in selectors.case_content_urls(case_id=case.pk)],
+                human_confirmed=context.human_confirmed,
+                media_type=media_type,
+                appearances=[{"contentUrl": url} for url in context.appearances],
                 review_url=request.build_absolute_uri(),
                 author=_author(),
                 date_published=decision.created_at,
+                interpreted_as_claim=f"{context.about(media_type)} is what it appears to be.",
             )
         except ValueError as exc:  # a verdict with no MediaReview category
             raise Http404(f"No MediaReview for this case: {exc}") from None
@@ -346,15 +355,23 @@ class CaseClaimReviewApi(PartnerApi):
     def get(self, request, case_id: int):
         case = _case_or_404(case_id, self.partner)
         decision = _decided(case)
+        context = review_context(case=case, decision=decision)
+        if not context.human_confirmed:
+            raise Http404(
+                "No ClaimReview for this case: only a verdict a moderator confirmed becomes one "
+                f"(decided by {decision.decided_by})."
+            )
         media_type = case.media_item.media_type if case.media_item_id else "media"
         try:
             review = claim_review_build(
-                claim_reviewed=f"This {media_type} is an authentic recording of what it shows.",
+                claim_reviewed=f"{context.about(media_type)} is an authentic recording of what it shows.",
                 verdict=decision.verdict["label"],
+                rating_alternate_name=CONSENTED_DISCLOSURE_RATING if context.consented_disclosure else None,
                 url=request.build_absolute_uri(),
                 author=_author(),
                 date_published=decision.created_at,
-                appearances=selectors.case_content_urls(case_id=case.pk),
+                appearances=context.appearances,
+                first_appearance=context.appearances[0] if context.appearances else None,
             )
         except ValueError as exc:
             raise Http404(f"No ClaimReview for this case: {exc}") from None

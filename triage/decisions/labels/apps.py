@@ -8,4 +8,4 @@ class LabelsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import texts  # noqa: F401 - connects the cache invalidation receivers
+        from . import prepend, texts  # noqa: F401 - the disclosed-copy task; cache invalidation receivers

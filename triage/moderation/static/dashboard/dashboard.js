@@ -62,7 +62,7 @@
   }
   rows.forEach(function (row) {
     row.addEventListener("click", function (event) {
-      if (event.target.closest("a, button, form")) return;
+      if (event.target.closest("a, button, input, label, select")) return;
       window.location = row.dataset.href;
     });
   });
@@ -74,6 +74,39 @@
   function go(selector) {
     var link = document.querySelector(selector);
     if (link) window.location = link.href;
+  }
+
+  // Bulk actions: select every case on the page; the buttons ask first (each sends decisions).
+  var all = document.getElementById("select-all");
+  if (all) all.addEventListener("change", function () {
+    document.querySelectorAll("input.select-case").forEach(function (box) { box.checked = all.checked; });
+  });
+  var bulk = document.getElementById("bulk-form");
+  if (bulk) bulk.addEventListener("submit", function (event) {
+    var n = bulk.querySelectorAll("input.select-case:checked").length;
+    var what = event.submitter && event.submitter.value === "dismiss" ? "Dismiss" : "Confirm the policy's decision on";
+    if (!n || !window.confirm(what + " " + n + " case" + (n === 1 ? "" : "s") + "?")) event.preventDefault();
+  });
+
+  // The decision form previews the label in the content's language, with an English gloss.
+  var preview = document.getElementById("label-preview");
+  if (preview) {
+    var labels = JSON.parse(document.getElementById("label-texts").textContent);
+    var kind = document.querySelector("#decide-form select[name=label_kind]");
+    var lang = document.querySelector("#decide-form input[name=language]");
+    var show = function () {
+      var entry = labels[kind.value];
+      var override = lang && lang.value.trim();
+      if (!entry) { preview.hidden = true; return; }
+      preview.hidden = false;
+      var text = (override && entry.by_language && entry.by_language[override]) || entry.text;
+      preview.querySelector(".label-text").textContent = text;
+      preview.querySelector(".label-language").textContent = override && entry.by_language && entry.by_language[override] ? override : entry.language;
+      preview.querySelector(".label-gloss").textContent = entry.english;
+    };
+    kind.addEventListener("change", show);
+    if (lang) lang.addEventListener("input", show);
+    show();
   }
 
   document.addEventListener("keydown", function (event) {

@@ -1,0 +1,145 @@
+"""Reads for the case page's lifecycle: the missed deadline, the hold's real end, the final outcome,
+what is new since the last human decision, and the moderators' notes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from triage.decisions.models import Decision
+from triage.models import Case
+
+from .models import DeadlineEscalation, DecisionNote
+from .reopen import case_news_since_decision
+
+
+@dataclass
+class Lifecycle:
+    escalation: DeadlineEscalation | None
+    hold_started: datetime | None
+    hold_ends: datetime | None
+    outcome: dict[str, Any] | None  # the final action ({"type": "remove", "ground": …}) if any
+    consents: list = field(default_factory=list)
+    rule_descriptions: list[tuple[str, str]] = field(default_factory=list)
+    metrics: object = None
+    news: list = field(default_factory=list)
+    notes: list[DecisionNote] = field(default_factory=list)
+
+
+def _final_action(decision: Decision | None) -> dict[str, Any] | None:
+    if decision is None or decision.decided_by != "moderator":
+        return None
+    for action in decision.actions:
+        if action.get("type") == "remove":
+            return action
+    return None
+
+
+def case_lifecycle(*, case: Case, current: Decision | None) -> Lifecycle:
+    from triage.decisions.lifecycle import hold_span
+
+    span = hold_span(decision=current) if current is not None else None
+    escalation = DeadlineEscalation.objects.filter(decision=current).first() if current is not None else None
+    notes = list(
+        DecisionNote.objects.filter(decision__case=case)
+        .select_related("author", "decision")
+        .order_by("-created_at")
+    )
+    from .metrics import case_metrics
+
+    return Lifecycle(
+        consents=case_consents(case=case),
+        rule_descriptions=rule_descriptions(decision=current),
+        metrics=case_metrics(case=case),
+        escalation=escalation,
+        hold_started=span[0] if span else None,
+        hold_ends=span[1] if span else None,
+        outcome=_final_action(current),
+        news=case_news_since_decision(case=case),
+        notes=notes,
+    )
+
+
+def _locale_languages() -> list[str]:
+    from pathlib import Path
+
+    from django.conf import settings
+
+    found = {"en"}
+    for root in settings.LOCALE_PATHS:
+        found |= {p.name for p in Path(root).iterdir() if p.is_dir()}
+    return sorted(found)
+
+
+def label_previews(*, case: Case) -> dict:
+    """Each label kind in the content's language, with its English gloss and every translation.
+
+    The content's language is the platforms' declared one (the first report that gives it);
+    the decision form's override picks another from `by_language`.
+    """
+    from triage.decisions.labels import label_render
+    from triage.decisions.labels.kinds import LabelKind
+    from triage.models import Submission, SubmissionMedia
+
+    language = (
+        Submission.objects.filter(pk__in=SubmissionMedia.objects.filter(case=case).values("submission_id"))
+        .exclude(language="")
+        .values_list("language", flat=True)
+        .first()
+    ) or "en"
+    previews = {}
+    for kind in LabelKind.values:
+        shown = label_render(kind=kind, language=language)
+        previews[kind] = {
+            "language": shown.language,
+            "text": shown.text,
+            "english": label_render(kind=kind, language="en").text,
+            "by_language": {
+                code: label_render(kind=kind, language=code).text for code in _locale_languages()
+            },
+        }
+    return previews
+
+
+def case_consents(*, case: Case) -> list:
+    """The consent records (authorized likenesses) of the registered people the reports name."""
+    from django.utils import timezone
+
+    from elections.models import AuthorizedLikeness
+    from triage.decisions.inputs import public_figures_match
+    from triage.models import Submission, SubmissionMedia
+
+    submissions = Submission.objects.filter(
+        pk__in=SubmissionMedia.objects.filter(case=case).values("submission_id")
+    ).values_list("subjects", "text")
+    subjects = [s for subs, _ in submissions for s in (subs or []) if isinstance(s, str)]
+    people = public_figures_match(
+        countries=case.audience_countries, subjects=subjects, texts=[t for _, t in submissions if t]
+    )
+    today = timezone.now().date()
+    records = list(
+        AuthorizedLikeness.objects.filter(person__in=people).select_related("person").order_by("person__name")
+    )
+    for record in records:
+        record.in_force = record.valid_from <= today and (record.valid_to is None or record.valid_to >= today)
+    return records
+
+
+def rule_descriptions(*, decision: Decision | None) -> list[tuple[str, str]]:
+    """Each matched rule's name with its description from the version that decided (or the name)."""
+    if decision is None or not decision.matched_rules:
+        return []
+    from triage.decisions.holds import LAPSE_RULE
+
+    rules = {}
+    if decision.policy_version_id:
+        rules = {r.get("name"): r for r in (decision.policy_version.rules or {}).get("rules", [])}
+    described = []
+    for name in decision.matched_rules:
+        if name == LAPSE_RULE:
+            text = "The hold reached its longest life with no human decision."
+        else:
+            text = (rules.get(name) or {}).get("description") or name.replace("_", " ")
+        described.append((name, text))
+    return described
