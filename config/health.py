@@ -22,6 +22,8 @@ from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from config.celery import app
+
 ReadinessCheck = Callable[[], str | None]
 _checks: dict[str, ReadinessCheck] = {}
 
@@ -45,7 +47,6 @@ def _database() -> str | None:
 def _broker() -> str | None:
     if settings.CELERY_TASK_ALWAYS_EAGER:
         return None  # the embedded mode has no broker: tasks run in the web process
-    from config.celery import app
 
     with app.connection_for_write(url=settings.CELERY_BROKER_URL, connect_timeout=2) as conn:
         conn.ensure_connection(max_retries=1, interval_start=0, interval_step=0, timeout=2)

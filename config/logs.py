@@ -25,6 +25,7 @@ import time
 import uuid
 
 from celery import signals
+from django.core.exceptions import ImproperlyConfigured
 
 logger = logging.getLogger("moratorium.requests")
 
@@ -131,8 +132,6 @@ def _clear_context(**_):
 def logging_config(*, fmt: str, level: str) -> dict:
     """The LOGGING dict for settings: `json` or `text` lines on stderr, with the context filter."""
     if fmt not in ("json", "text"):
-        from django.core.exceptions import ImproperlyConfigured
-
         raise ImproperlyConfigured(f"LOG_FORMAT must be json or text, not {fmt!r}")
     formatters = {
         "text": {"format": "%(asctime)s %(levelname)s %(name)s%(context)s %(message)s"},

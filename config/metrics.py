@@ -22,8 +22,10 @@ from django.conf import settings
 from django.http import HttpResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
-from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, generate_latest, multiprocess
 from prometheus_client.core import GaugeMetricFamily
+
+from config.celery import app
 
 logger = logging.getLogger(__name__)
 
@@ -53,7 +55,6 @@ class _BrokerQueues:
         if settings.CELERY_TASK_ALWAYS_EAGER:
             yield up
             return
-        from config.celery import app
 
         try:
             with app.connection_for_write(url=settings.CELERY_BROKER_URL, connect_timeout=2) as conn:
@@ -87,8 +88,6 @@ metrics_collector_register("broker_queues", _BrokerQueues())
 def _registry() -> CollectorRegistry:
     registry = CollectorRegistry(auto_describe=False)
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
-        from prometheus_client import multiprocess
-
         multiprocess.MultiProcessCollector(registry)
     else:
         registry.register(WEBHOOK_ANSWERS)

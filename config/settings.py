@@ -165,7 +165,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 1, "interval_start": 0, "inter
 # A worker started without -Q consumes both.
 CELERY_TASK_DEFAULT_QUEUE = envstr("CELERY_DEFAULT_QUEUE", "celery")
 CELERY_BANKS_QUEUE = envstr("CELERY_BANKS_QUEUE", "banks")
-CELERY_TASK_QUEUES = {CELERY_TASK_DEFAULT_QUEUE: {}, CELERY_BANKS_QUEUE: {}}
+CELERY_TASK_QUEUES: dict[str, dict] = {CELERY_TASK_DEFAULT_QUEUE: {}, CELERY_BANKS_QUEUE: {}}
 CELERY_TASK_ROUTES = {"moratorium.checks.fingerprint": {"queue": CELERY_BANKS_QUEUE}}
 
 # Outbound HTTP (media fetches, detector vendors, callbacks).

@@ -8,7 +8,7 @@ class ElectionsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        # Imported once the app registry is ready: they need the models.
+        # Imported once the app registry is ready: these modules need the models.
         from config.metrics import metrics_collector_register
 
         from . import signals  # noqa: F401 - connects the window recomputation handlers

@@ -8,17 +8,13 @@ class TriageConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        # The intake stage is a package of this app, not an installed app of its own: its tasks
-        # and its media_item_stored receiver are registered here.
+        # Imported once the app registry is ready: these modules need the models.
         from config.health import readiness_check_register
+        from config.metrics import metrics_collector_register
 
-        from .intake import clustering, tasks  # noqa: F401
+        from .intake import clustering, tasks  # noqa: F401 - intake is a package of this app, not an app
+        from .metrics import TriageCollector
         from .readiness import worker_seen_recently
 
         readiness_check_register("worker", worker_seen_recently)
-
-        from config.metrics import metrics_collector_register
-
-        from .metrics import TriageCollector
-
         metrics_collector_register("triage", TriageCollector())

@@ -8,16 +8,14 @@ class CallbacksConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        # Imported once the app registry is ready: these modules need the models.
+        from config.metrics import metrics_collector_register
         from triage.moderation.overview_sources import overview_source_register
 
         from . import receivers  # noqa: F401  (connects the decision_made receiver)
+        from .metrics import DeliveriesCollector
         from .overview import callbacks_overview
 
         # The dashboard's overview shows undelivered callbacks and dead letters through its registry.
         overview_source_register("callbacks", callbacks_overview)
-
-        from config.metrics import metrics_collector_register
-
-        from .metrics import DeliveriesCollector
-
         metrics_collector_register("callbacks", DeliveriesCollector())

@@ -9,6 +9,7 @@ from django.dispatch import receiver
 from triage.signals import review_deadline_missed
 
 from .services import chat_configured
+from .tasks import chat_notify_task
 
 logger = logging.getLogger(__name__)
 
@@ -17,7 +18,6 @@ logger = logging.getLogger(__name__)
 def notify_deadline_missed(sender, *, case_id: int, summary: str, **kwargs) -> None:
     if not chat_configured():
         return
-    from .tasks import chat_notify_task
 
     try:
         chat_notify_task.delay(summary, case_id, "case.review_deadline_missed")

@@ -6,11 +6,14 @@ A broker failure is logged, never raised into the sender (these run after its co
 
 import logging
 
+from django.db import transaction
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
 from integrations.partners.models import CaseShare
 from triage.signals import decision_made, media_item_stored
+
+from .tasks import case_new_task, decision_task
 
 logger = logging.getLogger(__name__)
 
@@ -35,15 +38,11 @@ def case_new_on_media_stored(sender, *, case_id: int, **kwargs) -> None:
 def case_new_on_share(sender, *, instance: CaseShare, created: bool, **kwargs) -> None:
     if not created:
         return
-    from django.db import transaction
-
-    from .tasks import case_new_task
 
     transaction.on_commit(lambda: _delay(case_new_task, instance.case_id))
 
 
 @receiver(decision_made, dispatch_uid="partner_webhooks.decision")
 def decision_on_assessed_case(sender, *, decision_id: int, **kwargs) -> None:
-    from .tasks import decision_task
 
     _delay(decision_task, decision_id)

@@ -37,6 +37,7 @@ from triage.decisions.models import Decision
 from triage.models import Case
 
 from .models import PartnerDelivery, PartnerDeliveryState
+from .tasks import deliver_partner_webhook
 
 logger = logging.getLogger(__name__)
 
@@ -75,7 +76,6 @@ def _enqueue(delivery_ids: list[int]) -> None:
         return
 
     def send() -> None:
-        from .tasks import deliver_partner_webhook
 
         for delivery_id in delivery_ids:
             try:

@@ -1,7 +1,8 @@
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 
-from .models import PartnerToken
-from .services import partner_token_revoke
+from .models import CaseShare, PartnerAssessment, PartnerOrganisation, PartnerToken
+from .services import case_share, partner_token_revoke, partner_token_rotate
 
 
 @admin.register(PartnerToken)
@@ -28,15 +29,11 @@ class PartnerTokenAdmin(admin.ModelAdmin):
         self.message_user(request, f"Revoked {queryset.count()} token(s).", messages.SUCCESS)
 
 
-# Issue 14: organisations and their scope, shares, assessments; rotating a token. ---------------
-from .models import CaseShare, PartnerAssessment, PartnerOrganisation  # noqa: E402
-from .services import partner_token_rotate  # noqa: E402
+# Organisations and their scope, shares, assessments; rotating a token. ----------------------------
 
 
 @admin.action(description="Rotate the selected tokens (the new secret is shown once)")
 def rotate_tokens(modeladmin, request, queryset) -> None:
-    from django.core.exceptions import ValidationError
-
     for token in queryset:
         try:
             new, raw = partner_token_rotate(token=token, user=request.user)
@@ -95,7 +92,6 @@ class CaseShareAdmin(admin.ModelAdmin):
     readonly_fields = ["shared_by", "created_at"]
 
     def save_model(self, request, obj, form, change) -> None:
-        from .services import case_share
 
         if change:
             super().save_model(request, obj, form, change)

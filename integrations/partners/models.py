@@ -6,6 +6,7 @@ Only the SHA-256 of a token is stored: the token itself (256 random bits) is sho
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 
 class Scope(models.TextChoices):
@@ -49,7 +50,6 @@ class PartnerToken(models.Model):
 
     @property
     def active(self) -> bool:
-        from django.utils import timezone
 
         expired = self.expires_at is not None and self.expires_at <= timezone.now()
         return self.revoked_at is None and not expired

@@ -15,13 +15,13 @@ from django.views.decorators.http import require_POST
 
 from integrations.partners.assessments import assessment_debunk_review
 from integrations.partners.models import DebunkState, PartnerAssessment
+from triage.evidence.banks.models import BankPurpose
+from triage.evidence.banks.services import UnparseableMediaError, bank_get_or_create
 from triage.moderation.services import CaseLockedError, case_media_bank
 from triage.moderation.views import case_for_request, moderator_required
 
 
 def debunked_bank_id() -> int:
-    from triage.evidence.banks.models import BankPurpose
-    from triage.evidence.banks.services import bank_get_or_create
 
     return bank_get_or_create(name=settings.DEBUNKED_BANK_NAME, purpose=BankPurpose.DEBUNKED).pk
 
@@ -38,8 +38,6 @@ def fact_check_review(request: HttpRequest, case_id: int, assessment_id: int) ->
         messages.error(request, "This fact-check is not awaiting a confirmation.")
         return redirect("dashboard:case", case_id=case.pk)
     if confirm:
-        from triage.evidence.banks.services import UnparseableMediaError
-
         try:
             # Fingerprinting decodes the file: outside any transaction, before the confirmation.
             case_media_bank(

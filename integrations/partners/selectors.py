@@ -15,7 +15,7 @@ from django.db.models.lookups import IsNull
 
 from triage.models import Case, SubmissionMedia
 
-from .models import AssessmentState, CaseShare, PartnerAssessment, PartnerOrganisation
+from .models import AssessmentState, CaseShare, DebunkState, PartnerAssessment, PartnerOrganisation
 
 
 def country_audience_q(country: str) -> Q:
@@ -133,7 +133,6 @@ def partners_who_assessed(*, case_id: int) -> list[PartnerOrganisation]:
 
 def assessments_awaiting_debunk(*, case_id: int | None = None) -> QuerySet[PartnerAssessment]:
     """Return published false/manipulated ratings a moderator has not yet confirmed or dismissed."""
-    from .models import DebunkState
 
     qs = PartnerAssessment.objects.filter(
         state=AssessmentState.PUBLISHED, debunk_state=DebunkState.AWAITING

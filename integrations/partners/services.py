@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 from datetime import timedelta
 
@@ -14,8 +15,9 @@ from django.utils import timezone
 
 from triage.audit.models import ActorKind
 from triage.audit.services import audit_record
+from triage.models import Case
 
-from .models import PartnerOrganisation, PartnerToken, Scope
+from .models import CaseShare, PartnerOrganisation, PartnerToken, Scope
 
 TOKEN_PREFIX = "mor_"  # noqa: S105 - a public marker that tells tokens apart, not a secret
 # last_used_at is written at most this often per token: not one UPDATE per API request.
@@ -154,7 +156,6 @@ def partner_token_rotate(
 
 
 def _codes(values, *, upper: bool, field: str, errors: dict, pattern: str, example: str) -> list[str]:
-    import re
 
     cleaned = []
     for value in values or []:
@@ -204,9 +205,6 @@ def partner_organisation_save(
 @transaction.atomic
 def case_share(*, case_id: int, partner: PartnerOrganisation, user=None, note: str = ""):
     """Show a case to a partner outside its scope (idempotent); audited."""
-    from triage.models import Case
-
-    from .models import CaseShare
 
     case = Case.objects.get(pk=case_id)
     share, created = CaseShare.objects.get_or_create(

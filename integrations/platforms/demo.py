@@ -31,6 +31,7 @@ from integrations.platforms.models import Platform
 from integrations.platforms.serializers import Event
 from integrations.platforms.services import platform_create
 from triage.evidence.banks.services import bank_add_file, bank_get_or_create
+from triage.evidence.selectors import NO_DETECTOR_WARNING, detectors_configured
 from triage.intake.ingest import submission_ingest
 
 DEMO_PLATFORM = "demo-platform"
@@ -206,7 +207,6 @@ def demo_case_study(stdout) -> None:
 
 def demo_detector_warning(stdout) -> bool:
     """Say loudly when no detector is configured (the demo's verdicts then rest on banks only)."""
-    from triage.evidence.selectors import NO_DETECTOR_WARNING, detectors_configured
 
     if detectors_configured():
         return False

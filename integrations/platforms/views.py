@@ -24,6 +24,7 @@ from django.views.decorators.csrf import csrf_exempt
 from triage.intake.ingest import submission_ingest
 from triage.intake.selectors import case_resolve, submission_for_event
 
+from .appeals import appeal_event_handle
 from .contract import submission_status
 from .selectors import platform_for_webhook
 from .serializers import Event
@@ -125,8 +126,6 @@ class WebhookView(View):
         if problem is not None:
             return problem
         if data.get("type") == "appeal":  # a forwarded complaint, not a report (docs/ingestion.md)
-            from .appeals import appeal_event_handle
-
             return appeal_event_handle(platform=platform, data=data)
         event = event_validate_fast(data, files=files)
         if event is None:  # not plainly valid: the serializer decides, with field-level errors
@@ -157,7 +156,6 @@ class WebhookView(View):
 def _status_read_signed(request: HttpRequest, platform_slug: str, event_id: str):
     """Return the platform if this status read is signed "v2=" over its method and path (or, while
     still allowed, the old empty-body "v1=" way); None for an unknown platform or a bad signature."""
-    from django.conf import settings
 
     platform = platform_for_webhook(slug=platform_slug)
     # The path as our status_url spells it, and as the request's path re-escapes: both are built

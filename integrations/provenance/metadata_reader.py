@@ -12,9 +12,12 @@ from __future__ import annotations
 
 import json
 import os
+import resource
 import subprocess
 import sys
 from pathlib import Path
+
+from .metadata import ExtractedMetadata
 
 DEFAULT_TIMEOUT_SECONDS = 10.0
 # The walkers need a few tens of megabytes at most (the file's first MAX_FILE_READ bytes, the
@@ -35,7 +38,6 @@ def _to_json(found) -> dict:
 
 
 def _from_json(data: dict):
-    from .metadata import ExtractedMetadata
 
     return ExtractedMetadata(
         xmp_packets=[packet.encode("latin-1") for packet in data["xmp_packets"]],
@@ -48,7 +50,6 @@ def _from_json(data: dict):
 
 
 def _unparseable(mime_type: str, error: str):
-    from .metadata import ExtractedMetadata
 
     return ExtractedMetadata(container=mime_type, errors=[error], unparseable=True)
 
@@ -80,7 +81,6 @@ def read_metadata(
 
 
 def _child_main(argv: list[str]) -> int:
-    import resource
 
     path, mime_type, memory_limit, cpu_seconds = argv
     resource.setrlimit(resource.RLIMIT_AS, (int(memory_limit), int(memory_limit)))

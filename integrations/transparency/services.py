@@ -12,8 +12,10 @@ from django.db.models import Q
 from django.utils import timezone
 
 from triage.audit.services import audit_record
+from triage.decisions.lifecycle import hold_span
 from triage.decisions.models import Decision
 from triage.intake.selectors import case_submissions
+from triage.moderation.appeals import appeal_for_decision
 
 from .build import ACTION_VISIBILITY, REASON_KEYWORDS, SorInputError, statement_of_reasons_build
 from .models import StatementOfReasons
@@ -57,7 +59,6 @@ def sor_input(*, decision: Decision, submission) -> dict:
 
 
 def _appeal_amendment(decision: Decision) -> dict:
-    from triage.moderation.appeals import appeal_for_decision
 
     appeal = appeal_for_decision(decision=decision)
     return {"appeal_outcome": appeal.outcome} if appeal is not None else {}
@@ -69,7 +70,6 @@ def _actions_with_hold_end(decision: Decision) -> list:
     A hold outlives its review deadline (a missed deadline escalates, the hold stays) until its
     longest life, which the policy sets (triage/decisions/holds.py): that is when the restriction ends.
     """
-    from triage.decisions.lifecycle import hold_span
 
     span = hold_span(decision=decision)
     if span is None:

@@ -18,10 +18,10 @@ from integrations.partners.services import (
     partner_token_create,
     partner_token_rotate,
 )
+from tests.kit.actors import client_with
+from tests.kit.silence import make_case, make_reported_case
 from triage.audit.models import AuditEvent
 from triage.models import Submission
-
-from .conftest import client_with, make_case, make_reported_case
 
 pytestmark = pytest.mark.django_db
 

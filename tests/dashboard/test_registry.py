@@ -13,8 +13,9 @@ from django.urls import reverse
 
 from elections.models import AuthorizedLikeness, Person
 from elections.seed import seed_calendar
+from tests.kit.actors import PASSWORD, user_make
 
-from .conftest import PASSWORD, _user, login
+from .conftest import login
 from .test_workflow_in_browser import CHROMIUM, browser_page  # noqa: F401 - the shared fixture
 
 REGISTRY = "/registry/"
@@ -31,7 +32,7 @@ LIKENESSES = (
 
 @pytest.fixture
 def erin(db):
-    return _user("erin", "moderators", "election-ops")
+    return user_make("erin", "moderators", "election-ops")
 
 
 def upload(text: str, name: str = "people.csv") -> SimpleUploadedFile:

@@ -29,8 +29,8 @@ from integrations.partners.services import (
 PASSWORD = "a-long-test-password-4711"  # noqa: S105 (a test account's)
 
 
-def _user(username: str, *groups: str, **fields) -> User:
-    user = User.objects.create_user(username=username, password=PASSWORD, **fields)
+def user_make(username: str, *groups: str, **fields) -> User:
+    user = User.objects.createuser_make(username=username, password=PASSWORD, **fields)
     for name in groups:
         user.groups.add(Group.objects.get_or_create(name=name)[0])  # a flushed test DB lost it
     return user
@@ -38,17 +38,17 @@ def _user(username: str, *groups: str, **fields) -> User:
 
 @pytest.fixture
 def alice(db) -> User:
-    return _user("alice", "moderators")
+    return user_make("alice", "moderators")
 
 
 @pytest.fixture
 def bob(db) -> User:
-    return _user("bob", "moderators", "leads")
+    return user_make("bob", "moderators", "leads")
 
 
 @pytest.fixture
 def charlie(db) -> User:
-    return _user("charlie")
+    return user_make("charlie")
 
 
 @pytest.fixture

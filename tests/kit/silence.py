@@ -6,7 +6,7 @@ windows they create can transition.
 """
 
 import secrets
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
@@ -22,6 +22,7 @@ from triage.models import Case, CaseStatus, MediaItem, Submission, SubmissionMed
 # 48 hours before polls open: 28 September 05:00 UTC to 30 September 20:00 UTC.
 SK_OPENS = datetime(2030, 9, 28, 5, tzinfo=UTC)
 SK_CLOSES = datetime(2030, 9, 30, 20, tzinfo=UTC)
+IN_SILENCE = SK_OPENS + timedelta(hours=1)
 
 
 @pytest.fixture
@@ -143,4 +144,15 @@ def make_reported_case(
     Verdict.objects.create(
         run=run, media_item=media, label=verdict, confidence=0.9, reasons=["detector: 0.9"]
     )
+    return case
+
+
+@pytest.fixture
+def held_case(slovak_election, active_policy, party_leader):
+    """A Slovak deepfake decided in the silence window: removal hold + likely-AI label."""
+    from triage.decisions.services import case_decide_by_policy
+
+    case = make_reported_case("SK")
+    decision = case_decide_by_policy(case_id=case.pk, trigger="verdict", at=IN_SILENCE)
+    assert "removal_hold" in decision.action_types()
     return case

@@ -1,13 +1,16 @@
 """The partner API's actors (dana's organisation covers SK and CZ) and the loopback receiver."""
 
-from tests.api.conftest import (  # noqa: F401 - fixtures, by name
-    _empty_calendar,
-    _fresh_throttle,
-    active_policy,
-    dana,
-    dana_partner,
-    held_case,
-    party_leader,
-    slovak_election,
-)
-from tests.kit.callbacks import platform_server  # noqa: F401
+import pytest
+from django.core.cache import cache
+
+
+@pytest.fixture(autouse=True)
+def _empty_calendar(empty_calendar):
+    """Only the windows these tests create are in the calendar (tests/kit/silence.py)."""
+
+
+@pytest.fixture(autouse=True)
+def _fresh_throttle():
+    cache.clear()  # the partner API's rate limiter counts in the cache
+    yield
+    cache.clear()

@@ -18,7 +18,7 @@ from integrations.partner_webhooks.services import (
     delivery_retry,
 )
 from integrations.partners.models import PartnerOrganisation
-from tests.api.conftest import make_reported_case
+from tests.kit.silence import make_reported_case
 from triage.signals import media_item_stored
 
 pytestmark = pytest.mark.django_db

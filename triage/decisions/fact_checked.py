@@ -115,6 +115,7 @@ def case_fact_check_record(
         },
         outcome={"fact_check_id": record.pk, "created": created},
     )
+    # deferred: a module-level import here forms an import cycle
     from .tasks import case_decide_task
 
     live_id = case.pk

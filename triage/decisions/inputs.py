@@ -20,7 +20,12 @@ from triage.decisions.labels import (
 from triage.evidence.selectors import verdict_latest_for_media
 from triage.models import Case, ReachSample, Submission
 
+from .consent import consent_for_uploaders
+from .fact_checked import fact_checked_summary, fact_checks_for_case
 from .inputs_media import MEDIA_LIKENESS_KINDS
+from .language import content_language_with_audience
+from .reports import reports_for_submissions
+from .territory import case_territory, phase_reason_with_territory
 
 # Reach velocity is measured over the last hour of samples.
 VELOCITY_WINDOW = timedelta(hours=1)
@@ -201,11 +206,6 @@ def case_policy_inputs(
     `previous_hold_reason`: the current decision's hold reason when the caller already read it
     ("" for none); looked up when None.
     """
-    from .consent import consent_for_uploaders
-    from .fact_checked import fact_checked_summary, fact_checks_for_case
-    from .language import content_language_with_audience
-    from .reports import reports_for_submissions
-    from .territory import case_territory, phase_reason_with_territory
 
     phase = case_phase(case=case, at=at)
     territory = case_territory(case=case, at=at, memo=memoized) if phase.phase == "silence" else None

@@ -30,6 +30,7 @@ from triage.signals import decision_made
 from .engine import ACTION_TYPES, rules_evaluate, rules_validate
 from .followups import decision_followups_coalesced
 from .inputs import PolicyInputs, batch_memo, case_phase, case_policy_inputs, memoized, phase_reason
+from .language import names_in_script
 from .models import DecidedBy, Decision, PolicyStatus, PolicyVersion
 from .selectors import cases_redecidable
 
@@ -113,7 +114,6 @@ def _label_action(
     Names are written in the label's script when the registry has the alias; a fact-check label
     names the fact-checkers and links their review; `direction` tells platforms how to lay it out.
     """
-    from .language import names_in_script
 
     disclosure = (
         {"language": inputs.creator_disclosure_language} if inputs.creator_disclosure_language else None

@@ -6,6 +6,7 @@ indexes and thresholds); the verdict reads `matches` in the same shape `bank_mat
 
 from __future__ import annotations
 
+from triage.evidence.banks.models import BankedItem
 from triage.evidence.base import Check, CheckResult, MediaFile
 
 
@@ -45,7 +46,6 @@ def _attach_fact_checks(shaped: list[dict]) -> None:
     debunked = [m for m in shaped if m["purpose"] == "debunked"]
     if not debunked:
         return
-    from triage.evidence.banks.models import BankedItem
 
     for match in debunked:
         metadata = (

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from .models import CheckResult, Verdict
+from .models import CheckResult, DetectorConfig, Verdict
 
 
 def verdict_latest_for_media(*, media_item_id: int) -> Verdict | None:
@@ -25,6 +25,5 @@ NO_DETECTOR_WARNING = (
 
 def detectors_configured() -> bool:
     """Whether any detector vendor is enabled (the demo and the dashboard warn loudly when none is)."""
-    from .models import DetectorConfig
 
     return DetectorConfig.objects.filter(enabled=True).exists()

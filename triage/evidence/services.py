@@ -251,6 +251,7 @@ def checks_expire_stale() -> int:
     every CLAIM_SWEEP_SECONDS by beat, so a killed worker's check is redone within about a
     minute. Returns how many claims were taken back.
     """
+    # deferred: a module-level import here forms an import cycle
     from .tasks import check_task_for_kind
 
     now = timezone.now()

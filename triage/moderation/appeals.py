@@ -24,11 +24,21 @@ from django.utils import timezone
 
 from triage.audit.models import ActorKind
 from triage.audit.services import audit_record
+from triage.decisions.lifecycle import (
+    _case_locked,
+    _current,
+    _human_write,
+    case_outcome_label_only,
+    case_outcome_restore,
+)
 from triage.decisions.models import DecidedBy, Decision
+from triage.decisions.services import Outcome
 from triage.models import Case, CaseStatus, Submission
 
-from .models import Appeal, AppealOutcome, AppealState
+from .models import Appeal, AppealOutcome, AppealState, CaseReopening
+from .outcomes import decision_note_add
 from .reopen import PRIORITY_REOPENED
+from .services import CaseLockedError, NotAllowedError, case_lock_current
 
 
 class AppealRefused(Exception):
@@ -86,7 +96,6 @@ def appeal_receive(
                 )
         except IntegrityError:  # the same event raced in twice
             return Appeal.objects.get(platform=platform, event_id=event_id), False
-        from .models import CaseReopening
 
         CaseReopening.objects.create(
             case=case,
@@ -116,10 +125,6 @@ def appeal_may_decide(*, appeal: Appeal, user) -> bool:
 @transaction.atomic
 def appeal_decide(*, appeal_id: int, user, outcome: str, note: str = "", label_kind: str = "") -> Decision:
     """Decide an open appeal (see the module docstring); return the new decision."""
-    from triage.decisions.lifecycle import case_outcome_label_only, case_outcome_restore
-
-    from .outcomes import decision_note_add
-    from .services import CaseLockedError, NotAllowedError, case_lock_current
 
     appeal = Appeal.objects.select_for_update().select_related("appealed_decision").get(pk=appeal_id)
     if appeal.state != AppealState.OPEN:
@@ -157,8 +162,6 @@ def appeal_decide(*, appeal_id: int, user, outcome: str, note: str = "", label_k
 
 def _uphold(*, appeal: Appeal, user) -> Decision:
     """The appealed decision stands: the same actions, now decided (again) by a second human."""
-    from triage.decisions.lifecycle import _case_locked, _current, _human_write
-    from triage.decisions.services import Outcome
 
     case = _case_locked(appeal.case_id)
     previous = _current(case)

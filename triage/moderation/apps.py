@@ -8,6 +8,7 @@ class DashboardConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        # Imported once the app registry is ready: these modules need the models.
         from django.contrib import admin
 
         from . import (

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 
+from . import selectors
+from .outcomes import case_review_outcome
 from .roles import user_is_lead
 from .services import CaseLockedError, CaseNotHeldError, NotAllowedError, case_lock_take, case_review_confirm
 
@@ -26,8 +28,6 @@ class BulkResult:
 
 
 def cases_bulk_decide(*, case_ids: list[int], user, action: str) -> BulkResult:
-    from . import selectors
-    from .outcomes import case_review_outcome
 
     if action not in BULK_ACTIONS:
         raise ValidationError({"action": [f"One of: {', '.join(BULK_ACTIONS)}."]})

@@ -30,11 +30,14 @@ from django.utils import timezone
 
 from triage.audit.models import ActorKind
 from triage.audit.services import audit_record
+from triage.decisions.lifecycle import case_deadline_extend, case_hold_lapse, hold_span
 from triage.decisions.models import Decision
 from triage.models import Case
 from triage.signals import review_deadline_missed
 
 from .models import DeadlineEscalation
+from .roles import user_is_lead
+from .services import NotAllowedError
 
 logger = logging.getLogger(__name__)
 
@@ -153,7 +156,6 @@ def holds_lapse_candidates(*, limit: int = 500) -> list[int]:
 
 def deadlines_sweep(*, now: datetime | None = None) -> SweepResult:
     """Escalate missed review deadlines and lapse holds past their longest life (see the docstring)."""
-    from triage.decisions.lifecycle import case_hold_lapse, hold_span
 
     now = now or timezone.now()
     result = SweepResult()
@@ -187,10 +189,6 @@ def escalation_open(*, case_id: int) -> DeadlineEscalation | None:
 
 def deadline_extend(*, case_id: int, user, minutes: int, reason: str, at: datetime | None = None) -> Decision:
     """A lead extends the review deadline with a reason (see `case_deadline_extend`)."""
-    from triage.decisions.lifecycle import case_deadline_extend
-
-    from .roles import user_is_lead
-    from .services import NotAllowedError
 
     if not user_is_lead(user):
         raise NotAllowedError("only a lead can extend a review deadline")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils import timezone
 
 from elections.models import Country
 from triage.decisions.labels.kinds import LabelKind
@@ -104,8 +105,6 @@ class ModeratorDecisionForm(forms.Form):
             elif kind == "removal_hold":
                 initial["removal_hold"] = True
                 if decision.review_deadline:
-                    from django.utils import timezone
-
                     left = (decision.review_deadline - timezone.now()).total_seconds() // 60
                     initial["hold_minutes"] = max(1, int(left)) if left > 0 else 60
             elif kind == "reduce_distribution":

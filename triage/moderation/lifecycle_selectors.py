@@ -5,11 +5,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
-from triage.decisions.models import Decision
-from triage.models import Case
+from django.conf import settings
+from django.utils import timezone
 
+from elections.models import AuthorizedLikeness
+from triage.decisions.holds import LAPSE_RULE
+from triage.decisions.inputs import public_figures_match
+from triage.decisions.labels import label_render
+from triage.decisions.labels.kinds import LabelKind
+from triage.decisions.lifecycle import hold_span
+from triage.decisions.models import Decision
+from triage.models import Case, Submission, SubmissionMedia
+
+from .metrics import case_metrics
 from .models import DeadlineEscalation, DecisionNote
 from .reopen import case_news_since_decision
 
@@ -37,7 +48,6 @@ def _final_action(decision: Decision | None) -> dict[str, Any] | None:
 
 
 def case_lifecycle(*, case: Case, current: Decision | None) -> Lifecycle:
-    from triage.decisions.lifecycle import hold_span
 
     span = hold_span(decision=current) if current is not None else None
     escalation = DeadlineEscalation.objects.filter(decision=current).first() if current is not None else None
@@ -46,7 +56,6 @@ def case_lifecycle(*, case: Case, current: Decision | None) -> Lifecycle:
         .select_related("author", "decision")
         .order_by("-created_at")
     )
-    from .metrics import case_metrics
 
     return Lifecycle(
         consents=case_consents(case=case),
@@ -62,9 +71,6 @@ def case_lifecycle(*, case: Case, current: Decision | None) -> Lifecycle:
 
 
 def _locale_languages() -> list[str]:
-    from pathlib import Path
-
-    from django.conf import settings
 
     found = {"en"}
     for root in settings.LOCALE_PATHS:
@@ -78,9 +84,6 @@ def label_previews(*, case: Case) -> dict:
     The content's language is the platforms' declared one (the first report that gives it);
     the decision form's override picks another from `by_language`.
     """
-    from triage.decisions.labels import label_render
-    from triage.decisions.labels.kinds import LabelKind
-    from triage.models import Submission, SubmissionMedia
 
     language = (
         Submission.objects.filter(pk__in=SubmissionMedia.objects.filter(case=case).values("submission_id"))
@@ -104,11 +107,6 @@ def label_previews(*, case: Case) -> dict:
 
 def case_consents(*, case: Case) -> list:
     """The consent records (authorized likenesses) of the registered people the reports name."""
-    from django.utils import timezone
-
-    from elections.models import AuthorizedLikeness
-    from triage.decisions.inputs import public_figures_match
-    from triage.models import Submission, SubmissionMedia
 
     submissions = Submission.objects.filter(
         pk__in=SubmissionMedia.objects.filter(case=case).values("submission_id")
@@ -130,7 +128,6 @@ def rule_descriptions(*, decision: Decision | None) -> list[tuple[str, str]]:
     """Each matched rule's name with its description from the version that decided (or the name)."""
     if decision is None or not decision.matched_rules:
         return []
-    from triage.decisions.holds import LAPSE_RULE
 
     rules = {}
     if decision.policy_version_id:

@@ -7,8 +7,10 @@ releases the lock once decided, like `case_review_confirm` and `case_review_deci
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from triage.decisions.lifecycle import case_outcome_label_only, case_outcome_remove, case_outcome_restore
 from triage.decisions.models import Decision
 
 from .models import DecisionNote
@@ -41,9 +43,6 @@ def case_review_outcome(
     language: str = "",
 ) -> Decision:
     """Make a final outcome on the case held by `user`, keep the note, release the case."""
-    from django.core.exceptions import ValidationError
-
-    from triage.decisions.lifecycle import case_outcome_label_only, case_outcome_remove, case_outcome_restore
 
     case = _case_locked_for_update(case_id)
     _lock_required(case=case, user=user)

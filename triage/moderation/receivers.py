@@ -6,7 +6,10 @@ import logging
 
 from django.dispatch import receiver
 
+from triage.models import Case
 from triage.signals import media_item_stored, verdict_fused
+
+from .reopen import case_reopen
 
 logger = logging.getLogger(__name__)
 
@@ -27,9 +30,6 @@ def reopen_on_bank_match(sender, *, media_item_id: int, verdict_id: int, **kwarg
     # A new verdict whose fingerprint check matched a bank (a hash a fact-checker shared, an
     # authentic recording): new evidence on every human-decided case of that media.
     from triage.evidence.models import Verdict
-    from triage.models import Case
-
-    from .reopen import case_reopen
 
     try:
         verdict = Verdict.objects.filter(pk=verdict_id).select_related("run").first()

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db.models import (
     BooleanField,
     CharField,
@@ -17,16 +18,27 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    TextField,
     Value,
     When,
 )
 from django.db.models import Case as Conditional
+from django.db.models.functions import Cast
+from django.utils import timezone
 
 from elections.selectors import countries_in_silence
 from triage.audit.models import AuditEvent
 from triage.decisions.models import DecidedBy, Decision
 from triage.evidence.models import CheckResult, CheckState, Verdict
-from triage.models import Case, CaseStatus, MediaItem, ReachSample, Submission, SubmissionMedia
+from triage.models import (
+    Case,
+    CaseStatus,
+    MediaItem,
+    ReachSample,
+    Submission,
+    SubmissionEvent,
+    SubmissionMedia,
+)
 
 from .roles import LEADS_GROUP
 
@@ -68,7 +80,6 @@ def _flag(condition: Q) -> Conditional:
 
 
 def _lead_ids() -> list[int]:
-    from django.contrib.auth import get_user_model
 
     leads = get_user_model().objects.filter(Q(is_staff=True) | Q(groups__name=LEADS_GROUP))
     return list(leads.values_list("pk", flat=True).distinct())
@@ -230,7 +241,6 @@ def _mine_q(user_id: int | None) -> Q:
     """Cases assigned to the user, or whose review lock they hold (unexpired)."""
     if user_id is None:
         return Q(pk__in=[])
-    from django.utils import timezone
 
     held = Q(review_lock__user_id=user_id, review_lock__expires_at__gt=timezone.now())
     return Q(assignment__user_id=user_id) | held
@@ -238,10 +248,6 @@ def _mine_q(user_id: int | None) -> Q:
 
 def case_search_q(text: str) -> Q:
     """Match a subject (any part, any case), a content id, an event id or a SHA-256 (a prefix of 8+)."""
-    from django.db.models import TextField
-    from django.db.models.functions import Cast
-
-    from triage.models import SubmissionEvent
 
     text = text.strip()
     folded = text.lower()

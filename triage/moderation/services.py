@@ -53,6 +53,7 @@ def _case_locked_for_update(case_id: int) -> Case:
 
 def _case_is_escalated(case: Case) -> bool:
 
+    # deferred: a module-level import here forms an import cycle
     from .models import DeadlineEscalation
 
     decision = Decision.objects.filter(case=case, is_current=True).first()
@@ -85,6 +86,7 @@ def case_lock_take(*, case_id: int, user, at: datetime | None = None) -> CaseLoc
         lock.user = user
         lock.expires_at = expires_at
         lock.save(update_fields=["user", "taken_at", "expires_at"])
+    # deferred: a module-level import here forms an import cycle
     from .assignment import case_assign_on_take
 
     case_assign_on_take(case=case, user=user)
@@ -136,6 +138,7 @@ def case_review_confirm(*, case_id: int, user, note: str = "", share_note: bool 
     """Approve the current policy decision as the moderator holding the case, then release it."""
     from triage.decisions.services import case_confirm_policy_decision  # the policy app owns decisions
 
+    # deferred: a module-level import here forms an import cycle
     from .outcomes import decision_note_add
 
     case = _case_locked_for_update(case_id)
@@ -160,6 +163,7 @@ def case_review_decide(
     """Make a moderator's own decision on the case held by `user`, then release it."""
     from triage.decisions.services import case_decide_by_moderator  # the policy app owns decisions
 
+    # deferred: a module-level import here forms an import cycle
     from .outcomes import decision_note_add
 
     case = _case_locked_for_update(case_id)

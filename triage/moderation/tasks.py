@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from celery import shared_task
 
+from .deadlines import deadlines_sweep
+
 
 @shared_task(name="moratorium.moderation.deadlines_sweep")
 def deadlines_sweep_task() -> dict:
     """Escalate missed review deadlines and lapse holds past their longest life (periodic)."""
-    from .deadlines import deadlines_sweep
 
     result = deadlines_sweep()
     return {"escalated": result.escalated, "lapsed": result.lapsed}

@@ -8,6 +8,7 @@ import mimetypes
 import re
 
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
@@ -21,7 +22,12 @@ from triage.intake.selectors import case_resolve
 from triage.models import Case, MediaItem
 
 from . import selectors
+from .appeals import appeal_decide, appeal_may_decide, appeal_stats, appeals_open
+from .assignment import assignable_moderators, case_assign
+from .bulk import cases_bulk_decide
+from .deadlines import deadline_extend
 from .forms import (
+    AppealDecisionForm,
     BankForm,
     ConfirmForm,
     ExtendDeadlineForm,
@@ -30,6 +36,10 @@ from .forms import (
     QueueFilterForm,
 )
 from .label_previews import case_label_previews
+from .lifecycle_selectors import case_lifecycle, label_previews
+from .metrics import review_metrics
+from .models import Appeal
+from .outcomes import case_review_outcome
 from .roles import user_is_lead, user_is_moderator
 from .services import (
     CaseLockedError,
@@ -136,7 +146,6 @@ def _case_page(
     outcome_form: OutcomeForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    from .lifecycle_selectors import case_lifecycle, label_previews
 
     decisions = selectors.case_decisions(case=case)
     current = next((d for d in decisions if d.is_current), None)
@@ -182,14 +191,11 @@ def _case_page(
 
 
 def _moderators_if_lead(lead: bool) -> list:
-    from .assignment import assignable_moderators
 
     return list(assignable_moderators()) if lead else []
 
 
 def _appeals_for_page(case: Case, user) -> list:
-    from .appeals import appeal_may_decide, appeals_open
-    from .forms import AppealDecisionForm
 
     open_appeals = appeals_open(case=case)
     for appeal in open_appeals:
@@ -395,7 +401,6 @@ def case_bank(request: HttpRequest, case_id: int) -> HttpResponse:
 @moderator_required
 def case_extend_deadline(request: HttpRequest, case_id: int) -> HttpResponse:
     """A lead moves the review deadline, with a reason (audited)."""
-    from .deadlines import deadline_extend
 
     case = case_for_request(request, case_id)
     form = ExtendDeadlineForm(request.POST)
@@ -424,7 +429,6 @@ def case_extend_deadline(request: HttpRequest, case_id: int) -> HttpResponse:
 @moderator_required
 def case_outcome(request: HttpRequest, case_id: int) -> HttpResponse:
     """A final human outcome: remove on a ground, restore, or label only."""
-    from .outcomes import case_review_outcome
 
     case = case_for_request(request, case_id)
     form = OutcomeForm(request.POST)
@@ -456,9 +460,6 @@ def case_outcome(request: HttpRequest, case_id: int) -> HttpResponse:
 @moderator_required
 def appeal_decide_view(request: HttpRequest, appeal_id: int) -> HttpResponse:
     """A moderator other than the one who decided answers an appeal."""
-    from .appeals import appeal_decide
-    from .forms import AppealDecisionForm
-    from .models import Appeal
 
     appeal = Appeal.objects.filter(pk=appeal_id).first()
     if appeal is None:
@@ -491,9 +492,6 @@ def appeal_decide_view(request: HttpRequest, appeal_id: int) -> HttpResponse:
 @moderator_required
 def case_assign_view(request: HttpRequest, case_id: int) -> HttpResponse:
     """Assign to me, to someone (leads), or unassign (an empty `user`)."""
-    from django.contrib.auth import get_user_model
-
-    from .assignment import case_assign
 
     case = case_for_request(request, case_id)
     username = (request.POST.get("user") or "").strip()
@@ -516,7 +514,6 @@ def case_assign_view(request: HttpRequest, case_id: int) -> HttpResponse:
 @moderator_required
 def cases_bulk_view(request: HttpRequest) -> HttpResponse:
     """Confirm or dismiss the selected queue rows."""
-    from .bulk import cases_bulk_decide
 
     ids = [int(v) for v in request.POST.getlist("case") if v.isdigit()]
     action = request.POST.get("action", "")
@@ -539,8 +536,6 @@ def cases_bulk_view(request: HttpRequest) -> HttpResponse:
 @moderator_required
 def reports_view(request: HttpRequest) -> HttpResponse:
     """Time to first human, deadline breaches and appeals, per country and per election."""
-    from .appeals import appeal_stats
-    from .metrics import review_metrics
 
     return render(
         request,

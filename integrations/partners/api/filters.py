@@ -7,6 +7,8 @@ from django import forms
 from django.core.validators import RegexValidator
 from django.db.models import Exists, OuterRef, Q
 from django_filters.fields import IsoDateTimeField
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter
 
 from elections.models import Election
 from integrations.partners.models import AssessmentState, PartnerAssessment
@@ -122,8 +124,6 @@ def filterset_parameters(filterset_class) -> list:
     drf-spectacular reads filtersets only for list views of models; the case list is a cursor
     page of its own, so its parameters are described from the same filters here.
     """
-    from drf_spectacular.types import OpenApiTypes
-    from drf_spectacular.utils import OpenApiParameter
 
     parameters = []
     for name, field in filterset_class.base_filters.items():

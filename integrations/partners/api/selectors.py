@@ -7,6 +7,7 @@ from datetime import datetime
 from django.db.models import Prefetch, Q, QuerySet
 
 from elections.status import countries_in_focus, country_status
+from integrations.partners.selectors import partner_scope_q
 from triage.decisions.models import Decision
 from triage.models import Case, CaseStatus, Submission
 
@@ -34,8 +35,6 @@ def partner_cases(*, partner=None) -> QuerySet[Case]:
     )
     cases = Case.objects.all()
     if partner is not None:
-        from integrations.partners.selectors import partner_scope_q
-
         cases = cases.filter(partner_scope_q(partner))
     return (
         cases.filter(merged_into__isnull=True)

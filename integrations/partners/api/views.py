@@ -30,7 +30,7 @@ from rest_framework.views import APIView
 from elections.models import Country
 from integrations.factcheck.claim_review import claim_review_build
 from integrations.factcheck.media_review import media_review_build
-from integrations.partners.models import PartnerToken, Scope
+from integrations.partners.models import PartnerOrganisation, PartnerToken, Scope
 from integrations.partners.selectors import cases_content
 from integrations.transparency.selectors import statements_export, statements_of_reasons_list
 from triage.decisions.models import CasePhase, DecidedBy
@@ -81,7 +81,6 @@ class PartnerApi(APIView):
 
     @property
     def partner(self):
-        from integrations.partners.models import PartnerOrganisation
 
         # A token without an organisation has an empty scope: it sees nothing.
         return self.request.auth.partner or PartnerOrganisation(name="", countries=[], languages=[])

@@ -9,6 +9,7 @@ category a count falls in, and joins the names the way the language writes a lis
 
 from __future__ import annotations
 
+import unicodedata
 from functools import lru_cache
 
 from babel import Locale, UnknownLocaleError
@@ -56,7 +57,6 @@ _SCRIPTS |= {"uk": "CYRILLIC", "el": "GREEK"}
 
 
 def _script(text: str) -> str | None:
-    import unicodedata
 
     for ch in text:
         if ch.isalpha():

@@ -18,6 +18,7 @@ from babel.messages.pofile import PoFileError, read_po, write_po
 
 from .channels import SUBJECTS, Channel
 from .csvio import MAX_IMPORT_BYTES, current_texts
+from .models import LabelText
 from .services import ImportError_, ImportRow
 
 _PREFIX = {Channel.VISUAL: "label", Channel.SPOKEN: "audio"}
@@ -37,7 +38,6 @@ def gettext_plural_categories(language: str) -> tuple[str, ...]:
 
 
 def _forms_outside_gettext(kind: str, channel: str, language: str, categories) -> dict:
-    from .models import LabelText
 
     newest = (
         LabelText.objects.filter(kind=kind, channel=channel, language=language)

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 
 def _catalogs():
+    # deferred: a module-level import here forms an import cycle
     from babel.messages.pofile import read_po
 
     for path in sorted(Path(settings.LOCALE_PATHS[0]).glob("*/LC_MESSAGES/django.po")):
@@ -204,8 +205,10 @@ SPOKEN_AI_IN_FULL = {
 
 def _revised() -> dict:
     """REVISED, plus the spoken "AI" in full for the languages SPOKEN_AI_IN_FULL lists."""
+    # deferred: a module-level import here forms an import cycle
     from django.utils import translation
 
+    # deferred: a module-level import here forms an import cycle
     from .kinds import AUDIO_SCRIPTS, LabelKind
 
     revised = {key: dict(value) for key, value in REVISED.items()}
@@ -256,6 +259,7 @@ def label_texts_seed(*, apps=None) -> bool:
     if apps is not None:
         LabelText = apps.get_model("labels", "LabelText")
     else:
+        # deferred: a module-level import here forms an import cycle
         from .models import LabelText
     if LabelText.objects.exists():
         return False

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Protocol
 
+import espeakng_loader
 from django.conf import settings
 from django.core import signing
 from django.core.files.base import ContentFile
@@ -110,7 +111,6 @@ class EspeakNgEngine:
         state = self._state
         if state.get("pid") == os.getpid():
             return state["lib"]
-        import espeakng_loader
 
         lib = ctypes.CDLL(espeakng_loader.get_library_path())
         lib.espeak_Initialize.restype = ctypes.c_int

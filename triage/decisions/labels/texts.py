@@ -22,7 +22,11 @@ from django.db import DatabaseError
 from django.db.models import Count, Max
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
+from django.utils import translation
 
+from .channels import SUBJECTS, Channel
+from .kinds import AUDIO_SCRIPTS, LABEL_TEXTS, SUBJECTS_AUDIO_TEXT, SUBJECTS_LABEL_TEXT
+from .languages import LANGUAGES, SOURCE_LANGUAGE
 from .models import LabelText, TextStatus
 
 logger = logging.getLogger(__name__)
@@ -76,11 +80,6 @@ def _from_catalogs() -> dict[tuple[str, str, str], _Slot]:
     The table is seeded by migration, so this is for a database whose rows were flushed (a test
     run) or never loaded: labels then read exactly as before texts became data.
     """
-    from django.utils import translation
-
-    from .channels import SUBJECTS, Channel
-    from .kinds import AUDIO_SCRIPTS, LABEL_TEXTS, SUBJECTS_AUDIO_TEXT, SUBJECTS_LABEL_TEXT
-    from .languages import LANGUAGES, SOURCE_LANGUAGE
 
     sources = {
         Channel.VISUAL: {**{k.value: v for k, v in LABEL_TEXTS.items()}, SUBJECTS: SUBJECTS_LABEL_TEXT},

@@ -8,6 +8,7 @@ class BanksConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        # Imported once the app registry is ready: these modules need the models.
         from config.health import readiness_check_register
 
         from .readiness import bank_indexes_loadable

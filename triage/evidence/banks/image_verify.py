@@ -20,6 +20,7 @@ import numpy as np
 from .fingerprints import image as image_fp
 from .fingerprints import local_features
 from .index import HashIndex
+from .models import BankedItem
 
 if TYPE_CHECKING:  # the decision core stays importable without Django (bench/banks uses it)
     from .models import FingerprintBank
@@ -119,7 +120,6 @@ def candidate_matches(
         return None if bank is None else bank.image_max_distance
 
     def features_of(owners: list[int]) -> dict[int, bytes]:
-        from .models import BankedItem
 
         rows = BankedItem.objects.filter(pk__in=owners).exclude(local_features=b"")
         return {pk: bytes(blob) for pk, blob in rows.values_list("pk", "local_features")}

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django import template
 
+from .dashboard import action_summary
+
 register = template.Library()
 
 _SENTENCES = {
@@ -35,7 +37,6 @@ _SENTENCES = {
 
 
 def _actions(outcome: dict) -> str:
-    from .dashboard import action_summary
 
     return action_summary(outcome.get("actions") or []).lower() or "no action"
 
