@@ -12,12 +12,9 @@ from __future__ import annotations
 
 import json
 import os
-import resource
 import subprocess
 import sys
 from pathlib import Path
-
-from .metadata import ExtractedMetadata
 
 DEFAULT_TIMEOUT_SECONDS = 10.0
 # The walkers need a few tens of megabytes at most (the file's first MAX_FILE_READ bytes, the
@@ -38,6 +35,7 @@ def _to_json(found) -> dict:
 
 
 def _from_json(data: dict):
+    from .metadata import ExtractedMetadata  # the parent only: run as a script, this file has no package
 
     return ExtractedMetadata(
         xmp_packets=[packet.encode("latin-1") for packet in data["xmp_packets"]],
@@ -50,6 +48,7 @@ def _from_json(data: dict):
 
 
 def _unparseable(mime_type: str, error: str):
+    from .metadata import ExtractedMetadata  # the parent only: run as a script, this file has no package
 
     return ExtractedMetadata(container=mime_type, errors=[error], unparseable=True)
 
@@ -81,6 +80,7 @@ def read_metadata(
 
 
 def _child_main(argv: list[str]) -> int:
+    import resource  # the child only: it limits its own memory and CPU
 
     path, mime_type, memory_limit, cpu_seconds = argv
     resource.setrlimit(resource.RLIMIT_AS, (int(memory_limit), int(memory_limit)))

@@ -82,18 +82,23 @@ def test_no_json_ld_for_a_case_without_a_verdict(dana):
     assert dana.get(f"/api/v1/cases/{case.pk}/media-review/").status_code == 404
 
 
-def test_a_consented_disclosed_likeness_is_never_rated_manipulated(dana):
+def test_a_consented_disclosed_likeness_is_never_rated_manipulated(dana, dana_partner):
     from datetime import date
 
     from tests.policy import factories
 
+    dana_partner.countries = [*dana_partner.countries, "PK"]  # a Pakistani case in her scope
+    dana_partner.save(update_fields=["countries"])
+
     khan = factories.person("Imran Khan", code="PK")
-    factories.authorized_voice(khan, valid_from=date(2020, 1, 1))
+    # Consent counts only for the declaring party's own upload (issue 11).
+    factories.authorized_voice(khan, valid_from=date(2020, 1, 1), accounts={"videoshare": ["pti-official"]})
     case = factories.case(
         countries=["PK"],
         language="ur",
         subjects=["Imran Khan"],
         disclosure={"ai_label": True, "language": "en"},
+        author={"handle": "pti-official"},
     )
     factories.verdict(case, "disclosed_synthetic")
     moderator = get_user_model().objects.create_user("mira")

@@ -30,7 +30,7 @@ PASSWORD = "a-long-test-password-4711"  # noqa: S105 (a test account's)
 
 
 def user_make(username: str, *groups: str, **fields) -> User:
-    user = User.objects.createuser_make(username=username, password=PASSWORD, **fields)
+    user = User.objects.create_user(username=username, password=PASSWORD, **fields)
     for name in groups:
         user.groups.add(Group.objects.get_or_create(name=name)[0])  # a flushed test DB lost it
     return user

@@ -24,7 +24,7 @@ from triage.models import Case
 
 from .models import FactCheck, FactCheckRating
 
-TRIGGER_FACT_CHECK = "fact_check_recorded"
+TRIGGER_FACT_CHECK = "fact_checked"  # the same trigger a partner assessment re-decides with
 _url = URLValidator(schemes=["http", "https"])
 
 
