@@ -110,7 +110,8 @@ def test_the_overview_is_for_moderators(client, charlie, db):
 def test_the_overview_takes_a_fixed_number_of_queries(client, alice, night, django_assert_max_num_queries):
     login(client, alice)
     # Ten aggregates, storing the snapshot, the session and the user: not one per case.
-    with django_assert_max_num_queries(20):
+    # +3 for the shared frame: the no-detector banner and the label-review permission lookups.
+    with django_assert_max_num_queries(23):
         client.get(OVERVIEW)
 
 
@@ -125,7 +126,9 @@ def test_the_page_reads_the_snapshot_the_beat_task_keeps_fresh(
     assert OverviewSnapshot.objects.get().data["open_total"] == 4
     login(client, alice)
 
-    with django_assert_max_num_queries(4):  # the session, the user, the groups, the snapshot
+    # The session, the user, the groups, the snapshot; and the frame's no-detector banner and the
+    # label-review permission lookups (3).
+    with django_assert_max_num_queries(7):
         page = client.get(OVERVIEW).content.decode()
 
     assert 'id="open-total">4<' in page

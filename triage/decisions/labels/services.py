@@ -19,12 +19,13 @@ from django.utils import timezone
 from triage.audit.models import ActorKind
 from triage.audit.services import audit_record
 
+from .channels import LINE_PLACEHOLDERS
 from .grammar import plural_categories
 from .kinds import LabelKind
 from .languages import LANGUAGES, SOURCE_LANGUAGE
 from .models import SUBJECTS, Channel, LabelText, TextStatus
 
-KINDS = [*LabelKind.values, SUBJECTS]
+KINDS = [*LabelKind.values, *LINE_PLACEHOLDERS]
 MAX_TEXT_CHARS = 600
 _PLACEHOLDER_RE = re.compile(r"%\((\w+)\)s|%[^%(]|%$")
 
@@ -36,9 +37,10 @@ def _text_errors(*, kind: str, text: str, field_name: str) -> list[str]:
     if len(text) > MAX_TEXT_CHARS:
         errors.append(f"{field_name}: at most {MAX_TEXT_CHARS} characters.")
     placeholders = [m.group(1) for m in _PLACEHOLDER_RE.finditer(text.replace("%%", ""))]
-    if kind == SUBJECTS:
-        if placeholders != ["names"]:
-            errors.append(f"{field_name}: keep %(names)s exactly once (where the names go), and no other %.")
+    if kind in LINE_PLACEHOLDERS:
+        name = LINE_PLACEHOLDERS[kind]
+        if placeholders != [name]:
+            errors.append(f"{field_name}: keep %({name})s exactly once (where the names go), and no other %.")
     elif placeholders:
         errors.append(f"{field_name}: a label text has no placeholders; write % as %%.")
     return errors
