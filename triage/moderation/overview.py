@@ -6,6 +6,7 @@ an index or a bounded time range, so the page stays fast at 50,000 cases (bench/
 
 from __future__ import annotations
 
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -60,6 +61,13 @@ def _open_decisions():
 
 
 def _by_country(limit: int = 15) -> list[tuple[str, int]]:
+    if connection.vendor != "postgresql":  # the embedded SQLite mode: a demo's handful of cases
+        counts = Counter(
+            country
+            for countries in _open_cases().values_list("audience_countries", flat=True)
+            for country in countries or []
+        )
+        return sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:limit]
     # audience_countries is a JSON list: unnest it in the database rather than in Python.
     sql = f"""
         SELECT country, count(*) FROM {Case._meta.db_table},
@@ -72,7 +80,30 @@ def _by_country(limit: int = 15) -> list[tuple[str, int]]:
         return [(country, count) for country, count in cursor.fetchall()]
 
 
+def _checks_in_python(at: datetime) -> list[tuple]:
+    """The embedded SQLite mode has no percentile_cont: the same rows, computed here."""
+    durations: dict[str, list[float]] = defaultdict(list)
+    failed: Counter[str] = Counter()
+    rows = CheckResult.objects.filter(created_at__gte=at - timedelta(hours=24)).values_list(
+        "kind", "state", "duration_ms"
+    )
+    for kind, state, duration in rows:
+        durations[kind].append(duration or 0)
+        failed[kind] += state == "failed"
+
+    def percentile(values: list[float], q: float) -> float:
+        ordered = sorted(values)
+        return ordered[min(len(ordered) - 1, int(q * (len(ordered) - 1) + 0.5))]
+
+    return [
+        (kind, len(values), failed[kind], percentile(values, 0.5), percentile(values, 0.95))
+        for kind, values in sorted(durations.items())
+    ]
+
+
 def _checks(at: datetime) -> list[dict[str, Any]]:
+    if connection.vendor != "postgresql":
+        return _checks_rows(_checks_in_python(at))
     sql = f"""
         SELECT kind, count(*) AS runs,
                count(*) FILTER (WHERE state = 'failed') AS failed,
@@ -85,6 +116,10 @@ def _checks(at: datetime) -> list[dict[str, Any]]:
     with connection.cursor() as cursor:
         cursor.execute(sql, [at - timedelta(hours=24)])
         rows = cursor.fetchall()
+    return _checks_rows(rows)
+
+
+def _checks_rows(rows) -> list[dict[str, Any]]:
     return [
         {
             "kind": kind,
