@@ -110,3 +110,25 @@ def decision_tasks_inline(monkeypatch):
 
     for task in (decision_fan_out_task, statements_for_decisions_task):
         monkeypatch.setattr(task, "delay", lambda *args, _task=task: _task.apply(args=args))
+
+
+@pytest.fixture(autouse=True)
+def _worker_idle_before_flush(request):
+    """After a test that used the real worker, wait (bounded) until it has no task running.
+
+    A transactional test's teardown truncates every table; a task the test set off and did not
+    wait for (a verdict, a decision, a fan-out) still holding row locks makes that TRUNCATE
+    deadlock. The wait ends as soon as the worker is idle, so it costs about one broadcast.
+    """
+    yield
+    if "celery_worker_process" not in request.fixturenames:
+        return
+    from config.celery import app
+
+    def idle() -> bool:
+        active = app.control.inspect(timeout=0.5).active() or {}
+        return not any(active.values())
+
+    deadline = time.monotonic() + 20
+    while not idle() and time.monotonic() < deadline:
+        time.sleep(0.2)
