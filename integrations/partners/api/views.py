@@ -40,7 +40,7 @@ from triage.models import CaseStatus, MediaType
 from . import selectors
 from .audit import partner_request_audit
 from .authentication import PartnerTokenAuthentication
-from .cursor import MAX_LIMIT, ORDERINGS, paginate
+from .cursor import MAX_LIMIT, ORDERINGS, offset_sunset, paginate, paginate_offset
 from .filters import CaseFilter, filterset_parameters
 from .media_links import media_link_url
 from .permissions import HasPartnerScope
@@ -184,8 +184,12 @@ class CaseOutputSerializer(serializers.Serializer):
 
 
 class CasePageSerializer(serializers.Serializer):
-    """The cursor-paginated envelope of the case list."""
+    """The envelope of the case list: cursor-paginated, or with `count` in the deprecated offset form."""
 
+    count = serializers.IntegerField(
+        required=False,
+        help_text="cases matching the filters: only with `offset` (the deprecated form)",
+    )
     next = serializers.URLField(allow_null=True, help_text="the next page, or null on the last")
     previous = serializers.URLField(allow_null=True, help_text="the previous page, or null on the first")
     results = CaseOutputSerializer(many=True)
@@ -202,7 +206,7 @@ class CaseListApi(PartnerApi):
 
     required_scope = Scope.CASES_READ
 
-    query_parameters = frozenset({*CaseFilter.base_filters, "cursor", "limit", "ordering"})
+    query_parameters = frozenset({*CaseFilter.base_filters, "cursor", "limit", "offset", "ordering"})
 
     @extend_schema(
         operation_id="cases_list",
@@ -216,6 +220,17 @@ class CaseListApi(PartnerApi):
             ),
             OpenApiParameter("cursor", str, description="the cursor of a next or previous link"),
             OpenApiParameter("limit", int, description=f"page size, default 50, at most {MAX_LIMIT}"),
+            OpenApiParameter(
+                "offset",
+                int,
+                deprecated=True,
+                description=(
+                    "the form before cursors, served until "
+                    f"{offset_sunset():%Y-%m-%d}: the answer adds `count`, its links are offsets, and "
+                    "Deprecation, Sunset and Link (rel=successor-version: the same page as a cursor) "
+                    "headers; not with `cursor`"
+                ),
+            ),
         ],
         responses=CasePageSerializer,
     )
@@ -227,11 +242,16 @@ class CaseListApi(PartnerApi):
         filterset = CaseFilter(data=request.query_params, queryset=cases, request=request)
         if not filterset.is_valid():
             raise ValidationError(filterset.errors)
-        page = paginate(filterset.qs, request, ordering=ordering)
+        if "offset" in request.query_params:
+            if "cursor" in request.query_params:
+                raise ValidationError({"offset": ["Send either cursor or offset (deprecated), not both."]})
+            page = paginate_offset(filterset.qs, request, ordering=ordering)
+        else:
+            page = paginate(filterset.qs, request, ordering=ordering)
         context = case_output_context(request, page.results)
         data = CaseOutputSerializer(page.results, many=True, context=context)
         self.audit_extra = {"case_ids": [c.pk for c in page.results]}
-        return Response(page.as_body(data.data))
+        return Response(page.as_body(data.data), headers=page.headers)
 
 
 def _case_or_404(case_id: int, partner=None):
