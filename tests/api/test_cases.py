@@ -1,7 +1,12 @@
 """GET /api/v1/cases/ and /cases/<id>/: live cases with filters, never reporters' data."""
 
 import pytest
+from rest_framework import serializers
+from rest_framework.test import APIRequestFactory
 
+from integrations.partners.api import selectors
+from integrations.partners.api.views import CaseOutputSerializer, case_output_context
+from integrations.partners.models import PartnerToken
 from tests.kit.silence import make_case, make_reported_case
 from triage.models import CaseStatus
 
@@ -154,3 +159,22 @@ def test_case_detail_and_404s(dana, held_case):
     merged.merged_into = survivor
     merged.save(update_fields=["merged_into"])
     assert dana.get(f"/api/v1/cases/{merged.pk}/").status_code == 404
+
+
+def test_the_lean_case_representation_is_what_the_declared_fields_give(dana, held_case, dana_partner):
+    """CaseOutputSerializer builds its dict directly for speed; the schema comes from its fields,
+    so both must agree on every field and value (with and without a decision, verdict or media)."""
+    make_case("SK")  # no decision, no media
+    request = APIRequestFactory().get("/api/v1/cases/")
+    request.auth = PartnerToken.objects.filter(partner=dana_partner).first()
+    cases = list(selectors.partner_cases(partner=dana_partner))
+    assert len(cases) == 2
+    context = case_output_context(request, cases)
+    lean = CaseOutputSerializer(context=context)
+    for case in cases:
+        fast = lean.to_representation(case)
+        declared = dict(serializers.Serializer.to_representation(lean, case))
+        assert fast == declared
+        assert list(fast) == list(declared)
+    assert lean.to_representation(cases[1])["decision"]["verdict"]["label"] == "likely_synthetic"
+    assert lean.to_representation(cases[1])["media_url"].startswith("http://testserver/api/v1/media/")

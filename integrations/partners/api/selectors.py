@@ -23,14 +23,23 @@ def case_audience_q(country: str) -> Q:
     )
 
 
+PARTNER_DECISION_FIELDS = (
+    "decision_id", "case_id", "phase", "verdict", "actions", "decided_by", "policy_version", "created_at",
+)  # fmt: skip
+
+
 def partner_cases(*, partner=None) -> QuerySet[Case]:
     """Return live (unmerged) cases, newest first, with media and the current decision prefetched.
 
     With a partner (PartnerOrganisation), only the cases in its scope or shared with it.
     """
+    # Only what a partner is shown of the decision: never its internal notes, and not the policy
+    # version's rules (a large JSON document per row, parsed for nothing).
     current = Prefetch(
         "decisions",
-        queryset=Decision.objects.filter(is_current=True).select_related("policy_version"),
+        queryset=Decision.objects.filter(is_current=True)
+        .select_related("policy_version")
+        .only(*PARTNER_DECISION_FIELDS, "policy_version__version"),
         to_attr="current_decisions",
     )
     cases = Case.objects.all()
