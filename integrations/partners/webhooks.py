@@ -10,7 +10,6 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from integrations.http import BlockedAddressError, OutboundError, resolve_checked
-
 from triage.audit.models import ActorKind
 from triage.audit.services import audit_record
 

@@ -146,7 +146,9 @@ def test_after_the_sunset_offset_answers_400_naming_it(dana, settings):
     settings.PARTNER_API_OFFSET_SUNSET = "2020-01-01T00:00:00Z"
     response = dana.get("/api/v1/cases/?offset=0")
     assert response.status_code == 400
-    assert response.json() == {"offset": ["The offset form ended on 2020-01-01: follow the next links (cursor)."]}
+    assert response.json() == {
+        "offset": ["The offset form ended on 2020-01-01: follow the next links (cursor)."]
+    }
 
 
 def test_case_detail_and_404s(dana, held_case):

@@ -109,10 +109,13 @@ def _offset_from(request) -> int:
         return 0  # as DRF's LimitOffsetPagination, which the old form used: unreadable means 0
 
 
-def paginate_offset(queryset: QuerySet, request, *, ordering: str) -> Page:
+def paginate_offset(
+    queryset: QuerySet, request, *, ordering: str, count_queryset: QuerySet | None = None
+) -> Page:
     """Return the deprecated `limit`/`offset` page: `count`, offset links, and the cursor's Link.
 
-    After the sunset the form is refused (400 naming `offset`), as the cursor-only list did.
+    count_queryset: the same rows in a form cheaper to count, if there is one. After the sunset
+    the form is refused (400 naming `offset`), as the cursor-only list did.
     """
     sunset = offset_sunset()
     if timezone.now() >= sunset:
@@ -121,11 +124,13 @@ def paginate_offset(queryset: QuerySet, request, *, ordering: str) -> Page:
         )
     fields = ORDERINGS[ordering]
     limit, offset = limit_from(request), _offset_from(request)
-    count = queryset.count()
+    count = (queryset if count_queryset is None else count_queryset).count()
     url = request.build_absolute_uri()
     # The row before the page too (when there is one): its key is the page's cursor.
     start = max(0, offset - 1)
-    rows = list(queryset.order_by(*[f"-{f}" for f in fields])[start : offset + limit]) if offset < count else []
+    rows = (
+        list(queryset.order_by(*[f"-{f}" for f in fields])[start : offset + limit]) if offset < count else []
+    )
     before = rows.pop(0) if rows and offset > 0 else None
     successor = remove_query_param(remove_query_param(url, "offset"), "cursor")
     if before is not None:
@@ -174,7 +179,9 @@ def paginate(queryset: QuerySet, request, *, ordering: str) -> Page:
         rows.reverse()
 
     def link(direction: str, row) -> str:
-        return replace_query_param(request.build_absolute_uri(), "cursor", _cursor(ordering, direction, row, fields))
+        return replace_query_param(
+            request.build_absolute_uri(), "cursor", _cursor(ordering, direction, row, fields)
+        )
 
     has_next = more if forward else position is not None
     has_previous = position is not None if forward else more

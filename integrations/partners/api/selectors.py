@@ -28,10 +28,11 @@ PARTNER_DECISION_FIELDS = (
 )  # fmt: skip
 
 
-def partner_cases(*, partner=None) -> QuerySet[Case]:
+def partner_cases(*, partner=None, whole_set: bool = False) -> QuerySet[Case]:
     """Return live (unmerged) cases, newest first, with media and the current decision prefetched.
 
     With a partner (PartnerOrganisation), only the cases in its scope or shared with it.
+    whole_set: for counting them all (partner_scope_q), not for reading a page.
     """
     # Only what a partner is shown of the decision: never its internal notes, and not the policy
     # version's rules (a large JSON document per row, parsed for nothing).
@@ -44,7 +45,7 @@ def partner_cases(*, partner=None) -> QuerySet[Case]:
     )
     cases = Case.objects.all()
     if partner is not None:
-        cases = cases.filter(partner_scope_q(partner))
+        cases = cases.filter(partner_scope_q(partner, whole_set=whole_set))
     return (
         cases.filter(merged_into__isnull=True)
         .exclude(status=CaseStatus.MERGED)

@@ -301,7 +301,10 @@ class CaseListApi(PartnerApi):
         if "offset" in request.query_params:
             if "cursor" in request.query_params:
                 raise ValidationError({"offset": ["Send either cursor or offset (deprecated), not both."]})
-            page = paginate_offset(filterset.qs, request, ordering=ordering)
+            # The same filters over the scope in its whole-set form: the count reads every match.
+            whole = selectors.partner_cases(partner=self.partner, whole_set=True)
+            counted = CaseFilter(data=request.query_params, queryset=whole, request=request).qs
+            page = paginate_offset(filterset.qs, request, ordering=ordering, count_queryset=counted)
         else:
             page = paginate(filterset.qs, request, ordering=ordering)
         context = case_output_context(request, page.results)
