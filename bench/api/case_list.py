@@ -39,6 +39,7 @@ from django.db import connection, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import override_settings  # noqa: E402
 
+from config.warmup import process_warm_up  # noqa: E402
 from integrations.partners.models import Scope  # noqa: E402
 from integrations.partners.services import partner_organisation_save, partner_token_create  # noqa: E402
 from integrations.platforms.models import Platform  # noqa: E402
@@ -196,6 +197,7 @@ def main() -> None:
         expires_at=datetime.now(UTC) + timedelta(days=1),
     )
     headers = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+    process_warm_up()  # as config/wsgi.py does in a web process
     client = Client()
     first = client.get("/api/v1/cases/?limit=50", **headers).json()
     deep = first["next"]
