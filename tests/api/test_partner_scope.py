@@ -67,9 +67,7 @@ def test_a_moderator_shares_a_case_outside_the_scope(dana, dana_partner, django_
     assert AuditEvent.objects.filter(action="case.shared_with_partner", case=german).exists()
 
 
-def test_the_offset_forms_count_is_the_scope_by_country_language_and_share(
-    dana_partner, django_user_model
-):
+def test_the_offset_forms_count_is_the_scope_by_country_language_and_share(dana_partner, django_user_model):
     """The count reads the scope in another SQL form than the pages (whole sets, not per-case
     probes): both must see the same cases."""
     _, raw = partner_token_create(name="Both", scopes=list(Scope.values), partner=dana_partner)
