@@ -322,6 +322,9 @@ PARTNER_API_RATE = envstr("PARTNER_API_RATE", "600/minute")
 # Issue 14: partner tokens expire (days), media links for partners expire (minutes).
 PARTNER_TOKEN_TTL_DAYS = envint("PARTNER_TOKEN_TTL_DAYS", 365)
 PARTNER_MEDIA_URL_MINUTES = envint("PARTNER_MEDIA_URL_MINUTES", 10)
+# The case list's limit/offset form (partners' scripts from before cursor pagination) is served,
+# deprecated, until this instant (RFC 8594 Sunset header); after it `offset` answers 400.
+PARTNER_API_OFFSET_SUNSET = envstr("PARTNER_API_OFFSET_SUNSET", "2027-06-30T23:59:59Z")
 # The bank (purpose "debunked") a moderator adds media to when confirming a partner's rating.
 DEBUNKED_BANK_NAME = envstr("DEBUNKED_BANK_NAME", "debunked")
 FACTCHECK_AUTHOR_NAME = envstr("FACTCHECK_AUTHOR_NAME", "Moratorium")

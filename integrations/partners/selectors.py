@@ -29,11 +29,18 @@ def country_audience_q(country: str) -> Q:
     )
 
 
-def language_q(languages: list[str]) -> Q:
-    """Match cases with content in one of `languages` (ISO 639-1; "sk" also matches "sk-SK")."""
+def language_q(languages: list[str], *, whole_set: bool = False) -> Q:
+    """Match cases with content in one of `languages` (ISO 639-1; "sk" also matches "sk-SK").
+
+    whole_set: for a count of every match, the set of cases with posts in the languages, read once
+    (a hashed subplan: 0.2 s instead of 0.9 s for a count at 100,000 cases, bench/api), where a
+    page, which reads a few rows, wants the per-case probe below.
+    """
     match = Q()
     for code in languages:
         match |= Q(submission__language__iexact=code) | Q(submission__language__istartswith=f"{code}-")
+    if whole_set:
+        return Q(pk__in=SubmissionMedia.objects.filter(match).values("case_id"))
     entries = SubmissionMedia.objects.filter(match, case_id=OuterRef("pk"))
     # A correlated "first matching post" probe (the entries' case index, then the post by its
     # key), not EXISTS: PostgreSQL may turn an EXISTS inside an OR into a hashed subplan that
@@ -42,13 +49,19 @@ def language_q(languages: list[str]) -> Q:
     return Q(IsNull(Subquery(entries.order_by().values("pk")[:1]), False))
 
 
-def partner_scope_q(partner: PartnerOrganisation) -> Q:
-    """Return the Q a Case must match to be visible to `partner` (nothing when its scope is empty)."""
-    visible = Q(Exists(CaseShare.objects.filter(partner_id=partner.pk, case_id=OuterRef("pk"))))
+def partner_scope_q(partner: PartnerOrganisation, *, whole_set: bool = False) -> Q:
+    """Return the Q a Case must match to be visible to `partner` (nothing when its scope is empty).
+
+    whole_set: the same cases, in the form that suits counting all of them (see language_q).
+    """
+    if whole_set:
+        visible = Q(pk__in=CaseShare.objects.filter(partner_id=partner.pk).values("case_id"))
+    else:
+        visible = Q(Exists(CaseShare.objects.filter(partner_id=partner.pk, case_id=OuterRef("pk"))))
     for country in partner.countries or []:
         visible |= country_audience_q(country)
     if partner.languages:
-        visible |= language_q(partner.languages)
+        visible |= language_q(partner.languages, whole_set=whole_set)
     return visible
 
 

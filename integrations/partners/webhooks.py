@@ -4,9 +4,12 @@ cases it assessed. Deliveries are signed as platform callbacks are (integrations
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from integrations.http import BlockedAddressError, OutboundError, resolve_checked
 from triage.audit.models import ActorKind
 from triage.audit.services import audit_record
 
@@ -29,6 +32,21 @@ def _audit(action: str, partner: PartnerOrganisation, token, **outcome) -> None:
     )
 
 
+def _reachable_or_refuse(url: str, *, allow_private: bool) -> None:
+    """Refuse now a URL every delivery would refuse (a loopback, private or metadata address), so
+    the partner hears it from the registration's 400, not from dead letters it never sees.
+
+    A name that does not resolve yet is accepted: deliveries retry a resolution failure.
+    """
+    parts = urlsplit(url)
+    try:
+        resolve_checked(parts.hostname or "", parts.port or 443, allow_private=allow_private)
+    except BlockedAddressError as exc:
+        raise ValidationError({"url": [f"Deliveries would be {exc}: give a public address."]}) from None
+    except OutboundError:
+        pass
+
+
 @transaction.atomic
 def webhook_register(*, partner: PartnerOrganisation, url: str, events: list[str], token=None) -> str | None:
     """Set the partner's webhook; return a new signing secret when one was made (shown once)."""
@@ -36,6 +54,7 @@ def webhook_register(*, partner: PartnerOrganisation, url: str, events: list[str
     if unknown or not events:
         raise ValidationError({"events": [f"Choose one or more of: {', '.join(WebhookEvent.ALL)}."]})
     partner = PartnerOrganisation.objects.select_for_update().get(pk=partner.pk)
+    _reachable_or_refuse(url, allow_private=partner.webhook_allow_private)
     partner.webhook_url = url
     partner.webhook_events = sorted(set(events))
     secret = None

@@ -67,6 +67,27 @@ def test_a_moderator_shares_a_case_outside_the_scope(dana, dana_partner, django_
     assert AuditEvent.objects.filter(action="case.shared_with_partner", case=german).exists()
 
 
+def test_the_offset_forms_count_is_the_scope_by_country_language_and_share(dana_partner, django_user_model):
+    """The count reads the scope in another SQL form than the pages (whole sets, not per-case
+    probes): both must see the same cases."""
+    _, raw = partner_token_create(name="Both", scopes=list(Scope.values), partner=dana_partner)
+    dana_partner.languages = ["hu"]
+    dana_partner.save(update_fields=["languages"])
+    both = client_with(raw)
+    slovak, czech_german = make_case("SK"), make_case("CZ", "DE")
+    hungarian_post = make_reported_case("RO")
+    Submission.objects.filter(case=hungarian_post).update(language="HU-ro")
+    shared, unseen = make_case("DE"), make_case("FR")
+    case_share(case_id=shared.pk, partner=dana_partner, user=django_user_model.objects.create_user("mo"))
+
+    body = both.get("/api/v1/cases/?offset=0").json()
+    expected = {slovak.pk, czech_german.pk, hungarian_post.pk, shared.pk}
+    assert {c["id"] for c in body["results"]} == set(ids(both.get("/api/v1/cases/"))) == expected
+    assert body["count"] == 4 and unseen.pk not in expected
+    assert both.get("/api/v1/cases/?offset=0&country=DE").json()["count"] == 2
+    assert both.get("/api/v1/cases/?offset=0&language=hu").json()["count"] == 1
+
+
 def test_a_case_carries_what_was_posted_but_not_who_reported_it(dana, held_case):
     Submission.objects.filter(case=held_case).update(
         text="Šimečka admits the vote is rigged",

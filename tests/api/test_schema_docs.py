@@ -17,12 +17,15 @@ def schema(client) -> dict:
 def test_lists_are_described_with_their_envelopes_and_every_query_parameter(schema):
     cases = schema["paths"]["/api/v1/cases/"]["get"]
     page = schema["components"]["schemas"]["CasePage"]
-    assert set(page["properties"]) == {"next", "previous", "results"}
+    assert set(page["properties"]) == {"count", "next", "previous", "results"}
+    assert set(page["required"]) == {"next", "previous", "results"}  # count: only in the offset form
     params = {p["name"]: p["schema"] for p in cases["parameters"]}
     assert set(params) == {
         "status", "phase", "country", "created_since", "verdict", "language", "media_type", "election",
-        "has_assessment", "since", "cursor", "limit", "ordering",
+        "has_assessment", "since", "cursor", "limit", "offset", "ordering",
     }  # fmt: skip
+    assert [p.get("deprecated") for p in cases["parameters"] if p["name"] == "offset"] == [True]
+    assert set(cases["responses"]["200"]["headers"]) == {"Deprecation", "Sunset", "Link"}
     assert (
         params["verdict"]["enum"] == sorted(params["verdict"]["enum"])
         and "likely_synthetic" in params["verdict"]["enum"]

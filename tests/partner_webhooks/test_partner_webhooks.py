@@ -123,6 +123,22 @@ def test_bad_registrations_are_400s(dana):
     assert set(response.json()) == {"url", "events"}
 
 
+def test_a_url_every_delivery_would_refuse_is_a_400_at_registration(dana, dana_partner, platform_server):
+    # Before: accepted with 200, then the first delivery was dead ("refused to connect to
+    # 127.0.0.1: it resolves to a loopback address") without the partner being told.
+    for url in ("http://127.0.0.1:9/hook", "http://169.254.169.254/latest/", "http://10.0.0.7/hook"):
+        response = dana.put("/api/v1/webhook/", {"url": url, "events": ["case.new"]}, format="json")
+        assert response.status_code == 400, url
+        assert list(response.json()) == ["url"] and "public address" in response.json()["url"][0]
+    assert dana.get("/api/v1/webhook/").json()["url"] == ""
+    # An organisation an admin allowed private addresses (an on-premises partner) may register one.
+    PartnerOrganisation.objects.filter(pk=dana_partner.pk).update(webhook_allow_private=True)
+    response = dana.put(
+        "/api/v1/webhook/", {"url": platform_server.url(HOOK), "events": ["case.new"]}, format="json"
+    )
+    assert response.status_code == 200
+
+
 def test_a_stored_media_signal_sends_the_new_case(
     subscribed, platform_server, django_capture_on_commit_callbacks
 ):

@@ -4,6 +4,10 @@ A cursor names the last row a page ended on (its sort key), so the next page is 
 read whatever its depth: no OFFSET that grows with the page number, and no duplicated or skipped
 case when new ones arrive between two calls (they sort before the first page). The body is
 `{"next": url|null, "previous": url|null, "results": [...]}`.
+
+The form before it, `limit`/`offset` with `count`, is still served for partners' existing scripts
+(paginate_offset), deprecated until settings.PARTNER_API_OFFSET_SUNSET: the same envelope and
+offset links as before, with Deprecation/Sunset headers and a Link to the same page as a cursor.
 """
 
 from __future__ import annotations
@@ -12,9 +16,12 @@ import base64
 import binascii
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
+from email.utils import format_datetime
 
+from django.conf import settings
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 from rest_framework.exceptions import ValidationError
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
@@ -59,14 +66,21 @@ def _after(fields: tuple[str, ...], values: list, *, forward: bool) -> Q:
     return condition
 
 
+# When the cursor form replaced limit/offset (RFC 9745 Deprecation header: "@" and Unix seconds).
+OFFSET_DEPRECATED_AT = datetime(2026, 12, 3, tzinfo=UTC)
+
+
 @dataclass
 class Page:
     results: list
     next: str | None
     previous: str | None
+    count: int | None = None  # only in the deprecated offset form
+    headers: dict[str, str] | None = None
 
     def as_body(self, data: list) -> dict:
-        return {"next": self.next, "previous": self.previous, "results": data}
+        body = {"next": self.next, "previous": self.previous, "results": data}
+        return body if self.count is None else {"count": self.count, **body}
 
 
 def limit_from(request) -> int:
@@ -76,6 +90,65 @@ def limit_from(request) -> int:
     except ValueError:
         return DEFAULT_LIMIT  # as DRF's paginators: an unreadable limit falls back to the default
     return max(1, min(limit, MAX_LIMIT))
+
+
+def _cursor(ordering: str, direction: str, row, fields: tuple[str, ...]) -> str:
+    values = _encode([getattr(row, f) for f in fields])
+    token = json.dumps({"o": ordering, "d": direction, "v": values}, separators=(",", ":"))
+    return base64.urlsafe_b64encode(token.encode()).decode().rstrip("=")
+
+
+def offset_sunset() -> datetime:
+    return datetime.fromisoformat(settings.PARTNER_API_OFFSET_SUNSET).astimezone(UTC)
+
+
+def _offset_from(request) -> int:
+    try:
+        return max(0, int(request.query_params["offset"]))
+    except ValueError:
+        return 0  # as DRF's LimitOffsetPagination, which the old form used: unreadable means 0
+
+
+def paginate_offset(
+    queryset: QuerySet, request, *, ordering: str, count_queryset: QuerySet | None = None
+) -> Page:
+    """Return the deprecated `limit`/`offset` page: `count`, offset links, and the cursor's Link.
+
+    count_queryset: the same rows in a form cheaper to count, if there is one. After the sunset
+    the form is refused (400 naming `offset`), as the cursor-only list did.
+    """
+    sunset = offset_sunset()
+    if timezone.now() >= sunset:
+        raise ValidationError(
+            {"offset": [f"The offset form ended on {sunset:%Y-%m-%d}: follow the next links (cursor)."]}
+        )
+    fields = ORDERINGS[ordering]
+    limit, offset = limit_from(request), _offset_from(request)
+    count = (queryset if count_queryset is None else count_queryset).count()
+    url = request.build_absolute_uri()
+    # The row before the page too (when there is one): its key is the page's cursor.
+    start = max(0, offset - 1)
+    rows = (
+        list(queryset.order_by(*[f"-{f}" for f in fields])[start : offset + limit]) if offset < count else []
+    )
+    before = rows.pop(0) if rows and offset > 0 else None
+    successor = remove_query_param(remove_query_param(url, "offset"), "cursor")
+    if before is not None:
+        successor = replace_query_param(successor, "cursor", _cursor(ordering, "n", before, fields))
+    next_url = replace_query_param(url, "offset", offset + limit) if offset + limit < count else None
+    previous_url = None
+    if offset > 0:
+        previous_url = (
+            remove_query_param(url, "offset")
+            if offset - limit <= 0
+            else replace_query_param(url, "offset", offset - limit)
+        )
+    headers = {
+        "Deprecation": f"@{int(OFFSET_DEPRECATED_AT.timestamp())}",
+        "Sunset": format_datetime(sunset, usegmt=True),
+        "Link": f'<{successor}>; rel="successor-version"',
+    }
+    return Page(results=rows, next=next_url, previous=previous_url, count=count, headers=headers)
 
 
 def paginate(queryset: QuerySet, request, *, ordering: str) -> Page:
@@ -106,10 +179,9 @@ def paginate(queryset: QuerySet, request, *, ordering: str) -> Page:
         rows.reverse()
 
     def link(direction: str, row) -> str:
-        values = _encode([getattr(row, f) for f in fields])
-        token = json.dumps({"o": ordering, "d": direction, "v": values}, separators=(",", ":"))
-        cursor = base64.urlsafe_b64encode(token.encode()).decode().rstrip("=")
-        return replace_query_param(request.build_absolute_uri(), "cursor", cursor)
+        return replace_query_param(
+            request.build_absolute_uri(), "cursor", _cursor(ordering, direction, row, fields)
+        )
 
     has_next = more if forward else position is not None
     has_previous = position is not None if forward else more

@@ -5,7 +5,8 @@ from datetime import UTC
 import django_filters
 from django import forms
 from django.core.validators import RegexValidator
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models.lookups import IsNull
 from django_filters.fields import IsoDateTimeField
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
@@ -13,7 +14,7 @@ from drf_spectacular.utils import OpenApiParameter
 from elections.models import Election
 from integrations.partners.models import AssessmentState, PartnerAssessment
 from integrations.partners.selectors import language_q
-from triage.decisions.models import CasePhase
+from triage.decisions.models import CasePhase, Decision
 from triage.evidence.models import VerdictLabel
 from triage.models import Case, CaseStatus, MediaType
 
@@ -94,28 +95,44 @@ class CaseFilter(django_filters.FilterSet):
             "since",
         ]
 
+    # phase, verdict and election all read the current decision: one probe of the case's current
+    # decision (its unique partial index) for them together, not one join per filter. A scalar
+    # "first match" probe rather than EXISTS: PostgreSQL turns EXISTS into a semi join, evaluated
+    # after the scope filter on every case walked, where a probe is a filter it orders by cost,
+    # before the scope's costlier language probe (bench/api: 3x faster for a rare verdict+phase).
+    def filter_queryset(self, queryset):
+        self._current_decision = Q()
+        queryset = super().filter_queryset(queryset)
+        if self._current_decision:
+            current = Decision.objects.filter(self._current_decision, case_id=OuterRef("pk"), is_current=True)
+            queryset = queryset.filter(IsNull(Subquery(current.order_by().values("pk")[:1]), False))
+        return queryset
+
     def filter_language(self, queryset, name, value):
         return queryset.filter(language_q([value.lower()]))
 
     def filter_election(self, queryset, name, value):
         window_ids = list(value.windows.values_list("pk", flat=True))
-        in_election = Q(decisions__phase_reason__election=value.name)
+        in_election = Q(phase_reason__election=value.name)
         if window_ids:
-            in_election |= Q(decisions__phase_reason__window_id__in=window_ids)
-        return queryset.filter(in_election, decisions__is_current=True)
+            in_election |= Q(phase_reason__window_id__in=window_ids)
+        self._current_decision &= in_election
+        return queryset
 
     def filter_has_assessment(self, queryset, name, value):
         published = PartnerAssessment.objects.filter(case_id=OuterRef("pk"), state=AssessmentState.PUBLISHED)
         return queryset.filter(Exists(published)) if value else queryset.exclude(Exists(published))
 
     def filter_phase(self, queryset, name, value):
-        return queryset.filter(decisions__is_current=True, decisions__phase=value)
+        self._current_decision &= Q(phase=value)
+        return queryset
 
     def filter_country(self, queryset, name, value):
         return queryset.filter(case_audience_q(value))
 
     def filter_verdict(self, queryset, name, value):
-        return queryset.filter(decisions__is_current=True, decisions__verdict__label=value)
+        self._current_decision &= Q(verdict__label=value)
+        return queryset
 
 
 def filterset_parameters(filterset_class) -> list:

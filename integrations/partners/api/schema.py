@@ -21,6 +21,23 @@ ERRORS = {
 }
 
 
+# The deprecated offset form of the case list answers these (integrations/partners/api/cursor.py).
+OFFSET_HEADERS = {
+    "Deprecation": {
+        "description": "only with `offset`: when the offset form was deprecated (RFC 9745, @Unix seconds)",
+        "schema": {"type": "string", "pattern": "^@[0-9]+$"},
+    },
+    "Sunset": {
+        "description": "only with `offset`: after this HTTP date `offset` answers 400 (RFC 8594)",
+        "schema": {"type": "string"},
+    },
+    "Link": {
+        "description": 'only with `offset`: the same page in the cursor form, rel="successor-version"',
+        "schema": {"type": "string"},
+    },
+}
+
+
 def add_error_responses(result, generator, request, public):
     components = result.setdefault("components", {}).setdefault("schemas", {})
     components["Error"] = ERROR
@@ -46,6 +63,8 @@ def add_error_responses(result, generator, request, public):
                         "content": content,
                     },
                 )
+            if path == "/api/v1/cases/" and "200" in responses:
+                responses["200"].setdefault("headers", {}).update(OFFSET_HEADERS)
             if "/media/" in path:
                 responses.setdefault("410", {"description": "The link expired: read the case again"})
     return result

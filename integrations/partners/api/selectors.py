@@ -23,19 +23,29 @@ def case_audience_q(country: str) -> Q:
     )
 
 
-def partner_cases(*, partner=None) -> QuerySet[Case]:
+PARTNER_DECISION_FIELDS = (
+    "decision_id", "case_id", "phase", "verdict", "actions", "decided_by", "policy_version", "created_at",
+)  # fmt: skip
+
+
+def partner_cases(*, partner=None, whole_set: bool = False) -> QuerySet[Case]:
     """Return live (unmerged) cases, newest first, with media and the current decision prefetched.
 
     With a partner (PartnerOrganisation), only the cases in its scope or shared with it.
+    whole_set: for counting them all (partner_scope_q), not for reading a page.
     """
+    # Only what a partner is shown of the decision: never its internal notes, and not the policy
+    # version's rules (a large JSON document per row, parsed for nothing).
     current = Prefetch(
         "decisions",
-        queryset=Decision.objects.filter(is_current=True).select_related("policy_version"),
+        queryset=Decision.objects.filter(is_current=True)
+        .select_related("policy_version")
+        .only(*PARTNER_DECISION_FIELDS, "policy_version__version"),
         to_attr="current_decisions",
     )
     cases = Case.objects.all()
     if partner is not None:
-        cases = cases.filter(partner_scope_q(partner))
+        cases = cases.filter(partner_scope_q(partner, whole_set=whole_set))
     return (
         cases.filter(merged_into__isnull=True)
         .exclude(status=CaseStatus.MERGED)
