@@ -138,6 +138,7 @@ def _rows(url: str, sql: str) -> list[tuple]:
         return conn.execute(sql).fetchall()
 
 
+@pytest.mark.timeout(900)  # ~200 s under load average 10, most of it migrating the new cluster
 def test_postgres_restarting_under_webhook_load(cluster, stack, media_server):
     sender = Sender(stack, media_server)
     assert sender.new() == 202  # the deployment works before the fault
