@@ -49,6 +49,13 @@ from tests.kit.media import MediaServer
 from tests.kit.stack import Stack, port_free
 
 ROOT = Path(__file__).resolve().parent.parent.parent
+# Production mode, as deployed (no DEBUG query log growing in every process); the key is the
+# benchmark's own unless SECRET_KEY is set.
+PRODUCTION = {
+    "DJANGO_DEBUG": "0",
+    "ALLOWED_HOSTS": "127.0.0.1",
+    "SECRET_KEY": os.environ.get("SECRET_KEY", "bench-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz"),
+}
 
 SETUP = """
 import json
@@ -207,7 +214,7 @@ def main() -> None:  # noqa: PLR0915 - one script, read top to bottom
     db_name = urlsplit(os.environ["DATABASE_URL"]).path.lstrip("/") + "_soak"
     db_url = database_for(os.environ["DATABASE_URL"], db_name)
     stack = Stack(database_url=db_url, web_port=args.port, logdir=workdir, media_root=workdir / "media",
-                  LOG_FORMAT="text", PARTNER_API_RATE="100000/minute")  # fmt: skip
+                  LOG_FORMAT="text", PARTNER_API_RATE="100000/minute", **PRODUCTION)  # fmt: skip
     print(f"soak: database {db_name}, logs in {workdir}", flush=True)
     started_setup = time.monotonic()
     stack.manage("migrate", "--noinput")
@@ -345,6 +352,7 @@ def main() -> None:  # noqa: PLR0915 - one script, read top to bottom
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": f"{platform.node()} {platform.machine()}, {os.cpu_count()} cores, shared",
         "duration_s": round(traffic_seconds, 1),
+        "mode": "DJANGO_DEBUG=0, gunicorn 2 sync workers, 1 Celery worker (prefork, 2), 1 beat",
         "rates_per_s": {
             "webhooks": args.webhooks,
             "partner_reads": args.reads,
