@@ -372,6 +372,12 @@ def main() -> None:  # noqa: PLR0915 - one script, read top to bottom
             "first_minute_mean": round(statistics.mean(worker_mb[:minute]), 1) if worker_mb else None,
             "last_minute_mean": round(statistics.mean(worker_mb[-minute:]), 1) if worker_mb else None,
             "max": max(worker_mb) if worker_mb else None,
+            # Per minute: the floor (no child parse running) and the median, to tell a leak from
+            # the short-lived C2PA and metadata children the tree also counts.
+            "per_minute_min_median": [
+                [round(min(worker_mb[i : i + minute])), round(statistics.median(worker_mb[i : i + minute]))]
+                for i in range(0, len(worker_mb), minute)
+            ],
             "samples": rss[:: max(1, len(rss) // 60)],
         },
         "web_rss_mb_max": round(max(kb for _, _, kb in rss) / 1024, 1) if rss else None,
