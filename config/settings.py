@@ -70,6 +70,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "config.metrics.WebhookAnswersMiddleware",
+    # Innermost, so it sees a view's exception first: a lost database answers 503 (config/middleware.py).
+    "config.middleware.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -198,7 +200,14 @@ CLAIM_LEASE_SECONDS = envint("CLAIM_LEASE_SECONDS", 45)
 CLAIM_SWEEP_SECONDS = envint("CLAIM_SWEEP_SECONDS", 15)
 SUBMISSION_CLAIM_LEASE_SECONDS = envint("SUBMISSION_CLAIM_LEASE_SECONDS", CLAIM_LEASE_SECONDS)
 CHECK_CLAIM_LEASE_SECONDS = envint("CHECK_CLAIM_LEASE_SECONDS", CLAIM_LEASE_SECONDS)
-_shortest_lease = min(CLAIM_LEASE_SECONDS, SUBMISSION_CLAIM_LEASE_SECONDS, CHECK_CLAIM_LEASE_SECONDS)
+# A window transition's batch of cases is claimed the same way (it was a fixed 5 minutes).
+WINDOW_TRANSITION_LEASE_SECONDS = envint("WINDOW_TRANSITION_LEASE_SECONDS", CLAIM_LEASE_SECONDS)
+_shortest_lease = min(
+    CLAIM_LEASE_SECONDS,
+    SUBMISSION_CLAIM_LEASE_SECONDS,
+    CHECK_CLAIM_LEASE_SECONDS,
+    WINDOW_TRANSITION_LEASE_SECONDS,
+)
 if _shortest_lease < CLAIM_HEARTBEAT_SECONDS * 3:
     # Two missed beats must not lose a live worker's claim.
     raise ImproperlyConfigured("CLAIM_HEARTBEAT_SECONDS must be at most a third of every claim lease.")
@@ -273,12 +282,11 @@ DASHBOARD_OVERVIEW_SNAPSHOT_SECONDS = envint("DASHBOARD_OVERVIEW_SNAPSHOT_SECOND
 DASHBOARD_OVERVIEW_MAX_AGE_SECONDS = envint("DASHBOARD_OVERVIEW_MAX_AGE_SECONDS", 45)
 # The /calendar/*.ics feeds hold public facts only; off: they need a logged-in staff user.
 CALENDAR_FEEDS_PUBLIC = envbool("CALENDAR_FEEDS_PUBLIC", True)
-# Window transitions (docs/transitions.md): beat interval, cases per task, how far back a missed
-# transition is still caught up, and when a batch whose worker vanished is taken over.
+# Window transitions (docs/transitions.md): beat interval, cases per task, and how far back a missed
+# transition is still caught up (a batch whose worker vanished: WINDOW_TRANSITION_LEASE_SECONDS).
 WINDOW_TRANSITION_BEAT_SECONDS = envint("WINDOW_TRANSITION_BEAT_SECONDS", 20)
 WINDOW_TRANSITION_BATCH_SIZE = envint("WINDOW_TRANSITION_BATCH_SIZE", 200)
 WINDOW_TRANSITION_CATCHUP_HOURS = envint("WINDOW_TRANSITION_CATCHUP_HOURS", 168)
-WINDOW_TRANSITION_LEASE_SECONDS = envint("WINDOW_TRANSITION_LEASE_SECONDS", 300)
 
 
 # C2PA trust list: a PEM bundle of trust anchors; with none, valid signatures are "valid, untrusted".

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import math
+import threading
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -656,8 +657,12 @@ def cases_redecide_with_active_policy(*, user=None, batch_size: int = 200) -> in
     return len(case_ids)
 
 
-def cases_decide_in_batch(*, case_ids: list[int], trigger: str, at: datetime, context: str) -> list[int]:
+def cases_decide_in_batch(
+    *, case_ids: list[int], trigger: str, at: datetime, context: str, stop: threading.Event | None = None
+) -> list[int]:
     """Decide many cases with the active policy at one instant; return the ids that failed.
+
+    `stop`, once set (the caller lost its claim on the batch), ends the loop before the next case.
 
     Each case is its own transaction inside `case_decide_by_policy`; one failing is logged by id
     (with `context`, e.g. which transition) and the others go on. The calendar, the registry and
@@ -667,6 +672,9 @@ def cases_decide_in_batch(*, case_ids: list[int], trigger: str, at: datetime, co
     failed = []
     with batch_memo(), decision_followups_coalesced():
         for case_id in case_ids:
+            if stop is not None and stop.is_set():
+                logger.warning("stopped re-deciding (%s): the batch was taken over", context)
+                break
             try:
                 case_decide_by_policy(case_id=case_id, trigger=trigger, at=at)
             except Exception:

@@ -50,7 +50,11 @@ def window_transitions_run() -> int:
     return len(transitions.window_transitions_run())
 
 
-@shared_task(name="elections.tasks.transition_batch_run", acks_late=True)
+@shared_task(
+    name="elections.tasks.transition_batch_run",
+    acks_late=True,
+    time_limit=transitions.BATCH_TIME_LIMIT_SECONDS,
+)
 def transition_batch_run(batch_id: int, at: str) -> int:
     """Re-evaluate one batch of a transition's cases at the instant `at` (ISO 8601)."""
 

@@ -29,6 +29,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from config import clock
+from config.leases import lease_expired_before, lease_heartbeat
 from elections.models import SilenceWindow
 from triage.audit.services import audit_record
 from triage.decisions.services import cases_decide_in_batch
@@ -42,6 +43,9 @@ from .models import (
 )
 
 TRIGGERS = {TransitionKind.OPENED: "window_opened", TransitionKind.CLOSED: "window_closed"}
+# The batch task's hard time limit: a batch of 200 cases takes seconds; the heartbeat stops renewing
+# a batch's claim past this, so a thread stuck beyond it lets the batch be taken over.
+BATCH_TIME_LIMIT_SECONDS = 900
 
 
 def _setting(name: str, default: int) -> int:
@@ -227,7 +231,7 @@ def transition_batches_sweep(*, now: datetime) -> int:
     """Re-enqueue batches whose message was lost or whose worker died; return how many."""
     real_now = timezone.now()
     stale_pending = real_now - timedelta(seconds=_setting("WINDOW_TRANSITION_REENQUEUE_SECONDS", 60))
-    stale_running = real_now - timedelta(seconds=_setting("WINDOW_TRANSITION_LEASE_SECONDS", 300))
+    stale_running = lease_expired_before("WINDOW_TRANSITION_LEASE_SECONDS")
     batch_ids = list(
         WindowTransitionBatch.objects.filter(
             Q(state=TransitionBatchState.PENDING, enqueued_at__lt=stale_pending)
@@ -252,40 +256,59 @@ def window_transitions_run(*, now: datetime | None = None) -> list[WindowTransit
     return recorded
 
 
-def _claim(batch_id: int) -> WindowTransitionBatch | None:
+def _claim(batch_id: int) -> tuple[WindowTransitionBatch, datetime] | None:
+    """Claim a pending batch, or a running one not renewed for a lease; return it and its claim token."""
     real_now = timezone.now()
-    lease = timedelta(seconds=_setting("WINDOW_TRANSITION_LEASE_SECONDS", 300))
     claimed = WindowTransitionBatch.objects.filter(
         Q(state=TransitionBatchState.PENDING)
-        | Q(state=TransitionBatchState.RUNNING, claimed_at__lt=real_now - lease),
+        | Q(
+            state=TransitionBatchState.RUNNING,
+            claimed_at__lt=lease_expired_before("WINDOW_TRANSITION_LEASE_SECONDS"),
+        ),
         pk=batch_id,
     ).update(state=TransitionBatchState.RUNNING, claimed_at=real_now)
     if not claimed:
         return None
-    return WindowTransitionBatch.objects.select_related("transition").get(pk=batch_id)
+    return WindowTransitionBatch.objects.select_related("transition").get(pk=batch_id), real_now
 
 
 def transition_batch_process(*, batch_id: int, at: datetime) -> int:
     """Re-evaluate a batch's cases with the policy at `at`; return how many were evaluated.
 
-    Claims the batch first (a redelivered or duplicate task finds it taken and returns 0). Each
-    case is its own transaction inside the policy service; one case failing is logged by id and
-    recorded on the batch, and the others go on.
+    Claims the batch first (a redelivered or duplicate task finds it taken and returns 0), and
+    renews the claim by heartbeat while it works (config/leases.py), so a batch whose worker died
+    is taken over after a short lease while a slow live one keeps it. A holder that learns its
+    claim was taken over stops before its next case and does not mark the batch done: the new
+    holder decides the rest, each case under its own row lock, so no case is decided by both at
+    once. Each case is its own transaction inside the policy service; one case failing is logged
+    by id and recorded on the batch, and the others go on.
     """
 
-    batch = _claim(batch_id)
-    if batch is None:
+    claimed = _claim(batch_id)
+    if claimed is None:
         return 0
-    # Every case of the batch is evaluated at the same instant.
-    failed = cases_decide_in_batch(
-        case_ids=batch.case_ids,
-        trigger=TRIGGERS[TransitionKind(batch.transition.kind)],
-        at=at,
-        context=f"transition {batch.transition_id}",
-    )
-    WindowTransitionBatch.objects.filter(pk=batch.pk).update(
-        state=TransitionBatchState.DONE, done_at=timezone.now(), failed_case_ids=failed
-    )
+    batch, token = claimed
+    with lease_heartbeat(
+        WindowTransitionBatch.objects,
+        pk=batch.pk,
+        field="claimed_at",
+        token=token,
+        max_seconds=BATCH_TIME_LIMIT_SECONDS,
+    ) as lease:
+        # Every case of the batch is evaluated at the same instant.
+        failed = cases_decide_in_batch(
+            case_ids=batch.case_ids,
+            trigger=TRIGGERS[TransitionKind(batch.transition.kind)],
+            at=at,
+            context=f"transition {batch.transition_id}",
+            stop=lease.lost,
+        )
+    # Fenced by the claim's token: a holder whose claim was taken over writes nothing.
+    done = WindowTransitionBatch.objects.filter(
+        pk=batch.pk, state=TransitionBatchState.RUNNING, claimed_at=lease.token
+    ).update(state=TransitionBatchState.DONE, done_at=timezone.now(), failed_case_ids=failed)
+    if not done:
+        return 0
     _transition_finish_if_done(transition_id=batch.transition_id, now=at)
     return len(batch.case_ids) - len(failed)
 

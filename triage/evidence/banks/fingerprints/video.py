@@ -32,6 +32,8 @@ SAMPLE_EVERY_SECONDS = 0.5
 QUERY_SAMPLE_EVERY_SECONDS = 1.0
 DEDUPE_DISTANCE = 16
 MAX_KEYFRAMES = 4000
+# Frames up to 4K UHD are decoded with frame threading; larger ones one frame at a time.
+FRAME_THREADS_MAX_PIXELS = 3840 * 2160
 # PDQ reduces every frame to 64x64 through a 512-pixel version: let the decoder's scaler shrink the
 # frame that far instead of converting it to RGB at full size first.
 HASH_SIZE = 512
@@ -63,14 +65,20 @@ def _sample(path: Path, deadline: float, *, keyframes_only: bool) -> tuple[list[
     last_time = 0.0
     sampled = 0
     try:
-        with av.open(str(path), metadata_errors="ignore") as container:
+        # Opening a file probes its streams by decoding their first frames, before any cap is
+        # checked: an 8192x8192 frame cost 158 MB there. The container's headers say the frame
+        # size; nothing is decoded until the sampler below sets what it wants decoded.
+        with av.open(str(path), metadata_errors="ignore", options={"skip_frame": "all"}) as container:
             if not container.streams.video:
                 raise UnparseableMediaError("unparseable: no video stream")
             stream = container.streams.video[0]
             width, height = stream.codec_context.width or 0, stream.codec_context.height or 0
             if width * height > MAX_VIDEO_PIXELS:
                 raise UnparseableMediaError(f"unparseable: video frames too large ({width}x{height})")
-            stream.thread_type = "AUTO"
+            # Frame threading keeps a decoded frame in flight per thread: on a frame of 8192x8192
+            # (100 MB in YUV) that multiplied the peak past 600 MB. Above 4K, slice threading only,
+            # which decodes one frame at a time.
+            stream.thread_type = "AUTO" if width * height <= FRAME_THREADS_MAX_PIXELS else "SLICE"
             every = QUERY_SAMPLE_EVERY_SECONDS if keyframes_only else SAMPLE_EVERY_SECONDS
             frames = (
                 _keyframes(container, stream, every, deadline)
