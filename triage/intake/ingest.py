@@ -351,6 +351,14 @@ FROM known
 """  # noqa: S608
 
 
+def warm() -> None:
+    """Build what the first recorded event would (web start-up, config/warmup.py)."""
+    if connection.vendor == "postgresql":
+        _record_statement()
+    _defaults(Submission)
+    _json_columns(Submission)
+
+
 def _ingest_in_one_statement(values: dict[str, Any]) -> _Recorded | None:
     """Record the event in one prepared PostgreSQL statement (see _record_statement).
 
