@@ -12,11 +12,17 @@ from .serializers import Event
 
 
 def webhook_warm() -> None:
-    """Load the webhook's routes, serializer, ORM query and statement, and open the database connection."""
+    """Load the webhook's routes, serializer, ORM query path and statement text.
+
+    The lookup below opens a database connection, which is closed again: under gunicorn's
+    --preload this runs in the master, and a forked worker must not share the master's socket.
+    """
     for urlconf in ("config.webhook_urls", None):
         resolve("/webhooks/warm-up/", urlconf=urlconf)  # imports the views, fills the resolver
         reverse("platforms:submission-status", args=["warm-up", "evt"], urlconf=urlconf)
     Event(data={}).is_valid()  # DRF builds (and caches) its field tree on first use
-    connection.ensure_connection()  # kept for DATABASE_CONN_MAX_AGE by the first request
-    platform_for_webhook(slug="warm-up")  # compiles the lookup (an unknown slug: cached as such)
-    ingest_warm()
+    try:
+        platform_for_webhook(slug="warm-up")  # loads the ORM's query path and the driver's adapters
+        ingest_warm()
+    finally:
+        connection.close()

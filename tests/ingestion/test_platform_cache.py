@@ -107,7 +107,8 @@ def web_process(django_db_blocker, tmp_path):
 def _post(base: str, platform, secret: str, event: dict) -> int:
     body = json.dumps(event).encode()
     headers = {
-        key.removeprefix("HTTP_").replace("_", "-").title(): value for key, value in sign_headers(secret, body).items()
+        key.removeprefix("HTTP_").replace("_", "-").title(): value
+        for key, value in sign_headers(secret, body).items()
     }
     request = urllib.request.Request(  # noqa: S310 - loopback
         f"{base}/webhooks/{platform.slug}/", data=body, method="POST",

@@ -75,7 +75,11 @@ def test_a_burst_of_reports_is_counted_exactly_and_re_decides_once(
 
     submission.refresh_from_db()
     case.refresh_from_db()
-    assert (submission.views, submission.shares, submission.report_reason) == (1008, 8, "election_misinformation")
+    assert (submission.views, submission.shares, submission.report_reason) == (
+        1008,
+        8,
+        "election_misinformation",
+    )
     assert (case.total_views, case.total_shares) == (1008, 8)
     assert reports_for_submissions([submission]).election_user_reports == 8
     assert case.reach_samples.count() == 1  # one point of the time series for the burst
@@ -102,7 +106,9 @@ def test_only_a_report_that_changes_what_the_policy_tests_re_decides(
     _settle("the second report to be folded")
     assert _redecisions(case) == 1
 
-    post_signed(client, platform, secret, _report("evt-3", source="trusted_flagger"))  # the first trusted flagger
+    post_signed(
+        client, platform, secret, _report("evt-3", source="trusted_flagger")
+    )  # the first trusted flagger
     _settle("the trusted report to be folded")
     poll(lambda: _redecisions(case) == 2, timeout=30, message="the trusted flagger's re-decision")
     assert "report_source" in AuditEvent.objects.filter(action=REDECISION).latest("pk").outcome["why"]

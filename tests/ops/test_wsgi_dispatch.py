@@ -92,7 +92,9 @@ def status_signed(secret: str, path: str) -> dict:
     ts = str(int(time.time()))
     return {
         "HTTP_X_MORATORIUM_TIMESTAMP": ts,
-        "HTTP_X_MORATORIUM_SIGNATURE": request_signature_compute(secret=secret, timestamp=ts, method="GET", path=path),
+        "HTTP_X_MORATORIUM_SIGNATURE": request_signature_compute(
+            secret=secret, timestamp=ts, method="GET", path=path
+        ),
     }
 
 
@@ -188,7 +190,9 @@ def test_the_lean_handler_logs_and_counts_like_the_full_one(make_platform, caplo
     body, headers = signed(secret, sample_event("evt-logged"))
     before = WEBHOOK_ANSWERS.labels(status="202")._value.get()
     with caplog.at_level("INFO", logger="moratorium.requests"):
-        status, answer_headers, content = call(application, "POST", f"/webhooks/{platform.slug}/", body, headers)
+        status, answer_headers, content = call(
+            application, "POST", f"/webhooks/{platform.slug}/", body, headers
+        )
     assert status == "202 Accepted"
     assert dict(answer_headers)["X-Request-ID"] == REQUEST_ID
     assert WEBHOOK_ANSWERS.labels(status="202")._value.get() == before + 1

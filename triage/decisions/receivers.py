@@ -4,7 +4,6 @@ a burst of later reports about the same content that changed what the policy see
 from __future__ import annotations
 
 import logging
-
 from datetime import timedelta
 
 from django.db import transaction
@@ -138,7 +137,11 @@ def decide_on_reports_folded(
                 f"changed: {', '.join(fields_changed)}"
                 if fields_changed
                 else _fold_matters(
-                    case=case, rules=rules, submission_id=submission_id, event_ids=event_ids, reach_at=reach_at
+                    case=case,
+                    rules=rules,
+                    submission_id=submission_id,
+                    event_ids=event_ids,
+                    reach_at=reach_at,
                 )
             )
             if not why:
@@ -147,7 +150,11 @@ def decide_on_reports_folded(
                 action="case.redecision_requested",
                 actor_kind=ActorKind.SYSTEM,
                 case=case,
-                inputs={"trigger": TRIGGER_REPORTS, "submission_id": submission_id, "reports": len(event_ids)},
+                inputs={
+                    "trigger": TRIGGER_REPORTS,
+                    "submission_id": submission_id,
+                    "reports": len(event_ids),
+                },
                 outcome={"why": why},
             )
             case_decide_enqueue(case_id=case.pk, trigger=TRIGGER_REPORTS)

@@ -127,7 +127,9 @@ def report_folds_sweep(*, overdue_seconds: int | None = None) -> int:
         overdue_seconds = settings.SUBMISSION_SWEEP_AFTER_SECONDS
     now = timezone.now()
     cutoff = now - timedelta(seconds=overdue_seconds)
-    overdue = list(ReportFoldDue.objects.filter(due_at__lte=cutoff).values_list("submission_id", flat=True)[:1000])
+    overdue = list(
+        ReportFoldDue.objects.filter(due_at__lte=cutoff).values_list("submission_id", flat=True)[:1000]
+    )
     stranded = (
         SubmissionEvent.objects.filter(folded_at__isnull=True, received_at__lte=cutoff)
         .exclude(submission_id__in=ReportFoldDue.objects.values("submission_id"))

@@ -37,7 +37,12 @@ from triage.models import (
     SubmissionState,
 )
 
-from .publisher import report_fold_publish_soon, report_folds_publish, submission_publish_soon, submissions_publish
+from .publisher import (
+    report_fold_publish_soon,
+    report_folds_publish,
+    submission_publish_soon,
+    submissions_publish,
+)
 from .reach import reach_sample_for
 from .selectors import submission_for_event
 from .storage import staged_delete, staged_save
@@ -266,12 +271,16 @@ def _ingest_orm(*, platform, event: dict[str, Any], values: dict[str, Any]) -> _
     event_id, content_id = event["event_id"], event["content"]["id"]
     with transaction.atomic():
         first = (
-            Submission.objects.filter(platform=platform, first_event_id=event_id).values_list("pk", "case_id").first()
+            Submission.objects.filter(platform=platform, first_event_id=event_id)
+            .values_list("pk", "case_id")
+            .first()
         )
         if first is not None:
             return _Recorded("duplicate", *first, fold_scheduled=False)
         known = (
-            Submission.objects.filter(platform=platform, content_id=content_id).values_list("pk", "case_id").first()
+            Submission.objects.filter(platform=platform, content_id=content_id)
+            .values_list("pk", "case_id")
+            .first()
         )
         try:
             with transaction.atomic():  # a savepoint: a lost race leaves the transaction usable
@@ -310,7 +319,9 @@ def _record_statement() -> str:
     """
     quote = connection.ops.quote_name
     columns = [(attname, field) for attname, field in _columns(Submission)]
-    column_list = ", ".join(quote(Submission._meta.get_field(a).column) for a, _f in [*columns, ("case_id", None)])
+    column_list = ", ".join(
+        quote(Submission._meta.get_field(a).column) for a, _f in [*columns, ("case_id", None)]
+    )
     # Typed placeholders: a parameter in INSERT … SELECT has no column to take its type from.
     placeholders = ", ".join(f"%({a})s::{f.db_type(connection)}" for a, f in columns)
     sub, event, due = (quote(m._meta.db_table) for m in (Submission, SubmissionEvent, ReportFoldDue))
@@ -461,11 +472,15 @@ def submission_ingest(
             staged_delete(name)
     if recorded.outcome == "created":
         submission_enqueue_on_commit(submission_id=recorded.submission_id)
-        return IngestResult(recorded.submission_id, recorded.case_id, created=True, updated=False, duplicate=False)
+        return IngestResult(
+            recorded.submission_id, recorded.case_id, created=True, updated=False, duplicate=False
+        )
     if recorded.outcome == "updated":
         if recorded.fold_scheduled:
             report_fold_enqueue_on_commit(submission_id=recorded.submission_id)
-        return IngestResult(recorded.submission_id, recorded.case_id, created=False, updated=True, duplicate=False)
+        return IngestResult(
+            recorded.submission_id, recorded.case_id, created=False, updated=True, duplicate=False
+        )
     submission_id, case_id = recorded.submission_id, recorded.case_id
     if recorded.outcome == "replayed":  # the event id is known: it may be another content's report
         known = submission_for_event(platform_id=platform.pk, event_id=event["event_id"])

@@ -69,7 +69,9 @@ def report_folds_publish(*, submission_ids: list[int], countdown: float | None =
     try:
         fold_reports.apply_async(kwargs={"submission_ids": submission_ids}, countdown=countdown, retry=False)
     except Exception:  # noqa: BLE001 - any broker error: the sweeper re-publishes the scheduled folds
-        logger.warning("could not publish the fold of %s submissions; the sweeper will retry", len(submission_ids))
+        logger.warning(
+            "could not publish the fold of %s submissions; the sweeper will retry", len(submission_ids)
+        )
 
 
 def report_fold_publish_soon(*, submission_id: int) -> None:
