@@ -9,6 +9,23 @@ from triage.intake.ingest import warm as ingest_warm
 
 from .selectors import platform_for_webhook
 from .serializers import Event
+from .validation import event_validate_fast
+
+# A plainly valid event: the fast path's validators compile their (lazy) regular expressions on it.
+_SAMPLE = {
+    "event_id": "warm-up",
+    "content": {
+        "id": "warm-up",
+        "url": "https://platform.example/post/1",
+        "posted_at": "2026-01-01T00:00:00Z",
+        "media": [{"url": "https://cdn.example/a.mp3", "media_type": "audio"}],
+        "text": "",
+        "language": "sk",
+    },
+    "report": {"source": "user_report", "reason": "synthetic_media"},
+    "audience": {"countries": ["SK"]},
+    "reach": {"views": 1, "shares": 1, "window_minutes": 60},
+}
 
 
 def webhook_warm() -> None:
@@ -21,6 +38,8 @@ def webhook_warm() -> None:
         resolve("/webhooks/warm-up/", urlconf=urlconf)  # imports the views, fills the resolver
         reverse("platforms:submission-status", args=["warm-up", "evt"], urlconf=urlconf)
     Event(data={}).is_valid()  # DRF builds (and caches) its field tree on first use
+    Event(data=_SAMPLE).is_valid()
+    event_validate_fast(_SAMPLE, files={})
     try:
         platform_for_webhook(slug="warm-up")  # loads the ORM's query path and the driver's adapters
         ingest_warm()

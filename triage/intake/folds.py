@@ -28,7 +28,7 @@ from django.utils import timezone
 from triage.models import ReportFoldDue, Submission, SubmissionEvent
 from triage.signals import reports_folded
 
-from .ingest import _apply_content, submission_materialize
+from .ingest import _apply_content, _content_changes, submission_materialize
 from .publisher import report_folds_publish
 from .reach import case_recount, cases_locked
 
@@ -73,12 +73,16 @@ def submission_reports_fold(*, submission_id: int) -> int:
         return 0
     before = {name: getattr(submission, name) for name in POLICY_FIELDS}
     reach = False
+    written: set[str] = set()
     for report in reports:
         payload = report.payload or {}
         # Media and audience stay as first reported (they decide the case); the event keeps them.
-        _apply_content(submission, payload.get("content") or {}, payload)
+        content = payload.get("content") or {}
+        written.update(_content_changes(content, payload))
+        _apply_content(submission, content, payload)
         reach = reach or bool(payload.get("reach"))
-    submission.save()
+    # Only what the reports set: the fetch may be updating the submission's state meanwhile.
+    submission.save(update_fields=[*sorted(written), "updated_at"])
     now = timezone.now()
     SubmissionEvent.objects.filter(pk__in=[r.pk for r in reports]).update(folded_at=now)
     case_ids = sorted(set(submission.media.values_list("case_id", flat=True)))
@@ -133,6 +137,7 @@ def report_folds_sweep(*, overdue_seconds: int | None = None) -> int:
     stranded = (
         SubmissionEvent.objects.filter(folded_at__isnull=True, received_at__lte=cutoff)
         .exclude(submission_id__in=ReportFoldDue.objects.values("submission_id"))
+        .order_by()  # no default ordering: it would join the DISTINCT and repeat submissions
         .values_list("submission_id", flat=True)
         .distinct()[:1000]
     )

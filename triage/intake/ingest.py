@@ -364,6 +364,10 @@ FROM known
 
 def warm() -> None:
     """Build what the first recorded event would (web start-up, config/warmup.py)."""
+    # the tasks module imports this one
+    from .tasks import process_submission
+
+    process_submission.app.finalize(auto=True)  # the Celery app's task registry, built on first use
     if connection.vendor == "postgresql":
         _record_statement()
     _defaults(Submission)
