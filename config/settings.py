@@ -192,6 +192,13 @@ WEBHOOK_MAX_BODY_BYTES = envint("WEBHOOK_MAX_BODY_BYTES", 25 * 1024 * 1024)
 # Submissions still pending this long past their due time are re-enqueued by the sweeper; a claim
 # older than the lease (a worker that died mid-fetch) is taken over.
 SUBMISSION_SWEEP_AFTER_SECONDS = envint("SUBMISSION_SWEEP_AFTER_SECONDS", 60)
+# Later reports about known content are folded into their submission and cases by a worker, one
+# fold per submission per this many seconds however many reports arrive (triage/intake/folds.py):
+# a viral item's thousands of reports cost a few folds and re-decisions, not one each.
+REPORT_FOLD_SECONDS = envint("REPORT_FOLD_SECONDS", 2)
+# How long a webhook process trusts its cached platform (slug, secrets, enabled) before reading
+# it again; the process that saves a platform drops its cache at once (integrations/platforms).
+WEBHOOK_PLATFORM_CACHE_SECONDS = envint("WEBHOOK_PLATFORM_CACHE_SECONDS", 5)
 # Claim leases (config/leases.py): a worker renews its claim every CLAIM_HEARTBEAT_SECONDS while
 # it works; a claim not renewed for its lease belongs to a dead worker and the sweepers (every
 # CLAIM_SWEEP_SECONDS) take it back: recovery from a killed worker in about a minute.

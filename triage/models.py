@@ -240,15 +240,48 @@ class SubmissionEvent(models.Model):
     # A default rather than auto_now_add: the worker writes a first event after the webhook
     # received it, and records when the webhook did.
     received_at = models.DateTimeField(default=timezone.now)
+    # When the worker folded this report into its submission and cases (triage/intake/folds.py).
+    # NULL for a later report the webhook recorded and no fold has taken in yet: the webhook
+    # writes this row (and nothing else) for a report about content it already has. Rows written
+    # any other way (a first event, history) are folded as they are written: the default.
+    folded_at = models.DateTimeField(null=True, blank=True, default=timezone.now)
 
     class Meta:
         ordering = ["received_at"]
         constraints = [
             models.UniqueConstraint(fields=["platform", "event_id"], name="one_event_per_platform_event_id")
         ]
+        indexes = [
+            # The fold reads a submission's reports still to fold, and the sweeper the stranded
+            # ones: partial, so the folded history (almost every row) holds no entry.
+            models.Index(
+                fields=["submission", "received_at"],
+                condition=models.Q(folded_at__isnull=True),
+                name="submission_event_unfolded",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.event_id} ({self.kind})"
+
+
+class ReportFoldDue(models.Model):
+    """A fold of a submission's new reports is scheduled: at most one row, so at most one task.
+
+    The webhook inserts it (if absent) in the statement that records a report about known
+    content, and publishes the fold task only when its insert made the row: a burst of reports
+    is one fold per REPORT_FOLD_SECONDS. The fold claims it by deleting it before it works
+    (claim before work): a duplicate task finds nothing to claim, and a report arriving during
+    the fold schedules the next one. The sweeper re-publishes rows whose message was lost.
+    """
+
+    submission = models.OneToOneField(
+        Submission, on_delete=models.CASCADE, primary_key=True, related_name="fold_due"
+    )
+    due_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"fold of submission {self.submission_id} due {self.due_at:%H:%M:%S}"
 
 
 class MediaFetchState(models.TextChoices):

@@ -38,3 +38,12 @@ decision_made = Signal()
 fact_check_recorded = Signal()
 
 review_deadline_missed = Signal()
+
+# `reports_folded` is sent from `transaction.on_commit` once a worker has folded a burst of later
+# reports about known content into their submission and its cases (triage/intake/folds.py): once
+# per burst, never per report. Keyword arguments: `submission_id` (int), `case_ids` (list of int,
+# the cases of its media entries), `event_ids` (list of str, the reports folded), `fields_changed`
+# (list of str, the submission fields the policy reads that the burst changed) and `reach_at`
+# (the instant of the reach sample the burst added, or None when it reported no reach). The
+# policy re-decides a decided case when the burst changed something its rules test.
+reports_folded = Signal()

@@ -1,6 +1,6 @@
 """PostgreSQL and client CPU per insert: the webhook's submission statement against the floor's row.
 
-Usage: DATABASE_URL=… DJANGO_SETTINGS_MODULE=bench.webhook.settings python -m bench.webhook.insert_cost [N]
+Usage: DATABASE_URL=… DJANGO_SETTINGS_MODULE=config.settings python -m bench.webhook.insert_cost [N]
 
 Runs each insert N times (default 1500) on one connection, three rounds alternating, and reads the
 backend's CPU ticks from /proc (so PostgreSQL must run on this machine) and this process's CPU
@@ -16,7 +16,7 @@ import time
 
 import django
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.webhook.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 django.setup()
 
 import psycopg  # noqa: E402
@@ -50,7 +50,7 @@ def main() -> None:
         content = {**template["content"], "id": f"{run}-{n}"}
         new_event = {**template, "event_id": f"{run}-{n}", "content": content}
         values = services._new_submission(platform=platform, event=new_event, inline_files={})
-        services._insert_submission_in_one_statement(values)
+        services._ingest_in_one_statement(values)
 
     def floor() -> None:
         with psycopg.Cursor(conn) as cursor:
@@ -67,7 +67,7 @@ def main() -> None:
             fields = stat.read().rsplit(")", 1)[1].split()
         return int(fields[11]) + int(fields[12])
 
-    statements = {"webhook submission insert": submission, "floor insert": floor}
+    statements = {"webhook record statement": submission, "floor insert": floor}
     rounds: dict[str, list[tuple[float, float]]] = {name: [] for name in statements}
     for insert in statements.values():
         insert()  # prepared before measuring

@@ -1,5 +1,7 @@
 from django.apps import AppConfig
 
+from config.warmup import warmup_register
+
 
 class PlatformsConfig(AppConfig):
     name = "integrations.platforms"
@@ -15,3 +17,11 @@ class PlatformsConfig(AppConfig):
         from .media import platform_media_download
 
         media_downloader_register(platform_media_download)
+
+        # receivers connect to the models' signals, which need the registry ready
+        from . import receivers  # noqa: F401
+
+        # the step imports views and serializers, which need the registry ready
+        from .warmup import webhook_warm
+
+        warmup_register("webhook", webhook_warm)

@@ -48,4 +48,7 @@ def platform_rotate_secret(*, platform: Platform) -> str:
 @transaction.atomic
 def platform_retire_previous_secret(*, platform: Platform) -> None:
     """End a rotation: only the current secret verifies from now on."""
-    Platform.objects.filter(pk=platform.pk).update(previous_signing_secret_encrypted="")
+    platform = Platform.objects.select_for_update().get(pk=platform.pk)
+    platform.previous_signing_secret_encrypted = ""
+    # save(), not a queryset update: its post_save clears the webhook's platform cache.
+    platform.save(update_fields=["previous_signing_secret_encrypted"])

@@ -147,3 +147,16 @@ def picked_up(answer: dict) -> dict:
 
     submission_materialize(submission_id=answer["submission_id"])
     return answer
+
+
+def folded(answer: dict) -> dict:
+    """Do what a worker's fold does with a later report's submission, and return the webhook's answer.
+
+    The webhook records a report about known content as one event row; the worker folds it into
+    the submission and its cases (`submission_reports_fold`). Tests that look at the folded
+    rows without running a worker call this in its place.
+    """
+    from triage.intake.folds import submission_reports_fold
+
+    submission_reports_fold(submission_id=answer["submission_id"])
+    return answer

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.ingestion.helpers import get_status_signed, make_wav, picked_up, post_signed, sample_event
+from tests.ingestion.helpers import folded, get_status_signed, make_wav, picked_up, post_signed, sample_event
 from triage.intake.fetch import submission_process
 from triage.intake.selectors import case_resolve
 from triage.models import Case, CaseStatus, MediaItem, Submission
@@ -102,7 +102,7 @@ def test_a_reach_update_after_a_merge_adds_to_the_live_case(client, make_platfor
         sample_event("e2", content_id="p2", media_url=media_server.add("/2.wav", wav), views=10),
     )
 
-    post_signed(client, platform, secret, sample_event("e3", content_id="p2", views=5000))
+    folded(post_signed(client, platform, secret, sample_event("e3", content_id="p2", views=5000)).json())
 
     case = Case.objects.get(pk=first["case_id"])
     assert case.total_views == 5100

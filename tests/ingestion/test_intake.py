@@ -7,7 +7,7 @@ as pending until a worker has them.
 
 import pytest
 
-from tests.ingestion.helpers import get_status_signed, picked_up, post_signed, sample_event
+from tests.ingestion.helpers import folded, get_status_signed, picked_up, post_signed, sample_event
 from triage.intake.ingest import submission_materialize
 from triage.models import Case, ReachSample, Submission, SubmissionEvent, SubmissionEventKind, SubmissionMedia
 
@@ -81,11 +81,11 @@ def test_the_status_endpoint_lists_the_media_as_pending_before_a_worker_has_them
 def test_an_update_before_the_worker_keeps_the_history_in_order(client, platform_with_secret):
     platform, secret = platform_with_secret
     first = post_signed(client, platform, secret, sample_event("evt-1", views=100)).json()
-    update = post_signed(client, platform, secret, sample_event("evt-2", views=900)).json()
+    update = folded(post_signed(client, platform, secret, sample_event("evt-2", views=900)).json())
 
     assert (update["submission_id"], update["update"]) == (first["submission_id"], True)
     submission = Submission.objects.get()
-    assert submission.intake is None  # the update wrote the first event's rows before its own
+    assert submission.intake is None  # the fold wrote the first event's rows before the update's
     assert list(submission.events.values_list("event_id", flat=True)) == ["evt-1", "evt-2"]
     case = Case.objects.get(pk=first["case_id"])
     assert list(case.reach_samples.values_list("case_views", flat=True)) == [100, 900]

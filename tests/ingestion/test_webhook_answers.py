@@ -5,7 +5,7 @@ import json
 import pytest
 
 from integrations.platforms.models import Platform
-from tests.ingestion.helpers import get_status_signed, picked_up, post_signed, sample_event
+from tests.ingestion.helpers import folded, get_status_signed, picked_up, post_signed, sample_event
 from triage.models import Case, Submission, SubmissionEvent, SubmissionEventKind, SubmissionState
 
 pytestmark = pytest.mark.django_db
@@ -49,6 +49,9 @@ def test_a_new_event_about_the_same_content_updates_it_and_is_recorded(client, p
     answer = post_signed(client, platform, secret, update).json()
     assert answer["submission_id"] == first["submission_id"]
     assert answer["update"] is True
+    # Recorded at once (one event row), folded into the submission and its case by the worker.
+    assert SubmissionEvent.objects.get(event_id="evt-2").folded_at is None
+    folded(answer)
     submission = Submission.objects.get()
     assert (submission.views, submission.shares, submission.text) == (5000, 900, "now with a transcript")
     assert list(submission.events.values_list("event_id", "kind")) == [

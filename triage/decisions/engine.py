@@ -310,6 +310,21 @@ def rule_matches(rule: Mapping[str, Any], inputs: Mapping[str, Any]) -> bool:
     return True
 
 
+def input_condition_flips(rules: Mapping[str, Any], name: str, before: Any, after: Any) -> bool:
+    """True when some rule's condition on input `name` holds for one value and not the other.
+
+    How a fold of new reports tells whether a number it moved (reach velocity, election user
+    reports) crossed a threshold the policy tests, without evaluating the whole policy.
+    """
+    for rule in rules.get("rules") or []:
+        test = (rule.get("when") or {}).get(name)
+        if test:
+            ((op, expected),) = test.items()
+            if _holds(before, op, expected) != _holds(after, op, expected):
+                return True
+    return False
+
+
 def rules_ordered(rules: Mapping[str, Any]) -> list[Mapping[str, Any]]:
     items = list(rules.get("rules") or [])
     # sorted() is stable: rules of equal priority keep their list order.

@@ -1,18 +1,24 @@
 """Decide cases when their evidence changes: a new verdict, media stored for a verdict we have, or
-a later report about the same content."""
+a burst of later reports about the same content that changed what the policy sees."""
 
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
 from django.db import transaction
-from django.db.models.signals import post_save
 from django.dispatch import receiver
+from django.utils import timezone
 
-from triage.models import Case, SubmissionEvent, SubmissionEventKind
-from triage.signals import media_item_stored, verdict_fused
+from triage.audit.models import ActorKind
+from triage.audit.services import audit_record
+from triage.models import Case
+from triage.signals import media_item_stored, reports_folded, verdict_fused
 
-from .models import Decision
+from .engine import input_condition_flips
+from .inputs import _submissions, reach_velocity
+from .models import Decision, PolicyStatus, PolicyVersion
+from .reports import reports_for_submissions
 from .tasks import case_decide_task
 
 logger = logging.getLogger(__name__)
@@ -70,16 +76,87 @@ def decide_on_media_item_stored(sender, *, media_item_id: int, case_id: int, cre
         logger.exception("could not enqueue the decision of case %s", case_id)
 
 
-@receiver(post_save, sender=SubmissionEvent, dispatch_uid="policy.decide_on_submission_update")
-def decide_on_submission_update(sender, *, instance: SubmissionEvent, created: bool, **kwargs) -> None:
-    # A later event about known content may change what the policy sees (subjects, disclosure,
-    # reach, report reason): re-decide its cases that already have a decision. Cheap when nothing
-    # changed: the decision service writes nothing for the same outcome.
-    if not created or instance.kind != SubmissionEventKind.UPDATED:
-        return
+# The trigger a re-decision after new reports names (a rule may test it): the name it had when each
+# report re-decided on its own.
+TRIGGER_REPORTS = "submission_update"
 
-    case_ids = Decision.objects.filter(
-        is_current=True, case__submission_media__submission_id=instance.submission_id
-    ).values_list("case_id", flat=True)
-    for case_id in sorted(set(case_ids)):
-        case_decide_enqueue(case_id=case_id, trigger="submission_update")
+
+def _fold_matters(*, case: Case, rules: dict, submission_id: int, event_ids: list[str], reach_at) -> str:
+    """What a fold of new reports changed that the policy's rules test ("" for nothing).
+
+    The election-report inputs are compared with and without the folded reports, and the reach
+    velocity just before the fold's reach sample with now; a number matters when it crosses a
+    threshold some rule tests (engine.input_condition_flips).
+    """
+    submissions = _submissions(case)
+    after = reports_for_submissions(submissions)
+    before = reports_for_submissions(submissions, without=(submission_id, event_ids))
+    if before.election_report_trusted != after.election_report_trusted:
+        return "first trusted report for an election reason"
+    if input_condition_flips(
+        rules, "election_user_reports", before.election_user_reports, after.election_user_reports
+    ):
+        return "election user reports crossed the policy's threshold"
+    if reach_at is not None:
+        was = reach_velocity(case=case, at=reach_at - timedelta(microseconds=1))
+        now = reach_velocity(case=case, at=timezone.now())
+        if input_condition_flips(rules, "reach_velocity", was, now):
+            return "reach velocity crossed the policy's threshold"
+    return ""
+
+
+@receiver(reports_folded, dispatch_uid="policy.decide_on_reports_folded")
+def decide_on_reports_folded(
+    sender,
+    *,
+    submission_id: int,
+    case_ids: list[int],
+    event_ids: list[str],
+    fields_changed: list[str],
+    reach_at=None,
+    **kwargs,
+) -> None:
+    # A burst of later reports about known content, folded by a worker (triage/intake/folds.py):
+    # re-decide each decided case of it once, when the burst changed something the rules test
+    # (a field the inputs read, the first trusted flagger, a count or the velocity crossing a
+    # threshold). Once per burst, never once per report; the request is audited with its reason.
+    try:
+        decided = sorted(
+            set(
+                Decision.objects.filter(
+                    is_current=True, case_id__in=case_ids, case__merged_into__isnull=True
+                ).values_list("case_id", flat=True)
+            )
+        )
+        if not decided:
+            return
+        policy = PolicyVersion.objects.filter(status=PolicyStatus.ACTIVE).only("rules").first()
+        rules = policy.rules if policy is not None else {}
+        for case in Case.objects.filter(pk__in=decided).order_by("pk"):
+            why = (
+                f"changed: {', '.join(fields_changed)}"
+                if fields_changed
+                else _fold_matters(
+                    case=case,
+                    rules=rules,
+                    submission_id=submission_id,
+                    event_ids=event_ids,
+                    reach_at=reach_at,
+                )
+            )
+            if not why:
+                continue
+            audit_record(
+                action="case.redecision_requested",
+                actor_kind=ActorKind.SYSTEM,
+                case=case,
+                inputs={
+                    "trigger": TRIGGER_REPORTS,
+                    "submission_id": submission_id,
+                    "reports": len(event_ids),
+                },
+                outcome={"why": why},
+            )
+            case_decide_enqueue(case_id=case.pk, trigger=TRIGGER_REPORTS)
+    except Exception:
+        logger.exception("could not re-decide after the reports of submission %s", submission_id)

@@ -20,13 +20,19 @@ class ReportInputs:
     election_user_reports: int  # user reports for an election reason, every event counted
 
 
-def reports_for_submissions(submissions: list[Submission]) -> ReportInputs:
-    """Count the election reports of a case's submissions (their events, and the submissions)."""
+def reports_for_submissions(
+    submissions: list[Submission], *, without: tuple[int, list[str]] | None = None
+) -> ReportInputs:
+    """Count the election reports of a case's submissions (their events, and the submissions).
+
+    `without`: (submission id, event ids) to leave out: the count before a fold took them in.
+    """
     seen: set[tuple[int, str, str, str]] = set()
     reports: list[tuple[str, str]] = []
-    payloads = SubmissionEvent.objects.filter(submission__in=[s.pk for s in submissions]).values_list(
-        "submission_id", "event_id", "payload"
-    )
+    events = SubmissionEvent.objects.filter(submission__in=[s.pk for s in submissions])
+    if without is not None:
+        events = events.exclude(submission_id=without[0], event_id__in=without[1])
+    payloads = events.values_list("submission_id", "event_id", "payload")
     for submission_id, event_id, payload in payloads:
         report = (payload or {}).get("report") or {}
         source, reason = report.get("source", ""), report.get("reason", "")

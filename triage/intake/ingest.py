@@ -4,7 +4,9 @@
 holding the event and its media entries as its `intake` and the id reserved for its case, and
 enqueues `process_submission` on commit. The task first calls `submission_materialize` (one
 provisional case per media entry, the media entries, the event, the reach sample), then fetches
-(triage/intake/fetch.py). A new event about content already received updates it here.
+(triage/intake/fetch.py). A later event about content already received (a repeat report) is
+recorded the same way, as one row: its SubmissionEvent, left for a worker to fold into the
+submission and its cases with the rest of its burst (triage/intake/folds.py).
 """
 
 from __future__ import annotations
@@ -13,9 +15,11 @@ import functools
 import json
 import logging
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 import psycopg
+from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, connection, models, transaction
@@ -25,6 +29,7 @@ from psycopg.types.json import Jsonb
 from triage.models import (
     Case,
     ReachSample,
+    ReportFoldDue,
     Submission,
     SubmissionEvent,
     SubmissionEventKind,
@@ -32,16 +37,21 @@ from triage.models import (
     SubmissionState,
 )
 
-from .publisher import submission_publish_soon, submissions_publish
-from .reach import case_recount, cases_locked, reach_sample_for
+from .publisher import (
+    report_fold_publish_soon,
+    report_folds_publish,
+    submission_publish_soon,
+    submissions_publish,
+)
+from .reach import reach_sample_for
 from .selectors import submission_for_event
 from .storage import staged_delete, staged_save
 
 logger = logging.getLogger(__name__)
 
 
-# On PostgreSQL, a first event is written in one statement (see _insert_submission_in_one_statement);
-# elsewhere (the embedded SQLite mode) through the ORM. Tests flip this to cover both.
+# On PostgreSQL, every event is recorded in one statement (see _record_statement); elsewhere (the
+# embedded SQLite mode) through the ORM. Tests flip this to cover both.
 SINGLE_STATEMENT_INGEST = True
 
 
@@ -52,6 +62,17 @@ class IngestResult:
     created: bool  # a new submission
     updated: bool  # a new event about content we already had
     duplicate: bool  # an event_id we had already received: nothing changed
+
+
+@dataclass(frozen=True)
+class _Recorded:
+    """What recording an event did: "created", "updated" (a later report), "duplicate" (a
+    replayed first event) or "replayed" (a replayed later report)."""
+
+    outcome: str
+    submission_id: int
+    case_id: int
+    fold_scheduled: bool  # this report scheduled its submission's next fold: publish it
 
 
 def _audience_key(countries: list[str]) -> str:
@@ -71,6 +92,21 @@ def submission_enqueue_on_commit(*, submission_id: int) -> None:
         transaction.on_commit(lambda: submissions_publish(submission_ids=[submission_id]))
     else:
         transaction.on_commit(lambda: submission_publish_soon(submission_id=submission_id))
+
+
+def report_fold_enqueue_on_commit(*, submission_id: int) -> None:
+    """Publish the fold of a submission's later reports once committed, REPORT_FOLD_SECONDS later.
+
+    Called only by the report that scheduled the fold (see ReportFoldDue): the rest of a burst
+    is folded by the same task. Without a broker the fold runs at once on commit.
+    """
+    # the tasks module imports this one
+    from .tasks import fold_reports
+
+    if fold_reports.app.conf.task_always_eager:
+        transaction.on_commit(lambda: report_folds_publish(submission_ids=[submission_id], countdown=0))
+    else:
+        transaction.on_commit(lambda: report_fold_publish_soon(submission_id=submission_id))
 
 
 def _content_changes(content: dict[str, Any], event: dict[str, Any]) -> dict[str, Any]:
@@ -230,61 +266,129 @@ def _insert_params(model, values: dict[str, Any]) -> dict[str, Any]:
     return row
 
 
+def _ingest_orm(*, platform, event: dict[str, Any], values: dict[str, Any]) -> _Recorded | None:
+    """Record the event through the ORM (SQLite, or when tests ask); None when a race was lost."""
+    event_id, content_id = event["event_id"], event["content"]["id"]
+    with transaction.atomic():
+        first = (
+            Submission.objects.filter(platform=platform, first_event_id=event_id)
+            .values_list("pk", "case_id")
+            .first()
+        )
+        if first is not None:
+            return _Recorded("duplicate", *first, fold_scheduled=False)
+        known = (
+            Submission.objects.filter(platform=platform, content_id=content_id)
+            .values_list("pk", "case_id")
+            .first()
+        )
+        try:
+            with transaction.atomic():  # a savepoint: a lost race leaves the transaction usable
+                if known is None:
+                    return _Recorded("created", *_insert_submission_orm(values), fold_scheduled=False)
+                SubmissionEvent.objects.create(
+                    platform=platform, event_id=event_id, submission_id=known[0],
+                    kind=SubmissionEventKind.UPDATED, payload=values["intake"]["event"],
+                    received_at=values["created_at"], folded_at=None,
+                )  # fmt: skip
+        except IntegrityError:
+            if known is None:
+                return None  # the same content or first event just written by another request
+            return _Recorded("replayed", *known, fold_scheduled=False)
+        _due, scheduled = ReportFoldDue.objects.get_or_create(
+            submission_id=known[0], defaults={"due_at": values["created_at"] + _fold_delay()}
+        )
+        return _Recorded("updated", *known, fold_scheduled=scheduled)
+
+
+def _fold_delay() -> timedelta:
+    return timedelta(seconds=settings.REPORT_FOLD_SECONDS)
+
+
 @functools.cache
-def _submission_insert_statement() -> str:
-    quote = connection.ops.quote_name
-    columns = [attname for attname, _field in _columns(Submission)]
-    column_list = ", ".join(quote(Submission._meta.get_field(a).column) for a in [*columns, "case_id"])
-    placeholders = ", ".join(f"%({a})s" for a in columns)
-    # Only identifiers from model metadata go into the text. The case's id comes from the case
-    # table's own sequence, so the worker can write that case later under the id the platform
-    # was given.
-    return (
-        f"INSERT INTO {quote(Submission._meta.db_table)} ({column_list}) "  # noqa: S608
-        f"VALUES ({placeholders}, nextval(pg_get_serial_sequence('{Case._meta.db_table}', 'id'))) "
-        f"RETURNING id, {quote('case_id')}"
-    )
+def _record_statement() -> str:
+    """The one statement that records any event: a new submission, a later report, or a replay.
 
-
-def _insert_submission_in_one_statement(values: dict[str, Any]) -> tuple[int, int]:
-    """Insert the submission in one prepared PostgreSQL statement; return (submission id, case id).
-
-    The webhook's hot path: one row, one round trip, no BEGIN or COMMIT of our own. Known
-    content or a replayed first event violates a unique constraint: IntegrityError.
+    Every CTE sees the same snapshot. `dup`: the event id is a submission's first event (a
+    replay). `known`: otherwise, the content is known, so the event is a later report: one
+    event row, folded by a worker later (triage/intake/folds.py), and the fold's schedule row
+    if there is none (`scheduled` says whether this report made it, i.e. must publish the fold).
+    Otherwise `created`: the new submission, as before. A race lost to a concurrent first
+    event (ON CONFLICT DO NOTHING) returns no row: the caller runs the statement again and
+    then sees the winner's row.
     """
+    quote = connection.ops.quote_name
+    columns = [(attname, field) for attname, field in _columns(Submission)]
+    column_list = ", ".join(
+        quote(Submission._meta.get_field(a).column) for a, _f in [*columns, ("case_id", None)]
+    )
+    # Typed placeholders: a parameter in INSERT … SELECT has no column to take its type from.
+    placeholders = ", ".join(f"%({a})s::{f.db_type(connection)}" for a, f in columns)
+    sub, event, due = (quote(m._meta.db_table) for m in (Submission, SubmissionEvent, ReportFoldDue))
+    case_table = Case._meta.db_table
+    # Only identifiers from model metadata go into the text.
+    return f"""
+WITH dup AS (
+    SELECT id, case_id FROM {sub}
+    WHERE platform_id = %(platform_id)s::bigint AND first_event_id = %(first_event_id)s::varchar
+), known AS (
+    SELECT id, case_id FROM {sub}
+    WHERE platform_id = %(platform_id)s::bigint AND content_id = %(content_id)s::varchar
+      AND NOT EXISTS (SELECT 1 FROM dup)
+), created AS (
+    INSERT INTO {sub} ({column_list})
+    SELECT {placeholders}, nextval(pg_get_serial_sequence('{case_table}', 'id'))
+    WHERE NOT EXISTS (SELECT 1 FROM dup) AND NOT EXISTS (SELECT 1 FROM known)
+    ON CONFLICT DO NOTHING
+    RETURNING id, case_id
+), reported AS (
+    INSERT INTO {event} (platform_id, event_id, submission_id, kind, payload, received_at, folded_at)
+    SELECT %(platform_id)s::bigint, %(first_event_id)s::varchar, known.id, 'updated',
+           %(intake)s::jsonb -> 'event', %(created_at)s::timestamptz, NULL
+    FROM known
+    ON CONFLICT DO NOTHING
+    RETURNING submission_id
+), scheduled AS (
+    INSERT INTO {due} (submission_id, due_at)
+    SELECT submission_id, %(fold_due_at)s::timestamptz FROM reported
+    ON CONFLICT DO NOTHING
+    RETURNING submission_id
+)
+SELECT 'created', id, case_id, false FROM created
+UNION ALL SELECT 'duplicate', id, case_id, false FROM dup
+UNION ALL SELECT CASE WHEN EXISTS (SELECT 1 FROM reported) THEN 'updated' ELSE 'replayed' END,
+                 id, case_id, EXISTS (SELECT 1 FROM scheduled)
+FROM known
+"""  # noqa: S608
+
+
+def warm() -> None:
+    """Build what the first recorded event would (web start-up, config/warmup.py)."""
+    # the tasks module imports this one
+    from .tasks import process_submission
+
+    process_submission.app.finalize(auto=True)  # the Celery app's task registry, built on first use
+    if connection.vendor == "postgresql":
+        _record_statement()
+    _defaults(Submission)
+    _json_columns(Submission)
+
+
+def _ingest_in_one_statement(values: dict[str, Any]) -> _Recorded | None:
+    """Record the event in one prepared PostgreSQL statement (see _record_statement).
+
+    The webhook's hot path for new content and later reports alike: one round trip, no
+    failed insert, no rollback, no BEGIN or COMMIT of our own. None when a race was lost.
+    """
+    params = _insert_params(Submission, values)
+    params["fold_due_at"] = values["created_at"] + _fold_delay()
     # Django's cursor binds values into the text client-side; a psycopg Cursor on the same
     # connection binds them server-side, which is what lets PostgreSQL keep the statement prepared.
     connection.ensure_connection()
     with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
-        cursor.execute(_submission_insert_statement(), _insert_params(Submission, values), prepare=True)
-        return cursor.fetchone()
-
-
-def _ingest_new(
-    *, platform, event: dict[str, Any], inline_files: dict[str, UploadedFile]
-) -> IngestResult | None:
-    """Record an event about content we have not seen, without looking first; None if known.
-
-    New content is the common case under load, so this path only inserts; if the event or the
-    content is already known, nothing is written and `_ingest_known` handles it.
-    """
-    values = _new_submission(platform=platform, event=event, inline_files=inline_files)
-    try:
-        if connection.vendor == "postgresql" and SINGLE_STATEMENT_INGEST:
-            if connection.in_atomic_block:
-                with transaction.atomic():  # a savepoint, so a unique violation leaves the caller usable
-                    ids = _insert_submission_in_one_statement(values)
-            else:
-                ids = _insert_submission_in_one_statement(values)
-        else:
-            ids = _insert_submission_orm(values)
-    except IntegrityError:
-        for name in _staged_names(values):  # inline uploads staged for a row that was not written
-            staged_delete(name)
-        return None
-    submission_id, case_id = ids
-    submission_enqueue_on_commit(submission_id=submission_id)
-    return IngestResult(submission_id, case_id, created=True, updated=False, duplicate=False)
+        cursor.execute(_record_statement(), params, prepare=True)
+        row = cursor.fetchone()
+    return _Recorded(*row) if row is not None else None
 
 
 def _materialize(submission: Submission) -> None:
@@ -341,50 +445,49 @@ def submission_materialize(*, submission_id: int) -> bool:
     return True
 
 
-@transaction.atomic
-def _ingest_known(*, platform, event: dict[str, Any]) -> IngestResult | None:
-    """Handle a replayed event or a new event about known content; None if neither is known."""
-    now = timezone.now()
-    event_id = event["event_id"]
-    known = submission_for_event(platform_id=platform.pk, event_id=event_id)
-    if known is not None:
-        return IngestResult(known.pk, known.case_id, created=False, updated=False, duplicate=True)
-    content = event["content"]
-    submission = (
-        Submission.objects.select_for_update().filter(platform=platform, content_id=content["id"]).first()
-    )
-    if submission is None:
-        return None
-    if submission.intake is not None:
-        _materialize(submission)  # so the update finds its cases and the time series stays in order
-    # A new event about content we have: update it, keep the event as history. Its media and
-    # audience stay as first reported (they decide the case); the event records any change.
-    _apply_content(submission, content, event)
-    submission.save()
-    SubmissionEvent.objects.create(
-        platform=platform, event_id=event_id, submission=submission,
-        kind=SubmissionEventKind.UPDATED, payload=event,
-    )  # fmt: skip
-    if event.get("reach"):
-        case_ids = submission.media.values_list("case_id", flat=True)
-        for case in cases_locked(case_ids):
-            case_recount(case=case, at=now, submission=submission)
-    return IngestResult(submission.pk, submission.case_id, created=False, updated=True, duplicate=False)
-
-
 def submission_ingest(
     *, platform, event: dict[str, Any], inline_files: dict[str, UploadedFile] | None = None
 ) -> IngestResult:
-    """Record a validated webhook event: create, update or recognise a replay of a submission.
+    """Record a validated webhook event: a new submission, a later report, or a replay.
 
-    Two deliveries of the same event (or two first events about the same content) may race;
-    the loser hits a unique constraint and, on the next try, finds the winner's rows.
+    One statement on PostgreSQL whatever the event is (see _record_statement). A later report
+    about known content is recorded as one event row; a worker folds it into the submission and
+    its cases (triage/intake/folds.py), a burst of reports at a time. Two deliveries of the same
+    event (or two first events about the same content) may race; the loser's statement writes
+    nothing and, on the next try, finds the winner's rows.
     """
+    values = _new_submission(platform=platform, event=event, inline_files=inline_files or {})
+    recorded = None
     for _attempt in range(3):
-        result = _ingest_new(platform=platform, event=event, inline_files=inline_files or {})
-        if result is not None:
-            return result
-        result = _ingest_known(platform=platform, event=event)
-        if result is not None:
-            return result
-    raise RuntimeError("could not record the event: conflicting writes kept winning")
+        if connection.vendor == "postgresql" and SINGLE_STATEMENT_INGEST:
+            if connection.in_atomic_block:
+                with transaction.atomic():  # a savepoint: an error leaves the caller's transaction usable
+                    recorded = _ingest_in_one_statement(values)
+            else:
+                recorded = _ingest_in_one_statement(values)
+        else:
+            recorded = _ingest_orm(platform=platform, event=event, values=values)
+        if recorded is not None:
+            break
+    else:
+        raise RuntimeError("could not record the event: conflicting writes kept winning")
+    if recorded.outcome != "created":
+        for name in _staged_names(values):  # inline uploads staged for a submission not written
+            staged_delete(name)
+    if recorded.outcome == "created":
+        submission_enqueue_on_commit(submission_id=recorded.submission_id)
+        return IngestResult(
+            recorded.submission_id, recorded.case_id, created=True, updated=False, duplicate=False
+        )
+    if recorded.outcome == "updated":
+        if recorded.fold_scheduled:
+            report_fold_enqueue_on_commit(submission_id=recorded.submission_id)
+        return IngestResult(
+            recorded.submission_id, recorded.case_id, created=False, updated=True, duplicate=False
+        )
+    submission_id, case_id = recorded.submission_id, recorded.case_id
+    if recorded.outcome == "replayed":  # the event id is known: it may be another content's report
+        known = submission_for_event(platform_id=platform.pk, event_id=event["event_id"])
+        if known is not None:
+            submission_id, case_id = known.pk, known.case_id
+    return IngestResult(submission_id, case_id, created=False, updated=False, duplicate=True)

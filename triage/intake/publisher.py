@@ -11,6 +11,10 @@ web process pays for one publish per batch instead of one per request.
 
 Nothing is lost when the broker is down or the process dies before a message leaves: the
 submission is committed as pending, and the sweeper re-enqueues it (see `submissions_sweep`).
+
+The same thread publishes the folds of later reports (triage/intake/folds.py): the report that
+scheduled a fold queues ("fold", submission id), and the batch leaves as one `fold_reports`
+message due REPORT_FOLD_SECONDS later. A lost one is re-published by `report_folds_sweep`.
 """
 
 from __future__ import annotations
@@ -22,13 +26,16 @@ import queue
 import threading
 import time
 
+from django.conf import settings
+
 logger = logging.getLogger(__name__)
 
 MAX_BATCH = 500
 LINGER_SECONDS = 0.1
 
 _lock = threading.Lock()
-_queue: queue.SimpleQueue[int] = queue.SimpleQueue()
+# Submission ids to process (int) and submission ids whose reports to fold (("fold", id)).
+_queue: queue.SimpleQueue = queue.SimpleQueue()
 _pid: int | None = None  # the process whose thread drains _queue (a forked child starts its own)
 
 
@@ -47,8 +54,37 @@ def submissions_publish(*, submission_ids: list[int]) -> None:
         logger.warning("could not enqueue %s submissions; the sweeper will retry", len(submission_ids))
 
 
+def report_folds_publish(*, submission_ids: list[int], countdown: float | None = None) -> None:
+    """Publish one fold of these submissions' later reports, due in `countdown` seconds.
+
+    The countdown (REPORT_FOLD_SECONDS by default) is the coalescing window: every report about
+    the same content that arrives meanwhile is folded by this one task. A broker failure is left
+    to the sweeper (the fold's schedule row stays).
+    """
+    # the tasks module imports this one
+    from .tasks import fold_reports
+
+    if countdown is None:
+        countdown = settings.REPORT_FOLD_SECONDS
+    try:
+        fold_reports.apply_async(kwargs={"submission_ids": submission_ids}, countdown=countdown, retry=False)
+    except Exception:  # noqa: BLE001 - any broker error: the sweeper re-publishes the scheduled folds
+        logger.warning(
+            "could not publish the fold of %s submissions; the sweeper will retry", len(submission_ids)
+        )
+
+
+def report_fold_publish_soon(*, submission_id: int) -> None:
+    """Queue a committed fold schedule for the publishing thread of this process."""
+    _put(("fold", submission_id))
+
+
 def submission_publish_soon(*, submission_id: int) -> None:
     """Queue a committed submission for the publishing thread of this process (started on first use)."""
+    _put(submission_id)
+
+
+def _put(item) -> None:
     global _queue, _pid
     if _pid != os.getpid():
         with _lock:
@@ -59,10 +95,10 @@ def submission_publish_soon(*, submission_id: int) -> None:
                 )
                 thread.start()
                 _pid = os.getpid()
-    _queue.put(submission_id)
+    _queue.put(item)
 
 
-def _take(ids: queue.SimpleQueue[int], first: int, *, linger: float) -> list[int]:
+def _take(ids: queue.SimpleQueue, first, *, linger: float) -> list:
     """Return `first` and whatever else arrives within `linger` seconds (at most MAX_BATCH).
 
     The thread sleeps through the linger and then drains the queue, rather than waiting on the
@@ -80,9 +116,18 @@ def _take(ids: queue.SimpleQueue[int], first: int, *, linger: float) -> list[int
     return batch
 
 
-def _publish_forever(ids: queue.SimpleQueue[int]) -> None:
+def _publish(batch: list) -> None:
+    submission_ids = [item for item in batch if isinstance(item, int)]
+    folds = sorted({item[1] for item in batch if isinstance(item, tuple)})
+    if submission_ids:
+        submissions_publish(submission_ids=submission_ids)
+    if folds:
+        report_folds_publish(submission_ids=folds)
+
+
+def _publish_forever(ids: queue.SimpleQueue) -> None:
     while True:
-        submissions_publish(submission_ids=_take(ids, ids.get(), linger=LINGER_SECONDS))
+        _publish(_take(ids, ids.get(), linger=LINGER_SECONDS))
 
 
 @atexit.register
@@ -92,6 +137,6 @@ def _flush() -> None:
         return
     try:
         while True:
-            submissions_publish(submission_ids=_take(_queue, _queue.get_nowait(), linger=0))
+            _publish(_take(_queue, _queue.get_nowait(), linger=0))
     except queue.Empty:
         pass

@@ -4,7 +4,7 @@ from celery import shared_task
 
 from triage.readiness import worker_heartbeat_stamp
 
-from . import fetch
+from . import fetch, folds
 
 MAX_FETCH_RETRIES = 6  # with backoff 5, 10, 20, 40, 80, 160 s: a flaky CDN gets about five minutes
 # A backstop: every download already stops at MEDIA_FETCH_TIMEOUT_SECONDS, checked on every read,
@@ -40,8 +40,17 @@ def dispatch_submissions(submission_ids: list[int]) -> None:
         process_submission.apply_async(kwargs={"submission_id": submission_id})
 
 
+@shared_task(name="triage.tasks.fold_reports", acks_late=True)
+def fold_reports(submission_ids: list[int]) -> int:
+    """Fold the later reports of these submissions, one claimed fold each (triage/intake/folds.py)."""
+    return folds.reports_fold(submission_ids=submission_ids)
+
+
 @shared_task(name="triage.tasks.sweep_submissions")
 def sweep_submissions() -> int:
-    """Re-enqueue submissions whose processing message was lost (periodic, see CELERY_BEAT_SCHEDULE)."""
+    """Re-enqueue submissions whose processing message was lost (periodic, see CELERY_BEAT_SCHEDULE).
+
+    Also re-publishes report folds whose message was lost (`report_folds_sweep`).
+    """
     worker_heartbeat_stamp()  # /readyz: a worker (and beat) are alive
-    return fetch.submissions_sweep()
+    return fetch.submissions_sweep() + folds.report_folds_sweep()
