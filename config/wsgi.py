@@ -4,7 +4,7 @@ The webhook is the hot path (docs/benchmarks.md) and needs none of the site's se
 authentication or message middleware: it is signed, CSRF-exempt, and never reads a session or a
 user. So its two routes (`POST /webhooks/<slug>/`, `GET /webhooks/<slug>/submissions/<id>`) go to a
 second Django handler whose chain keeps only what shapes or records its answers: request ids and the
-access log (config/logs.py), the security headers, Content-Length, X-Frame-Options the webhook
+access log (config/logs.py), the security headers, Content-Length, X-Frame-Options, the webhook
 answer counter (config/metrics.py) and the lost-database 503 (config/middleware.py), so every
 answer, header and log line is what the full stack gives (tests/ops/test_wsgi_dispatch.py compares
 them). Every other path, and any request the patterns below do not recognise, goes to the full
