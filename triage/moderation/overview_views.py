@@ -9,6 +9,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from .overview_snapshot import overview_current
+from .roles import user_is_lead
+from .selectors import escalated_case_ids
 from .svg import bar_chart_horizontal, bar_chart_vertical
 from .views import moderator_required
 
@@ -19,6 +21,14 @@ def overview_page(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     # The numbers come from the snapshot the beat task keeps fresh (overview_snapshot.py).
     numbers = overview_current(at=now)
+    if numbers.holds_soonest and not user_is_lead(request.user):
+        # The snapshot is everyone's; escalated cases (an overdue hold is one) are the leads'.
+        hidden = set(
+            escalated_case_ids()
+            .filter(pk__in=[hold["case_id"] for hold in numbers.holds_soonest])
+            .values_list("pk", flat=True)
+        )
+        numbers.holds_soonest = [hold for hold in numbers.holds_soonest if hold["case_id"] not in hidden]
     charts = {
         "country": bar_chart_horizontal(numbers.by_country, title="Open cases by audience country"),
         "phase": bar_chart_horizontal(numbers.by_phase, title="Open cases by phase"),

@@ -60,11 +60,6 @@ BUCKET_AWAITING = 2
 BUCKET_REST = 3
 
 
-def _escalated_q() -> Q:
-    """Match decisions whose actions include an escalation (action_kinds is ",label,escalate,")."""
-    return Q(action_kinds__contains=",escalate,")
-
-
 def _unresolved_q() -> Q:
     """Cases a human still has to look at: not decided, or an escalation no lead has decided yet."""
     return ~Q(status=CaseStatus.DECIDED) | Q(escalation_open=True)
@@ -79,10 +74,10 @@ def _flag(condition: Q) -> Conditional:
     return Conditional(When(condition, then=Value(True)), default=Value(False), output_field=BooleanField())
 
 
-def _lead_ids() -> list[int]:
-
+def _lead_ids() -> QuerySet:
+    """The leads' and staff's user ids, as a subquery (no round trip of its own)."""
     leads = get_user_model().objects.filter(Q(is_staff=True) | Q(groups__name=LEADS_GROUP))
-    return list(leads.values_list("pk", flat=True).distinct())
+    return leads.values("pk")
 
 
 def _live_cases(*, details: bool = True) -> QuerySet[Case]:
@@ -436,10 +431,21 @@ def case_reach(*, case: Case, width: int = 160, height: int = 32) -> Reach:
     )
 
 
+def escalated_case_ids() -> QuerySet:
+    """Return the ids of the cases that are the leads' now, and of the cases merged into them.
+
+    The one definition every surface uses (queue, case page, dead letters, fact-check flag,
+    overview): the current decision escalates, or its review deadline passed with nobody deciding
+    (a deadline escalation), the same test as the queue's `escalated` flag. A merged case
+    resolves to the case it joined, so it counts as that case.
+    """
+    live = _live_cases(details=False).filter(escalated=True).values("pk")
+    return Case.objects.filter(Q(pk__in=live) | Q(merged_into__in=live)).values("pk")
+
+
 def deliveries_of_escalated_cases(*, deliveries: QuerySet) -> QuerySet:
     """Return the ids of those deliveries whose case is currently escalated (the leads' cases)."""
-    escalated = Decision.objects.filter(is_current=True).filter(_escalated_q())
-    return deliveries.filter(decision__case__in=escalated.values("case")).values("pk")
+    return deliveries.filter(decision__case__in=escalated_case_ids()).values("pk")
 
 
 def queue_neighbours(
