@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -260,14 +261,28 @@ def case_search_q(text: str) -> Q:
     # One pass over the submissions: the subject test can use no index, so the others ride along.
     submissions = (
         Submission.objects.annotate(subjects_text=Cast("subjects", TextField()))
-        .filter(
-            Q(content_id=text) | Q(first_event_id=text) | Q(pk__in=events) | Q(subjects_text__icontains=text)
-        )
+        .filter(Q(content_id=text) | Q(first_event_id=text) | Q(pk__in=events) | _subjects_q(text))
         .values("pk")
     )
     q = Q(pk__in=SubmissionMedia.objects.filter(submission_id__in=submissions).values("case_id"))
     if len(folded) >= 8 and all(c in "0123456789abcdef" for c in folded):
         q |= Q(media_item__sha256__startswith=folded)
+    return q
+
+
+def _subjects_q(text: str) -> Q:
+    """Match any part of a subject, in any case, whichever way the database stores JSON text.
+
+    PostgreSQL's `jsonb::text` has the characters ("Šimečka") and compares cases in Unicode.
+    SQLite (the embedded mode) keeps the JSON as written, with non-ASCII letters escaped
+    ("\\u0160ime\\u010dka"), and its LIKE folds ASCII only: so the escaped forms are matched too, as
+    typed and in the usual cases of a name ("šimečka", "Šimečka", "ŠIMEČKA").
+    """
+    q = Q(subjects_text__icontains=text)
+    for variant in {text, text.lower(), text.title(), text.upper()}:
+        escaped = json.dumps(variant)[1:-1]
+        if escaped != variant:
+            q |= Q(subjects_text__icontains=escaped)
     return q
 
 
