@@ -47,3 +47,21 @@ def test_the_queue_finds_a_subject_with_diacritics_in_any_case(embedded_data_dir
         assert lines[text] == ["True", "True"], (text, result.stdout)
     assert lines["Khan"] == ["False", "True"]  # the Pakistani case, not the Slovak one
     assert lines["Nobody"] == ["False", "False"]
+
+
+def test_every_dashboard_page_renders_on_sqlite(embedded_data_dir):
+    """Found walking the demo: the calendar answered 500 on SQLite (DISTINCT ON)."""
+    assert run_django(["demo_setup"], {}, embedded_data_dir).returncode == 0
+    script = (
+        "from django.contrib.auth import get_user_model\n"
+        "from django.test import Client\n"
+        "client = Client(HTTP_HOST='127.0.0.1')\n"
+        "client.force_login(get_user_model().objects.get(username='demo'))\n"
+        "for path in ('/', '/?queue=all&q=demo-sk', '/cases/1/', '/elections/', '/overview/', '/registry/',\n"
+        "             '/reports/', '/deliveries/dead/'):\n"
+        "    print(path, client.get(path).status_code)\n"
+    )
+    result = run_django(["shell", "-c", script], {}, embedded_data_dir)
+    assert result.returncode == 0, result.stderr
+    answers = dict(line.split(" ") for line in result.stdout.splitlines() if line.startswith("/"))
+    assert answers and set(answers.values()) == {"200"}, answers
