@@ -250,7 +250,13 @@ def _human_outcome(*, previous: Decision | None, case: Case, actions, notes, at)
 # shared note, a lapse, the policy's rules ("also applied: …" names rules a human outcome did not
 # apply) and a moderator's confirmation of them. A human outcome carries the rest (satire claims,
 # territory, a disclosure's mismatch), which stay true of the content.
-_DECISION_OWN_NOTES = ("moderator:", "hold lapsed", "also applied:", "no rule matched", "confirmed by a moderator")
+_DECISION_OWN_NOTES = (
+    "moderator:",
+    "hold lapsed",
+    "also applied:",
+    "no rule matched",
+    "confirmed by a moderator",
+)
 
 
 def _platform_notes(previous: Decision | None, shared_note: str) -> list[str]:
