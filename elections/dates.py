@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.dispatch import Signal
 from django.utils import timezone
 
@@ -137,12 +137,19 @@ def elections_awaiting_confirmation(*, at: datetime, within_days: int = STALE_WI
     country over the elections still ahead, the soonest first).
     """
     today = at.date()
-    nexts = (
+    ahead = (
         Election.objects.filter(first_voting_day__gte=today)
         .select_related("country")
         .order_by("country_id", "first_voting_day", "pk")
-        .distinct("country_id")
     )
+    if connection.features.can_distinct_on_fields:
+        nexts = list(ahead.distinct("country_id"))
+    else:
+        # SQLite (the embedded first-look mode) has no DISTINCT ON: keep the first row per country.
+        first: dict[str, Election] = {}
+        for election in ahead:
+            first.setdefault(election.country_id, election)
+        nexts = list(first.values())
     horizon = today + timedelta(days=within_days)
     return [
         election

@@ -7,6 +7,9 @@ import wave
 
 import pytest
 from django.utils import timezone
+from django.utils.html import escape
+
+from triage.decisions.models import PolicyVersion
 
 from .conftest import SK_LABEL, decision_make
 
@@ -182,3 +185,23 @@ def test_a_label_in_english_fallback_is_flagged_on_the_action(client, bob, cases
     html = client.get(f"/cases/{case.pk}/").content.decode()
     current = html[html.index('id="current-decision"') :]
     assert '<span class="badge warn">English fallback</span>' in current[: current.index("</section>")]
+
+
+@pytest.mark.django_db
+def test_notes_to_platforms_name_rules_by_their_descriptions(client, alice, cases):
+    """Found walking the demo: "also applied: escalate_voter_suppression_likely" on the case page."""
+    rule = next(r for r in PolicyVersion.objects.get(status="active").rules["rules"] if r.get("description"))
+    routine = cases["routine"]
+    decision_make(
+        case=routine,
+        actions=[{"type": "label", "kind": "unverified"}],
+        minutes=60,
+        notes=[f"also applied: {rule['name']}", "creator disclosure in en, content in de"],
+    )
+    client.force_login(alice)
+    html = client.get(f"/cases/{routine.pk}/").content.decode()
+    notes = html[html.index("<h2>Notes to platforms</h2>") :]
+    notes = notes[: notes.index("</ul>")]
+    assert rule["name"] not in notes
+    assert "also applied:" in notes and "creator disclosure in en, content in de" in notes
+    assert escape(rule["description"]) in notes

@@ -82,3 +82,22 @@ def test_outsiders_cannot_retry(client, charlie, cases):
     assert client.post(f"/deliveries/{dead.pk}/retry/").status_code == 403
     dead.refresh_from_db()
     assert dead.state == DeliveryState.DEAD
+
+
+@pytest.mark.django_db
+def test_a_deadline_escalated_cases_dead_letters_are_for_leads(client, alice, bob, cases):
+    """A review deadline nobody met makes the case the leads': its dead letters go with it."""
+    from triage.moderation.deadlines import deadlines_sweep
+
+    routine = cases["routine"]
+    dead = _dead_delivery(case=routine, content_id="post-de")
+    held = Decision.objects.get(case=routine, is_current=True)
+    assert routine.pk in deadlines_sweep(now=held.review_deadline + timedelta(minutes=1)).escalated
+
+    client.force_login(alice)
+    assert "post-de" not in client.get("/deliveries/dead/").content.decode()
+    assert client.post(f"/deliveries/{dead.pk}/retry/").status_code == 403
+    dead.refresh_from_db()
+    assert dead.state == DeliveryState.DEAD
+    client.force_login(bob)
+    assert "post-de" in client.get("/deliveries/dead/").content.decode()

@@ -236,3 +236,29 @@ def test_a_new_bank_match_reopens_a_decided_case(alice, cases):
     assert reopening.details["banks"] == ["factcheck-known-fakes"]
     routine.refresh_from_db()
     assert routine.status == "awaiting_review"
+
+
+@pytest.mark.parametrize("outcome", ["remove", "restore", "label_only"])
+def test_a_human_outcome_tells_platforms_nothing_the_policy_said_about_its_own_rules(alice, cases, outcome):
+    """Found walking the demo: a lead removed the US robocall on the terms of service and the
+    platforms were still told "also applied: escalate_voter_suppression_likely", the escalation
+    the removal had just closed. A human decision matched no rule: the policy's notes about its
+    rules (and a moderator's confirmation of them) stay with the decision they described; what
+    the notes say about the content itself (a creator's satire claim) still goes."""
+    from .conftest import decision_make
+
+    us = cases["american"]
+    satire = "satire or parody claimed by the creator: recorded as a claim, not verified"
+    decision_make(
+        case=us,
+        actions=[{"type": "label", "kind": "likely_ai_generated", "language": "en", "text": "May be AI."}],
+        notes=[satire, "also applied: escalate_voter_suppression_likely", "confirmed by a moderator"],
+    )
+    case_lock_take(case_id=us.pk, user=alice)
+    decided = case_review_outcome(
+        case_id=us.pk, user=alice, outcome=outcome, ground="terms_of_service", keep_label=False,
+        label_kind="likely_ai_generated",
+    )  # fmt: skip
+    assert decided.matched_rules == []
+    assert satire in decided.notes
+    assert not [n for n in decided.notes if n.startswith(("also applied", "no rule matched", "confirmed by"))]

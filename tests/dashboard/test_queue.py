@@ -118,6 +118,10 @@ def test_the_queue_costs_the_same_queries_for_more_cases(
     client.get("/")  # warm the session
     with CaptureQueriesContext(connection) as few:
         client.get("/")
+    # The session, the user, the groups; every tab's count (one query); the page's ids; its rows;
+    # what the rows are; the silence strip; the frame's banner and permission lookups (3); the
+    # fact-check flag. Twelve, whatever the number of cases.
+    assert len(few.captured_queries) <= 12, [q["sql"][:120] for q in few.captured_queries]
     for n in range(10):
         case = case_make(
             platform=platform,
@@ -129,3 +133,20 @@ def test_the_queue_costs_the_same_queries_for_more_cases(
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get("/")
     assert len(response.context["page"].object_list) == 14  # 4 open cases + 10
+
+
+@pytest.mark.django_db
+def test_a_filtered_or_searched_queue_costs_a_fixed_number_of_queries(
+    client, bob, cases, django_assert_max_num_queries
+):
+    client.force_login(bob)
+    client.get("/")  # warm the session
+    # A filter adds no count query (the page's ids are counted as they are read); a search adds
+    # one, for the matching cases.
+    with django_assert_max_num_queries(12):
+        assert _case_order(client.get("/?country=SK").content.decode()) == [
+            cases["slovak"].pk,
+            cases["later_hold"].pk,
+        ]
+    with django_assert_max_num_queries(13):
+        assert _case_order(client.get("/?queue=all&q=post-de").content.decode()) == [cases["routine"].pk]

@@ -246,11 +246,21 @@ def _human_outcome(*, previous: Decision | None, case: Case, actions, notes, at)
     )
 
 
+# Notes that describe the decision they were written on, not the content: the previous moderator's
+# shared note, a lapse, the policy's rules ("also applied: …" names rules a human outcome did not
+# apply) and a moderator's confirmation of them. A human outcome carries the rest (satire claims,
+# territory, a disclosure's mismatch), which stay true of the content.
+_DECISION_OWN_NOTES = (
+    "moderator:",
+    "hold lapsed",
+    "also applied:",
+    "no rule matched",
+    "confirmed by a moderator",
+)
+
+
 def _platform_notes(previous: Decision | None, shared_note: str) -> list[str]:
-    # The previous moderator's shared note belongs to that decision, not to this one.
-    notes = [
-        n for n in (previous.notes if previous else []) if not n.startswith(("moderator:", "hold lapsed"))
-    ]
+    notes = [n for n in (previous.notes if previous else []) if not n.startswith(_DECISION_OWN_NOTES)]
     if shared_note:
         notes.append(f"moderator: {shared_note}")
     return notes

@@ -104,6 +104,19 @@ class Decision(models.Model):
                 fields=["case"], condition=models.Q(is_current=True), name="one_current_decision_per_case"
             )
         ]
+        indexes = [
+            # The moderation queue reads every live case's current decision for its order and tab
+            # counts (50,000 open cases: docs/benchmarks.md): these columns (and the id the missed-deadline
+            # join needs) in the index let
+            # PostgreSQL answer from the index alone, without the decisions' wide rows (actions,
+            # verdict) or the superseded ones. SQLite builds it without the INCLUDE columns.
+            models.Index(
+                fields=["case"],
+                include=["id", "phase", "review_deadline", "decided_by", "moderator", "action_kinds"],
+                condition=models.Q(is_current=True),
+                name="policy_decision_current_queue",
+            )
+        ]
 
     def __str__(self) -> str:
         kinds = ", ".join(a.get("type", "?") for a in self.actions) or "nothing"

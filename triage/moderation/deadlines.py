@@ -26,6 +26,7 @@ from datetime import datetime
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from triage.audit.models import ActorKind
@@ -53,12 +54,14 @@ class SweepResult:
 
 
 def _summary(case: Case, decision: Decision) -> str:
-    # Codes and ids only: this line goes to e-mail and a chat channel.
+    # Codes and ids only: this line goes to e-mail and a chat channel. The link is the case page,
+    # which opens for leads only while the case is escalated (a forwarded notice shows nothing more).
     countries = ", ".join(case.audience_countries or []) or "no audience"
     kinds = ", ".join(decision.action_types()) or "nothing"
+    link = f"{settings.PUBLIC_BASE_URL.rstrip('/')}{reverse('dashboard:case', args=[case.pk])}"
     return (
         f"Case #{case.pk} ({countries}): review deadline {decision.review_deadline:%Y-%m-%d %H:%M} UTC "
-        f"passed with no human decision; current actions: {kinds}. Escalated to the leads."
+        f"passed with no human decision; current actions: {kinds}. Escalated to the leads: {link}"
     )
 
 

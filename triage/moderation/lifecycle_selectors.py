@@ -36,6 +36,7 @@ class Lifecycle:
     metrics: object = None
     news: list = field(default_factory=list)
     notes: list[DecisionNote] = field(default_factory=list)
+    platform_notes: list[str] = field(default_factory=list)  # current.notes, rules described
 
 
 def _final_action(decision: Decision | None) -> dict[str, Any] | None:
@@ -67,6 +68,7 @@ def case_lifecycle(*, case: Case, current: Decision | None) -> Lifecycle:
         outcome=_final_action(current),
         news=case_news_since_decision(case=case),
         notes=notes,
+        platform_notes=platform_notes_described(decision=current),
     )
 
 
@@ -124,19 +126,43 @@ def case_consents(*, case: Case) -> list:
     return records
 
 
+def _rule_texts(decision: Decision) -> dict[str, Any]:
+    if not decision.policy_version_id:
+        return {}
+    return {r.get("name"): r for r in (decision.policy_version.rules or {}).get("rules", [])}
+
+
+def _rule_text(rules: dict[str, Any], name: str) -> str:
+    if name == LAPSE_RULE:
+        return "The hold reached its longest life with no human decision."
+    return (rules.get(name) or {}).get("description") or name.replace("_", " ")
+
+
 def rule_descriptions(*, decision: Decision | None) -> list[tuple[str, str]]:
     """Each matched rule's name with its description from the version that decided (or the name)."""
     if decision is None or not decision.matched_rules:
         return []
+    rules = _rule_texts(decision)
+    return [(name, _rule_text(rules, name)) for name in decision.matched_rules]
 
-    rules = {}
-    if decision.policy_version_id:
-        rules = {r.get("name"): r for r in (decision.policy_version.rules or {}).get("rules", [])}
+
+ALSO_APPLIED = "also applied: "
+
+
+def platform_notes_described(*, decision: Decision | None) -> list[str]:
+    """The decision's notes to platforms as moderators read them: rule names as their descriptions.
+
+    Platforms get the notes as they are ("also applied: escalate_voter_suppression_likely");
+    the case page says what those rules are.
+    """
+    if decision is None:
+        return []
+    rules: dict[str, Any] | None = None
     described = []
-    for name in decision.matched_rules:
-        if name == LAPSE_RULE:
-            text = "The hold reached its longest life with no human decision."
-        else:
-            text = (rules.get(name) or {}).get("description") or name.replace("_", " ")
-        described.append((name, text))
+    for note in decision.notes:
+        if note.startswith(ALSO_APPLIED):
+            rules = _rule_texts(decision) if rules is None else rules
+            names = [n.strip() for n in note[len(ALSO_APPLIED) :].split(",") if n.strip()]
+            note = "also applied: " + "; ".join(_rule_text(rules, name) for name in names)
+        described.append(note)
     return described

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -9,6 +11,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from .overview_snapshot import overview_current
+from .roles import user_is_lead
+from .selectors import escalated_case_ids
 from .svg import bar_chart_horizontal, bar_chart_vertical
 from .views import moderator_required
 
@@ -19,6 +23,13 @@ def overview_page(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     # The numbers come from the snapshot the beat task keeps fresh (overview_snapshot.py).
     numbers = overview_current(at=now)
+    if numbers.holds_soonest and not user_is_lead(request.user):
+        # The snapshot is everyone's; escalated cases (an overdue hold is one) are the leads'.
+        # Read back from the snapshot, each hold is a dict (overview_snapshot._encode).
+        holds: list[Any] = list(numbers.holds_soonest)
+        listed = [hold["case_id"] for hold in holds]
+        hidden = set(escalated_case_ids().filter(pk__in=listed).values_list("pk", flat=True))
+        numbers.holds_soonest = [hold for hold in holds if hold["case_id"] not in hidden]
     charts = {
         "country": bar_chart_horizontal(numbers.by_country, title="Open cases by audience country"),
         "phase": bar_chart_horizontal(numbers.by_phase, title="Open cases by phase"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -52,17 +53,15 @@ QUEUES = {
     "all": "All",
 }
 
+# A search lists at most this many cases (a subject shared by more is too broad to page through).
+SEARCH_MAX = 5000
+
 # Urgency buckets, most urgent first.
 BUCKET_DEADLINE_MISSED = -1  # a review deadline passed with nobody deciding: the leads' top slot
 BUCKET_SILENCE_HOLD = 0
 BUCKET_ESCALATED = 1
 BUCKET_AWAITING = 2
 BUCKET_REST = 3
-
-
-def _escalated_q() -> Q:
-    """Match decisions whose actions include an escalation (action_kinds is ",label,escalate,")."""
-    return Q(action_kinds__contains=",escalate,")
 
 
 def _unresolved_q() -> Q:
@@ -79,10 +78,10 @@ def _flag(condition: Q) -> Conditional:
     return Conditional(When(condition, then=Value(True)), default=Value(False), output_field=BooleanField())
 
 
-def _lead_ids() -> list[int]:
-
+def _lead_ids() -> QuerySet:
+    """The leads' and staff's user ids, as a subquery (no round trip of its own)."""
     leads = get_user_model().objects.filter(Q(is_staff=True) | Q(groups__name=LEADS_GROUP))
-    return list(leads.values_list("pk", flat=True).distinct())
+    return leads.values("pk")
 
 
 def _live_cases(*, details: bool = True) -> QuerySet[Case]:
@@ -187,7 +186,11 @@ def queue_cases(
     elif filters.queue == "mine":
         queryset = queryset.filter(_mine_q(user_id))
     if filters.q:
-        queryset = queryset.filter(case_search_q(filters.q))
+        # The matching cases first (a handful, found through the submissions), then the queue's
+        # join on just those: one query planned over every live case, with the search's OR of
+        # subqueries inside, misjudges how many match and scans them all.
+        matches = Case.objects.filter(case_search_q(filters.q)).order_by().values_list("pk", flat=True)
+        queryset = queryset.filter(pk__in=list(matches[:SEARCH_MAX]))
     if filters.phase:
         if filters.phase == "undecided":
             queryset = queryset.filter(decision_phase__isnull=True)
@@ -211,21 +214,24 @@ def queue_cases(
 
 
 def queue_counts(*, can_see_escalations: bool, user_id: int | None = None) -> dict[str, int]:
-    """Return how many live cases each queue tab holds."""
+    """Return how many live cases each queue tab holds, in one scan (one query) for every tab."""
     queryset = _live_cases(details=False)
     if not can_see_escalations:
         queryset = queryset.filter(escalated=False)
-    # One scan for every tab: conditional counts over the joined current decision.
     unresolved = _unresolved_q()
-    counts = queryset.aggregate(
-        unresolved=Count("pk", filter=unresolved),
-        awaiting=Count("pk", filter=Q(status=CaseStatus.AWAITING_REVIEW)),
-        escalated=Count("pk", filter=Q(escalation_open=True)),
-        decided=Count("pk", filter=~unresolved),
-        all=Count("pk"),
-    )
-    # "Mine" is a handful of rows found through its own two small tables.
-    counts["mine"] = queryset.filter(_mine_q(user_id)).filter(unresolved).count()
+    tabs = {
+        "unresolved": Count("pk", filter=unresolved),
+        "awaiting": Count("pk", filter=Q(status=CaseStatus.AWAITING_REVIEW)),
+        "escalated": Count("pk", filter=Q(escalation_open=True)),
+        "decided": Count("pk", filter=~unresolved),
+        "all": Count("pk"),
+    }
+    if user_id is not None:
+        # "Mine" joins the two small tables (assignments, locks) into the same scan: cheaper
+        # than a second pass over every live case.
+        tabs["mine"] = Count("pk", filter=_mine_q(user_id) & unresolved)
+    counts = queryset.aggregate(**tabs)
+    counts.setdefault("mine", 0)
     if not can_see_escalations:
         counts["escalated"] = 0
     return {key: counts[key] for key in QUEUES}
@@ -251,17 +257,32 @@ def case_search_q(text: str) -> Q:
 
     text = text.strip()
     folded = text.lower()
-    by_submission = Q(content_id=text) | Q(first_event_id=text)
-    subjects = Submission.objects.annotate(subjects_text=Cast("subjects", TextField())).filter(
-        subjects_text__icontains=text
-    )
     events = SubmissionEvent.objects.filter(event_id=text).values("submission_id")
-    submissions = Submission.objects.filter(
-        by_submission | Q(pk__in=events) | Q(pk__in=subjects.values("pk"))
-    ).values("pk")
+    # One pass over the submissions: the subject test can use no index, so the others ride along.
+    submissions = (
+        Submission.objects.annotate(subjects_text=Cast("subjects", TextField()))
+        .filter(Q(content_id=text) | Q(first_event_id=text) | Q(pk__in=events) | _subjects_q(text))
+        .values("pk")
+    )
     q = Q(pk__in=SubmissionMedia.objects.filter(submission_id__in=submissions).values("case_id"))
     if len(folded) >= 8 and all(c in "0123456789abcdef" for c in folded):
         q |= Q(media_item__sha256__startswith=folded)
+    return q
+
+
+def _subjects_q(text: str) -> Q:
+    """Match any part of a subject, in any case, whichever way the database stores JSON text.
+
+    PostgreSQL's `jsonb::text` has the characters ("Šimečka") and compares cases in Unicode.
+    SQLite (the embedded mode) keeps the JSON as written, with non-ASCII letters escaped
+    ("\\u0160ime\\u010dka"), and its LIKE folds ASCII only: so the escaped forms are matched too, as
+    typed and in the usual cases of a name ("šimečka", "Šimečka", "ŠIMEČKA").
+    """
+    q = Q(subjects_text__icontains=text)
+    for variant in {text, text.lower(), text.title(), text.upper()}:
+        escaped = json.dumps(variant)[1:-1]
+        if escaped != variant:
+            q |= Q(subjects_text__icontains=escaped)
     return q
 
 
@@ -436,10 +457,21 @@ def case_reach(*, case: Case, width: int = 160, height: int = 32) -> Reach:
     )
 
 
+def escalated_case_ids() -> QuerySet:
+    """Return the ids of the cases that are the leads' now, and of the cases merged into them.
+
+    The one definition every surface uses (queue, case page, dead letters, fact-check flag,
+    overview): the current decision escalates, or its review deadline passed with nobody deciding
+    (a deadline escalation), the same test as the queue's `escalated` flag. A merged case
+    resolves to the case it joined, so it counts as that case.
+    """
+    live = _live_cases(details=False).filter(escalated=True).values("pk")
+    return Case.objects.filter(Q(pk__in=live) | Q(merged_into__in=live)).values("pk")
+
+
 def deliveries_of_escalated_cases(*, deliveries: QuerySet) -> QuerySet:
     """Return the ids of those deliveries whose case is currently escalated (the leads' cases)."""
-    escalated = Decision.objects.filter(is_current=True).filter(_escalated_q())
-    return deliveries.filter(decision__case__in=escalated.values("case")).values("pk")
+    return deliveries.filter(decision__case__in=escalated_case_ids()).values("pk")
 
 
 def queue_neighbours(

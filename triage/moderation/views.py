@@ -40,6 +40,7 @@ from .lifecycle_selectors import case_lifecycle, label_previews
 from .metrics import review_metrics
 from .models import Appeal
 from .outcomes import case_review_outcome
+from .queue_rows import queue_rows_prepare
 from .roles import user_is_lead, user_is_moderator
 from .services import (
     CaseLockedError,
@@ -98,12 +99,17 @@ def queue(request: HttpRequest) -> HttpResponse:
         filters=filters, can_see_escalations=lead, user_id=request.user.pk, details=False
     ).values_list("pk", flat=True)
     counts = selectors.queue_counts(can_see_escalations=lead, user_id=request.user.pk)
-    paginator = Paginator(ids, 50)
     if filters.unfiltered():
+        paginator = Paginator(ids, 50)
         paginator.count = counts[filters.queue]  # the tab's count is the page count: no second scan
+    else:
+        # A filter or a search: the ordered ids in one pass (integers only, a few thousand at
+        # most for a country), rather than a COUNT scan and then the ordering scan.
+        paginator = Paginator(list(ids), 50)
     page = paginator.get_page(request.GET.get("page"))
     page.object_list = selectors.queue_page(case_ids=list(page.object_list))
     selectors.queue_rows_describe(cases=page.object_list)
+    queue_rows_prepare(cases=page.object_list)
     now = timezone.now()
     in_silence = selectors.silence_now(at=now)
     silent_countries = {w.country_id for w in in_silence}
