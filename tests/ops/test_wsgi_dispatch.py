@@ -152,6 +152,7 @@ def test_the_deployed_application_sends_the_webhook_to_the_lean_handler():
         "django.middleware.common.CommonMiddleware",
         "django.middleware.clickjacking.XFrameOptionsMiddleware",
         "config.metrics.WebhookAnswersMiddleware",
+        "config.middleware.DatabaseUnavailableMiddleware",
     ]
 
 
