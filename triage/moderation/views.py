@@ -37,7 +37,7 @@ from .forms import (
     QueueFilterForm,
 )
 from .label_previews import case_label_previews
-from .lifecycle_selectors import case_lifecycle, label_previews
+from .lifecycle_selectors import case_lifecycle
 from .metrics import review_metrics
 from .models import Appeal
 from .outcomes import case_review_outcome
@@ -174,7 +174,6 @@ def _case_page(
             ),
             "decide_form": decide_form
             or ModeratorDecisionForm(initial=ModeratorDecisionForm.initial_from(current)),
-            "label_texts": label_previews(case=case),
             "outcome_form": outcome_form or OutcomeForm(),
             "extend_form": ExtendDeadlineForm(),
             "lifecycle": case_lifecycle(case=case, current=current),
