@@ -10,6 +10,7 @@ import pytest
 
 # The test kit (tests/kit/): its fixtures are everyone's.
 pytest_plugins = [
+    "tests.kit.database",
     "tests.kit.worker",
     "tests.kit.actors",
     "tests.kit.media",

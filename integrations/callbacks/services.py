@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 import logging
 import random
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -40,7 +42,7 @@ MAX_INTERVAL = timedelta(hours=1)
 # is put back in line (a send is bounded by the callback timeouts, well under the lease).
 EXCERPT_CHARS = 500
 # 408 and 429 are "try later"; 425 (Too Early) too, as the outbound module treats it.
-_RETRYABLE_4XX = {408, 425, 429}
+RETRYABLE_4XX = frozenset({408, 425, 429})
 
 
 def _now(now: datetime | None) -> datetime:
@@ -59,7 +61,8 @@ def retry_delay(*, attempt: int, rng: random.Random | None = None) -> timedelta:
     return timedelta(seconds=seconds)
 
 
-def _retry_after(value: str | None, *, now: datetime) -> timedelta | None:
+def retry_after(value: str | None, *, now: datetime) -> timedelta | None:
+    """The wait a Retry-After header asks for (seconds or an HTTP date), or None if it says nothing."""
     seconds = retry_after_seconds(value, now=now)
     return None if seconds is None else timedelta(seconds=seconds)
 
@@ -167,29 +170,50 @@ def _claim(*, delivery_id: int, now: datetime) -> bool:
     )
 
 
-def _send(delivery: Delivery, url: str) -> tuple[int | None, int | None, str, str, object]:
-    """POST the frozen body to `url`, signed. Return (status, ms, excerpt, error, response or error)."""
-    raw = json.dumps(delivery.body, separators=(",", ":"), ensure_ascii=False).encode()
+@dataclass(frozen=True)
+class SignedPost:
+    """What one signed POST came back with: the status, how long it took, and what went wrong."""
+
+    status: int | None  # None: no HTTP answer (refused, timed out, blocked address)
+    elapsed_ms: int | None
+    excerpt: str  # the start of the answer's body
+    error: str  # the transport error, "" when an HTTP answer came
+    answer: object  # the response, or the OutboundError (its `permanent` and headers are read)
+
+
+def signed_json_post(
+    *,
+    url: str,
+    body: dict,
+    secrets: Iterable[str],
+    idempotency_key: str,
+    allow_private: bool,
+    headers: Mapping[str, str] | None = None,
+) -> SignedPost:
+    """POST `body` as compact JSON to `url`, signed with every secret, once (no redirect, no retry).
+
+    The callbacks' and the partner webhooks' one way out: the caller records the outcome and
+    schedules any retry itself (`attempt_outcome`).
+    """
+    raw = json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode()
     timestamp = str(int(timezone.now().timestamp()))
     # One "v1=" value per active secret, newest first (as Stripe does during a rotation): a
-    # platform still verifying with the previous secret keeps accepting callbacks.
-    signatures = [
-        signature_compute(secret=secret, timestamp=timestamp, body=raw)
-        for secret in delivery.platform.signing_secrets()
-    ]
-    headers = {
+    # receiver still verifying with the previous secret keeps accepting what we send.
+    signatures = [signature_compute(secret=secret, timestamp=timestamp, body=raw) for secret in secrets]
+    sent_headers = {
         "Content-Type": "application/json",
         TIMESTAMP_HEADER: timestamp,
         SIGNATURE_HEADER: ",".join(signatures),
-        IDEMPOTENCY_HEADER: delivery.idempotency_key,
+        IDEMPOTENCY_HEADER: idempotency_key,
+        **(headers or {}),
     }
     try:
         response = outbound_request(
             "POST",
             url,
             data=raw,
-            headers=headers,
-            allow_private=delivery.platform.allow_private_fetch,
+            headers=sent_headers,
+            allow_private=allow_private,
             connect_timeout=settings.CALLBACK_CONNECT_TIMEOUT,
             read_timeout=settings.CALLBACK_READ_TIMEOUT,
             max_bytes=64 * 1024,
@@ -197,9 +221,37 @@ def _send(delivery: Delivery, url: str) -> tuple[int | None, int | None, str, st
             retries=0,
         )
     except OutboundError as exc:
-        return exc.status, None, "", exc.message[:500], exc
+        return SignedPost(exc.status, None, "", exc.message[:500], exc)
     excerpt = response.body[:EXCERPT_CHARS].decode("utf-8", "replace")[:EXCERPT_CHARS]
-    return response.status, int(response.elapsed * 1000), excerpt, "", response
+    return SignedPost(response.status, int(response.elapsed * 1000), excerpt, "", response)
+
+
+def attempt_outcome(
+    *, sent: SignedPost, attempts: int, give_up_at: datetime, now: datetime, refused: str
+) -> tuple[str, datetime | None, str]:
+    """Classify one try: (AttemptOutcome value, when to try again or None, the error to record).
+
+    2xx: delivered. A 4xx other than 408/425/429, or a permanent transport error (blocked
+    address, bad URL): permanent. Anything else (5xx, timeouts, refused connections, 429):
+    retried after `retry_delay`, or the Retry-After the receiver asked for (up to an hour),
+    unless that falls after `give_up_at`: gave up. `refused` names who refused a 4xx.
+    """
+    status, answer, error = sent.status, sent.answer, sent.error
+    if status is not None and 200 <= status < 300:
+        return AttemptOutcome.DELIVERED, None, error
+    if isinstance(answer, OutboundError) and answer.permanent and status is None:
+        return AttemptOutcome.PERMANENT, None, error
+    if status is not None and 400 <= status < 500 and status not in RETRYABLE_4XX:
+        return AttemptOutcome.PERMANENT, None, error or f"HTTP {status}: {refused}"
+    wait = retry_delay(attempt=attempts)
+    asked = retry_after(getattr(answer, "headers", {}).get("Retry-After"), now=now) if status else None
+    if asked is not None:
+        wait = min(asked, MAX_INTERVAL)
+    retry_at = now + wait
+    error = error or f"HTTP {status}"
+    if retry_at > give_up_at:
+        return AttemptOutcome.GAVE_UP, None, error
+    return AttemptOutcome.RETRY, retry_at, error
 
 
 def delivery_attempt(*, delivery_id: int, now: datetime | None = None) -> DeliveryAttempt | None:
@@ -219,61 +271,37 @@ def delivery_attempt(*, delivery_id: int, now: datetime | None = None) -> Delive
     url = delivery.platform.callback_url if delivery.platform.enabled else ""
     if not url:
         gone = OutboundError("the platform is disabled or no longer has a callback URL", permanent=True)
-        status, elapsed_ms, excerpt, error, answer = None, None, "", gone.message, gone
+        sent = SignedPost(None, None, "", gone.message, gone)
     else:
         # The HTTP call runs outside any transaction: no row lock is held while a platform is slow.
-        status, elapsed_ms, excerpt, error, answer = _send(delivery, url)
-    return _delivery_record(
-        url=url or delivery.url,
-        delivery_id=delivery_id,
-        now=now,
-        status=status,
-        elapsed_ms=elapsed_ms,
-        excerpt=excerpt,
-        error=error,
-        answer=answer,
-    )
+        sent = signed_json_post(
+            url=url,
+            body=delivery.body,
+            secrets=delivery.platform.signing_secrets(),
+            idempotency_key=delivery.idempotency_key,
+            allow_private=delivery.platform.allow_private_fetch,
+        )
+    return _delivery_record(url=url or delivery.url, delivery_id=delivery_id, now=now, sent=sent)
 
 
 @transaction.atomic
-def _delivery_record(
-    *,
-    url: str,
-    delivery_id: int,
-    now: datetime,
-    status: int | None,
-    elapsed_ms: int | None,
-    excerpt: str,
-    error: str,
-    answer,
-) -> DeliveryAttempt:
+def _delivery_record(*, url: str, delivery_id: int, now: datetime, sent: SignedPost) -> DeliveryAttempt:
     delivery = Delivery.objects.select_for_update().select_related("platform", "decision").get(pk=delivery_id)
-    retry_at = None
-    if status is not None and 200 <= status < 300:
-        outcome = AttemptOutcome.DELIVERED
-    elif isinstance(answer, OutboundError) and answer.permanent and status is None:
-        outcome = AttemptOutcome.PERMANENT
-    elif status is not None and 400 <= status < 500 and status not in _RETRYABLE_4XX:
-        outcome = AttemptOutcome.PERMANENT
-        error = error or f"HTTP {status}: the platform refused the callback"
-    else:
-        wait = retry_delay(attempt=delivery.attempts)
-        asked = _retry_after(getattr(answer, "headers", {}).get("Retry-After"), now=now) if status else None
-        if asked is not None:
-            wait = min(asked, MAX_INTERVAL)
-        retry_at = now + wait
-        if retry_at > delivery.give_up_at:
-            outcome, retry_at = AttemptOutcome.GAVE_UP, None
-        else:
-            outcome = AttemptOutcome.RETRY
-        error = error or f"HTTP {status}"
+    outcome, retry_at, error = attempt_outcome(
+        sent=sent,
+        attempts=delivery.attempts,
+        give_up_at=delivery.give_up_at,
+        now=now,
+        refused="the platform refused the callback",
+    )
+    status = sent.status
     attempt = DeliveryAttempt.objects.create(
         delivery=delivery,
         number=delivery.attempts,
         started_at=now,
         status_code=status,
-        response_ms=elapsed_ms,
-        response_excerpt=excerpt,
+        response_ms=sent.elapsed_ms,
+        response_excerpt=sent.excerpt,
         error=error[:500],
         outcome=outcome,
         retry_at=retry_at,

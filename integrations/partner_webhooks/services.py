@@ -1,36 +1,32 @@
 """Writes for partner webhooks: create deliveries for events, send one try, retry a dead letter.
 
-The schedule, the signature and the outbound HTTP are the platform callbacks' own
-(integrations/callbacks/services.py, integrations/platforms/signing.py, integrations/http.py).
+The schedule, the signed POST and the outcome of a try are the platform callbacks' own
+(`signed_json_post` and `attempt_outcome` in integrations/callbacks/services.py).
 """
 
 from __future__ import annotations
 
-import json
 import logging
 from datetime import datetime, timedelta
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from integrations.callbacks.models import AttemptOutcome
 from integrations.callbacks.services import (
-    _RETRYABLE_4XX,
     GIVE_UP_AFTER,
-    IDEMPOTENCY_HEADER,
-    MAX_INTERVAL,
-    _retry_after,
+    SignedPost,
+    attempt_outcome,
     claim_lease,
-    retry_delay,
+    signed_json_post,
 )
-from integrations.http import OutboundError, outbound_request
+from integrations.http import OutboundError
 from integrations.partners.models import PartnerOrganisation
 from integrations.partners.secrets import partner_signing_secrets
 from integrations.partners.selectors import partner_can_see, partners_who_assessed
 from integrations.partners.webhooks import WebhookEvent
-from integrations.platforms.signing import SIGNATURE_HEADER, TIMESTAMP_HEADER, signature_compute
 from triage.audit.models import ActorKind
 from triage.audit.services import audit_record
 from triage.decisions.models import Decision
@@ -174,38 +170,6 @@ def _claim(*, delivery_id: int, now: datetime) -> bool:
     )
 
 
-def _send(delivery: PartnerDelivery, url: str):
-    raw = json.dumps(delivery.body, separators=(",", ":"), ensure_ascii=False).encode()
-    timestamp = str(int(timezone.now().timestamp()))
-    signatures = [
-        signature_compute(secret=secret, timestamp=timestamp, body=raw)
-        for secret in partner_signing_secrets(delivery.partner)
-    ]
-    headers = {
-        "Content-Type": "application/json",
-        TIMESTAMP_HEADER: timestamp,
-        SIGNATURE_HEADER: ",".join(signatures),
-        IDEMPOTENCY_HEADER: delivery.idempotency_key,
-        "X-Moratorium-Event": delivery.event,
-    }
-    try:
-        response = outbound_request(
-            "POST",
-            url,
-            data=raw,
-            headers=headers,
-            allow_private=delivery.partner.webhook_allow_private,
-            connect_timeout=settings.CALLBACK_CONNECT_TIMEOUT,
-            read_timeout=settings.CALLBACK_READ_TIMEOUT,
-            max_bytes=64 * 1024,
-            max_redirects=0,
-            retries=0,
-        )
-    except OutboundError as exc:
-        return exc.status, None, exc.message[:500], exc
-    return response.status, int(response.elapsed * 1000), "", response
-
-
 def delivery_attempt(*, delivery_id: int, now: datetime | None = None) -> str | None:
     """Claim a due delivery, send it once, record the outcome; None if it was not ours to send.
 
@@ -219,44 +183,43 @@ def delivery_attempt(*, delivery_id: int, now: datetime | None = None) -> str | 
     delivery = PartnerDelivery.objects.select_related("partner").get(pk=delivery_id)
     url = delivery.partner.webhook_url if delivery.partner.enabled else ""
     if not url:
-        answer = OutboundError("the partner is disabled or removed its webhook", permanent=True)
-        status, elapsed, error = None, None, answer.message
+        gone = OutboundError("the partner is disabled or removed its webhook", permanent=True)
+        sent = SignedPost(None, None, "", gone.message, gone)
     else:
-        status, elapsed, error, answer = _send(delivery, url)
-    return _record(delivery_id=delivery_id, url=url or delivery.url, now=now, status=status, elapsed=elapsed,
-                   error=error, answer=answer)  # fmt: skip
+        sent = signed_json_post(
+            url=url,
+            body=delivery.body,
+            secrets=partner_signing_secrets(delivery.partner),
+            idempotency_key=delivery.idempotency_key,
+            allow_private=delivery.partner.webhook_allow_private,
+            headers={"X-Moratorium-Event": delivery.event},
+        )
+    return _record(delivery_id=delivery_id, url=url or delivery.url, now=now, sent=sent)
 
 
 @transaction.atomic
-def _record(*, delivery_id: int, url: str, now: datetime, status, elapsed, error: str, answer) -> str:
+def _record(*, delivery_id: int, url: str, now: datetime, sent: SignedPost) -> str:
     delivery = PartnerDelivery.objects.select_for_update().select_related("partner").get(pk=delivery_id)
-    if status is not None and 200 <= status < 300:
-        outcome = "delivered"
-    elif (isinstance(answer, OutboundError) and answer.permanent and status is None) or (
-        status is not None and 400 <= status < 500 and status not in _RETRYABLE_4XX
-    ):
-        outcome = "permanent"
-        error = error or f"HTTP {status}: the partner refused the delivery"
-    else:
-        wait = retry_delay(attempt=delivery.attempts)
-        asked = _retry_after(getattr(answer, "headers", {}).get("Retry-After"), now=now) if status else None
-        if asked is not None:
-            wait = min(asked, MAX_INTERVAL)
-        retry_at = now + wait
-        outcome = "gave_up" if retry_at > delivery.give_up_at else "retry"
-        error = error or f"HTTP {status}"
+    outcome, retry_at, error = attempt_outcome(
+        sent=sent,
+        attempts=delivery.attempts,
+        give_up_at=delivery.give_up_at,
+        now=now,
+        refused="the partner refused the delivery",
+    )
+    status = sent.status
     delivery.url = url
     delivery.last_status = status
-    delivery.last_response_ms = elapsed
-    delivery.last_error = "" if outcome == "delivered" else error[:500]
+    delivery.last_response_ms = sent.elapsed_ms
+    delivery.last_error = "" if outcome == AttemptOutcome.DELIVERED else error[:500]
     delivery.claimed_at = None
-    if outcome == "delivered":
+    if outcome == AttemptOutcome.DELIVERED:
         delivery.state, delivery.delivered_at, delivery.next_attempt_at = (
             PartnerDeliveryState.DELIVERED,
             now,
             None,
         )
-    elif outcome == "retry":
+    elif outcome == AttemptOutcome.RETRY:
         delivery.state, delivery.next_attempt_at = PartnerDeliveryState.PENDING, retry_at
     else:
         delivery.state, delivery.dead_at, delivery.next_attempt_at = PartnerDeliveryState.DEAD, now, None
@@ -265,14 +228,14 @@ def _record(*, delivery_id: int, url: str, now: datetime, status, elapsed, error
             case_id=delivery.case_id,
             inputs={"delivery_id": delivery.pk, "partner_id": delivery.partner_id, "event": delivery.event},
             outcome={
-                "reason": outcome,
+                "reason": str(outcome),
                 "status": status,
                 "error": error[:200],
                 "attempts": delivery.attempts,
             },
         )
     delivery.save()
-    return outcome
+    return str(outcome)
 
 
 def deliveries_recover_claims(*, now: datetime | None = None) -> int:

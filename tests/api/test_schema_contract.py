@@ -2,7 +2,8 @@
 partner operation of the live schema and checks each answer — never a 500, every answer's status,
 content type and body as the schema says.
 
-Bounded: a few examples per operation, no shrinking, and a per-test time limit, so it runs in CI
+Bounded: a few examples per operation (each operation still gets its schema's explicit examples
+and generated valid and invalid requests), no shrinking, and a per-test time limit, so it runs in CI
 in seconds rather than hours. The app is called in-process (WSGI) on the test database, with a
 token of every scope whose organisation sees the cases the fixtures make.
 """
@@ -21,7 +22,10 @@ from schemathesis.specs.openapi.checks import (
 from integrations.partners.models import Scope
 from integrations.partners.services import partner_token_create
 
-EXAMPLES_PER_OPERATION = 10
+# Five per operation (down from ten, to halve its share of the suite): every operation still meets
+# valid and invalid input; the checks are about the answers' shape, which depends on the operation
+# and the kind of input far more than on the values, and each example is a full WSGI round trip.
+EXAMPLES_PER_OPERATION = 5
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 
 
@@ -57,7 +61,7 @@ def bearer(dana_partner) -> dict:
     return {"Authorization": f"Bearer {raw}"}
 
 
-@pytest.mark.timeout(300)
+@pytest.mark.timeout(180)
 def test_every_partner_operation_answers_as_its_schema_says(api_schema, bearer):
     # Each operation is its own bounded Hypothesis run (schemathesis' pytest loader does not yet
     # run under pytest 9, so the operations are walked here); failures are collected, not fatal.

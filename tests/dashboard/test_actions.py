@@ -225,3 +225,16 @@ def test_bob_cannot_bank_while_alice_holds_the_case(client, alice, bob, cases):
     )
     assert any("alice is reviewing" in m for m in _messages(response))
     assert not BankedItem.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_bad_deadline_extension_names_each_field_and_changes_nothing(client, bob, cases):
+    case = cases["slovak"]
+    before = Decision.objects.get(case=case, is_current=True).review_deadline
+    client.force_login(bob)
+    response = client.post(f"/cases/{case.pk}/extend/", {"minutes": "0"}, follow=True)
+    shown = _messages(response)
+    assert "minutes: Ensure this value is greater than or equal to 1." in shown
+    assert "reason: This field is required." in shown
+    assert Decision.objects.get(case=case, is_current=True).review_deadline == before
+    assert not AuditEvent.objects.filter(case=case, action="case.review_deadline_extended").exists()

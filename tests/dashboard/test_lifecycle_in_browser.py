@@ -92,14 +92,19 @@ def test_alice_previews_the_label_and_removes_on_a_ground(live_server, alice, ca
     page.wait_for_selector("#decide-form")
     # The form starts from the current decision: its label is chosen, its preview shown.
     assert page.input_value("#decide-form select[name=label_kind]") == "likely_ai_generated"
-    preview = page.locator("#label-preview")
+    preview = page.locator('#label-previews .kind-preview[data-kind="likely_ai_generated"] .label-preview')
     assert preview.is_visible()
-    assert preview.locator(".label-language").inner_text() == "sk"
-    assert SK_LABEL[:10] not in preview.locator(".label-gloss").inner_text()  # the gloss is English
-    slovak_text = preview.locator(".label-text").inner_text()
-    page.fill("#decide-form input[name=language]", "ur")
-    assert preview.locator(".label-language").inner_text() == "ur"
-    assert preview.locator(".label-text").inner_text() != slovak_text
+    assert preview.get_attribute("data-language") == "sk"
+    assert SK_LABEL[:10] not in preview.locator(".gloss").first.inner_text()  # the gloss is English
+    slovak_text = preview.locator(".label-text").first.inner_text()
+    # The language override switches the preview to that language (a region tag to its language).
+    page.fill("#decide-form input[name=language]", "ur-PK")
+    urdu = page.locator('.override-preview[data-kind="likely_ai_generated"][data-language="ur"]')
+    assert urdu.is_visible() and not preview.is_visible()
+    assert urdu.locator(".label-text").first.inner_text() != slovak_text
+    assert urdu.locator(".label-text").first.evaluate("e => getComputedStyle(e).direction") == "rtl"
+    page.fill("#decide-form input[name=language]", "xx")  # no shipped language: the content's again
+    assert preview.is_visible() and not urdu.is_visible()
 
     page.check("#outcome-form input[value=remove]")
     page.select_option("#outcome-form select[name=ground]", "law")

@@ -8,7 +8,6 @@ review metrics per country and election.
 
 from __future__ import annotations
 
-import json
 from datetime import date, timedelta
 
 import pytest
@@ -116,14 +115,18 @@ def test_the_decision_form_starts_from_the_current_decision_with_a_label_preview
     form = response.context["decide_form"]
     assert form.initial["label_kind"] == "likely_ai_generated" and form.initial["removal_hold"] is True
     assert 0 < form.initial["hold_minutes"] <= 30
-    previews = response.context["label_texts"]
-    assert previews["likely_ai_generated"]["language"] == "sk"
-    assert previews["likely_ai_generated"]["english"] != previews["likely_ai_generated"]["text"]
-    assert "ur" in previews["likely_ai_generated"]["by_language"]
+    previews = response.context["label_previews"]
+    kinds = {p["kind"]: p for p in previews["kinds"]}
+    assert kinds["likely_ai_generated"]["language"] == "sk"
+    assert kinds["likely_ai_generated"]["gloss"] != kinds["likely_ai_generated"]["text"]
+    # The language override's previews: every other shipped language, rendered on the server too.
+    overrides = {o["language"]: {p["kind"]: p for p in o["kinds"]} for o in previews["overrides"]}
+    assert "sk" not in overrides and {"en", "ur"} <= set(overrides)
+    assert overrides["ur"]["likely_ai_generated"]["dir"] == "rtl"
+    assert overrides["ur"]["likely_ai_generated"]["text"] != kinds["likely_ai_generated"]["text"]
     page = response.content.decode()
-    script = page.split('id="label-texts" type="application/json">', 1)[1]
-    embedded = json.loads(script.split("</script>", 1)[0])
-    assert embedded["unverified"]["english"]
+    assert 'class="override-preview" data-kind="unverified" data-language="ur" hidden' in page
+    assert 'id="label-texts"' not in page  # one preview: no second, script-rendered one
 
 
 def test_the_language_override_renders_the_label_in_that_language(client, alice, cases):

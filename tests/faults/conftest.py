@@ -89,14 +89,17 @@ class PrivateWorkers:
         proc.wait(timeout=10)
 
     def stop_all(self) -> None:
+        # A few seconds for a warm shutdown, then SIGKILL: a worker still waiting on a hung vendor
+        # would hold the teardown for its whole wait, and its queue is deleted after it anyway.
         for proc in self.procs.values():
             if proc.poll() is None:
                 proc.terminate()
-                try:
-                    proc.wait(timeout=20)
-                except subprocess.TimeoutExpired:
-                    proc.kill()
-                    proc.wait(timeout=10)
+        for proc in self.procs.values():
+            try:
+                proc.wait(timeout=3)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait(timeout=10)
 
 
 @pytest.fixture

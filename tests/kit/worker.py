@@ -7,9 +7,11 @@ for work: `poll` a condition with a deadline.
 """
 
 import os
+import socket
 import subprocess
 import sys
 import time
+import uuid
 from pathlib import Path
 
 import pytest
@@ -61,6 +63,9 @@ def celery_worker_process(django_db_setup, django_db_blocker, shared_media_root,
     from config.celery import app
 
     app.control.purge()
+    # A node name of its own: control commands addressed to it return at its reply instead of
+    # waiting out their whole timeout for replies from workers that may not exist.
+    node = f"suite-{uuid.uuid4().hex[:8]}@{socket.gethostname()}"
     proc = subprocess.Popen(  # noqa: S603
         [
             sys.executable,
@@ -74,6 +79,8 @@ def celery_worker_process(django_db_setup, django_db_blocker, shared_media_root,
             "--without-heartbeat",
             "--without-gossip",
             "--without-mingle",
+            "-n",
+            node,
             "-l",
             "INFO",
             f"--logfile={logfile}",
@@ -81,9 +88,10 @@ def celery_worker_process(django_db_setup, django_db_blocker, shared_media_root,
         cwd=ROOT,
         env=env,
     )
+    proc.node = node  # type: ignore[attr-defined]  # for _worker_idle_before_flush
     try:
         poll(
-            lambda: proc.poll() is not None or app.control.ping(timeout=0.5),
+            lambda: proc.poll() is not None or app.control.ping(destination=[node], timeout=0.5),
             timeout=60,
             message="worker to start",
         )
@@ -118,15 +126,18 @@ def _worker_idle_before_flush(request):
 
     A transactional test's teardown truncates every table; a task the test set off and did not
     wait for (a verdict, a decision, a fan-out) still holding row locks makes that TRUNCATE
-    deadlock. The wait ends as soon as the worker is idle, so it costs about one broadcast.
+    deadlock. The wait ends as soon as the worker is idle; asked by name, the worker's reply
+    ends each question (milliseconds), where a broadcast would wait out its whole timeout.
     """
     yield
     if "celery_worker_process" not in request.fixturenames:
         return
     from config.celery import app
 
+    node = request.getfixturevalue("celery_worker_process").node
+
     def idle() -> bool:
-        active = app.control.inspect(timeout=0.5).active() or {}
+        active = app.control.inspect(destination=[node], timeout=2).active() or {}
         return not any(active.values())
 
     deadline = time.monotonic() + 20

@@ -5,17 +5,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.utils import timezone
 
 from elections.models import AuthorizedLikeness
 from triage.decisions.holds import LAPSE_RULE
 from triage.decisions.inputs import public_figures_match
-from triage.decisions.labels import label_render
-from triage.decisions.labels.kinds import LabelKind
 from triage.decisions.lifecycle import hold_span
 from triage.decisions.models import Decision
 from triage.models import Case, Submission, SubmissionMedia
@@ -70,41 +66,6 @@ def case_lifecycle(*, case: Case, current: Decision | None) -> Lifecycle:
         notes=notes,
         platform_notes=platform_notes_described(decision=current),
     )
-
-
-def _locale_languages() -> list[str]:
-
-    found = {"en"}
-    for root in settings.LOCALE_PATHS:
-        found |= {p.name for p in Path(root).iterdir() if p.is_dir()}
-    return sorted(found)
-
-
-def label_previews(*, case: Case) -> dict:
-    """Each label kind in the content's language, with its English gloss and every translation.
-
-    The content's language is the platforms' declared one (the first report that gives it);
-    the decision form's override picks another from `by_language`.
-    """
-
-    language = (
-        Submission.objects.filter(pk__in=SubmissionMedia.objects.filter(case=case).values("submission_id"))
-        .exclude(language="")
-        .values_list("language", flat=True)
-        .first()
-    ) or "en"
-    previews = {}
-    for kind in LabelKind.values:
-        shown = label_render(kind=kind, language=language)
-        previews[kind] = {
-            "language": shown.language,
-            "text": shown.text,
-            "english": label_render(kind=kind, language="en").text,
-            "by_language": {
-                code: label_render(kind=kind, language=code).text for code in _locale_languages()
-            },
-        }
-    return previews
 
 
 def case_consents(*, case: Case) -> list:

@@ -7,10 +7,11 @@ import logging
 import mimetypes
 import re
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
@@ -36,7 +37,7 @@ from .forms import (
     QueueFilterForm,
 )
 from .label_previews import case_label_previews
-from .lifecycle_selectors import case_lifecycle, label_previews
+from .lifecycle_selectors import case_lifecycle
 from .metrics import review_metrics
 from .models import Appeal
 from .outcomes import case_review_outcome
@@ -179,7 +180,6 @@ def _case_page(
             ),
             "decide_form": decide_form
             or ModeratorDecisionForm(initial=ModeratorDecisionForm.initial_from(current)),
-            "label_texts": label_previews(case=case),
             "outcome_form": outcome_form or OutcomeForm(),
             "extend_form": ExtendDeadlineForm(),
             "lifecycle": case_lifecycle(case=case, current=current),
@@ -312,13 +312,22 @@ def case_release(request: HttpRequest, case_id: int) -> HttpResponse:
     return _back(case.pk)
 
 
-def _decision_refused(request: HttpRequest, exc: Exception) -> None:
-    if isinstance(exc, ValidationError):
-        for field, errors in exc.message_dict.items() if hasattr(exc, "error_dict") else [("", exc.messages)]:
+def _decision_refused(request: HttpRequest, problem: Exception | forms.BaseForm, *, prefix: str = "") -> None:
+    """Tell the moderator why an action was refused, one message per error.
+
+    A form's or a ValidationError's errors read "field: error" (a non-field error just "error");
+    any other exception its text. Every view that refuses a form or a service's answer says it here.
+    """
+    if isinstance(problem, forms.BaseForm):
+        problem = ValidationError(problem.errors.as_data())
+    if isinstance(problem, ValidationError):
+        pairs = problem.message_dict.items() if hasattr(problem, "error_dict") else [("", problem.messages)]
+        for field, errors in pairs:
             for error in errors:
-                messages.error(request, f"{field}: {error}" if field else error)
+                named = field and field != NON_FIELD_ERRORS
+                messages.error(request, prefix + (f"{field}: {error}" if named else error))
     else:
-        messages.error(request, str(exc))
+        messages.error(request, prefix + str(problem))
 
 
 @require_POST
@@ -378,8 +387,7 @@ def case_bank(request: HttpRequest, case_id: int) -> HttpResponse:
     case = case_for_request(request, case_id)
     form = BankForm(request.POST)
     if not form.is_valid():
-        errors = "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items())
-        messages.error(request, f"Could not bank: {errors}")
+        _decision_refused(request, form, prefix="Could not bank: ")
         return _back(case.pk)
     # keeps faiss and PyAV out of processes that never fingerprint
     from triage.evidence.banks.services import UnparseableMediaError
@@ -411,9 +419,7 @@ def case_extend_deadline(request: HttpRequest, case_id: int) -> HttpResponse:
     case = case_for_request(request, case_id)
     form = ExtendDeadlineForm(request.POST)
     if not form.is_valid():
-        for field, errors in form.errors.items():
-            for error in errors:
-                messages.error(request, f"{field}: {error}")
+        _decision_refused(request, form)
         return _back(case.pk)
     try:
         decision = deadline_extend(
@@ -473,9 +479,7 @@ def appeal_decide_view(request: HttpRequest, appeal_id: int) -> HttpResponse:
     case = case_for_request(request, appeal.case_id)
     form = AppealDecisionForm(request.POST)
     if not form.is_valid():
-        for field, errors in form.errors.items():
-            for error in errors:
-                messages.error(request, f"{field}: {error}")
+        _decision_refused(request, form)
         return _back(case.pk)
     try:
         appeal_decide(

@@ -88,27 +88,6 @@
     if (!n || !window.confirm(what + " " + n + " case" + (n === 1 ? "" : "s") + "?")) event.preventDefault();
   });
 
-  // The decision form previews the label in the content's language, with an English gloss.
-  var preview = document.getElementById("label-preview");
-  if (preview) {
-    var labels = JSON.parse(document.getElementById("label-texts").textContent);
-    var kind = document.querySelector("#decide-form select[name=label_kind]");
-    var lang = document.querySelector("#decide-form input[name=language]");
-    var show = function () {
-      var entry = labels[kind.value];
-      var override = lang && lang.value.trim();
-      if (!entry) { preview.hidden = true; return; }
-      preview.hidden = false;
-      var text = (override && entry.by_language && entry.by_language[override]) || entry.text;
-      preview.querySelector(".label-text").textContent = text;
-      preview.querySelector(".label-language").textContent = override && entry.by_language && entry.by_language[override] ? override : entry.language;
-      preview.querySelector(".label-gloss").textContent = entry.english;
-    };
-    kind.addEventListener("change", show);
-    if (lang) lang.addEventListener("input", show);
-    show();
-  }
-
   document.addEventListener("keydown", function (event) {
     if (event.ctrlKey || event.metaKey || event.altKey || typing(event)) return;
     var help = document.getElementById("help");
