@@ -1,11 +1,16 @@
 """In-memory match indexes, built from banked fingerprints.
 
 Images and video keyframes go into a FAISS binary index over 256-bit PDQ hashes: an exact
-`IndexBinaryFlat` for small banks, and `IndexBinaryMultiHash` above `MULTIHASH_MIN_SIZE` (16
-substrings of 16 bits with one bit flip: by the pigeonhole principle every hash within 31 bits has
-at least one substring within one bit, so range searches up to 31 bits stay exact; HMA uses the same
-index). Audio landmarks go into a sorted inverted index (numpy arrays of hash, item, offset)
-searched with binary search and an offset-histogram vote.
+`IndexBinaryFlat` for small banks, and `IndexBinaryMultiHash` above `MULTIHASH_MIN_SIZE` (12
+substrings of 20 bits, probed with up to two bit flips: by the pigeonhole principle every hash within
+31 bits of the query differs in at most two bits of one of the 12 substrings (12 x 3 > 31), so range
+searches up to 31 bits stay exact). HMA's PDQ index uses 16 substrings of 16 bits with one flip, also
+exact to 31 bits; at millions of hashes its 65,536 buckets per table hold ~100 hashes each, and every
+query compares them all, whereas 2^20 buckets hold a few (docs/benchmarks.md: several times faster
+per lookup, for somewhat more memory).
+
+Audio landmarks go into a sorted inverted index (numpy arrays of hash, item, offset) searched with
+binary search and an offset-histogram vote.
 """
 
 from __future__ import annotations
@@ -24,6 +29,10 @@ from .fingerprints import audio as audio_fp  # noqa: E402
 PDQ_BITS = 256
 MULTIHASH_MIN_SIZE = 50_000
 MULTIHASH_MAX_EXACT_DISTANCE = 31
+# (substrings, bits per substring, bit flips probed). Exact up to 31 bits needs
+# substrings * (flips + 1) > 31 over the bits the substrings cover.
+MULTIHASH_LAYOUT = (12, 20, 2)
+HMA_MULTIHASH_LAYOUT = (16, 16, 1)  # ThreatExchange/HMA's PDQ index (the benchmark's baseline)
 # Offsets vote in bins of this many frames, and a peak bin is summed with its neighbour, so a small
 # residual speed error (drift across a long query) still lands in one bin.
 OFFSET_BIN_FRAMES = 4
@@ -32,13 +41,21 @@ OFFSET_BIN_FRAMES = 4
 class HashIndex:
     """Range search over PDQ hashes; each row points at an owner id (an item, or a video's item)."""
 
-    def __init__(self, hashes: np.ndarray, owners: np.ndarray) -> None:
+    def __init__(
+        self,
+        hashes: np.ndarray,
+        owners: np.ndarray,
+        *,
+        layout: tuple[int, int, int] = MULTIHASH_LAYOUT,
+    ) -> None:
         """Build from an (n, 32) uint8 array of hashes and an (n,) array of owner ids."""
         self.owners = np.asarray(owners, dtype=np.int64)
         hashes = np.ascontiguousarray(hashes, dtype=np.uint8).reshape(-1, PDQ_BITS // 8)
+        substrings, bits, flips = layout
+        assert substrings * bits <= PDQ_BITS and substrings * (flips + 1) > MULTIHASH_MAX_EXACT_DISTANCE
         if hashes.shape[0] >= MULTIHASH_MIN_SIZE:
-            index = faiss.IndexBinaryMultiHash(PDQ_BITS, 16, 16)
-            index.nflip = 1
+            index = faiss.IndexBinaryMultiHash(PDQ_BITS, substrings, bits)
+            index.nflip = flips
         else:
             index = faiss.IndexBinaryFlat(PDQ_BITS)
         if hashes.shape[0]:
