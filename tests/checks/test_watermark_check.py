@@ -97,7 +97,7 @@ def test_a_lossy_copy_loses_the_watermark_and_claims_nothing_else(tmp_path, copy
     assert result.label == "none"
 
 
-def test_too_small_and_unparseable_images_are_said_not_guessed(tmp_path):
+def test_too_small_too_large_and_unparseable_images_are_said_not_guessed(tmp_path):
     small = WatermarkCheck().run(save(tmp_path, photo_rgb()[:200, :200], "thumb.png"))
     broken_path = tmp_path / "broken.png"
     buf = io.BytesIO()
@@ -107,7 +107,10 @@ def test_too_small_and_unparseable_images_are_said_not_guessed(tmp_path):
         MediaFile(path=broken_path, media_type="image", sha256="0" * 64, mime_type="image/png")
     )
 
+    huge = WatermarkCheck().run(save(tmp_path, np.zeros((2100, 2100, 3), np.uint8), "huge.png"))
+
     assert (small.label, small.evidence["watermarks"]) == ("too_small", [])
+    assert (huge.label, huge.evidence["size"]) == ("too_large", [2100, 2100])
     assert (broken.label, broken.evidence["watermarks"]) == ("unparseable", [])
 
 
