@@ -172,7 +172,8 @@ def content_boxes(rgb: np.ndarray) -> list[tuple[str, tuple[int, int, int, int]]
     for name, (left, top, right, bottom) in found:
         box = [round(left * inv), round(top * inv), round(right * inv), round(bottom * inv)]
         box = _refine(full, box, round(inv) + 2)
-        box = _to_frame_edges(full, box)
+        if name != "trimmed":  # a trimmed box's edges are where flat borders end: right by definition
+            box = _to_frame_edges(full, box)
         if box[2] - box[0] >= 16 and box[3] - box[1] >= 16:
             out.append((name, tuple(box)))
     return out
@@ -230,13 +231,18 @@ def _to_frame_edges(full: np.ndarray, box: list[int]) -> list[int]:
     left, top, right, bottom = box
     near_x, near_y = max(2, round(EDGE_SNAP_SHARE * width)), max(2, round(EDGE_SNAP_SHARE * height))
     rows, cols = slice(top, bottom), slice(left, right)
-    if 0 < left <= near_x and full[rows, :left].std(axis=(0, 1)).max() >= FLAT_STD:
+
+    def picture(strip: np.ndarray) -> bool:
+        # Not flat: neither a margin nor a bar (a strip and the frame's outermost two lines).
+        return bool(strip.size) and float(strip.std(axis=(0, 1)).max()) >= FLAT_STD
+
+    if 0 < left <= near_x and picture(full[rows, :left]) and picture(full[rows, :2]):
         left = 0
-    if width - near_x <= right < width and full[rows, right:].std(axis=(0, 1)).max() >= FLAT_STD:
+    if width - near_x <= right < width and picture(full[rows, right:]) and picture(full[rows, -2:]):
         right = width
-    if 0 < top <= near_y and full[:top, cols].std(axis=(0, 1)).max() >= FLAT_STD:
+    if 0 < top <= near_y and picture(full[:top, cols]) and picture(full[:2, cols]):
         top = 0
-    if height - near_y <= bottom < height and full[bottom:, cols].std(axis=(0, 1)).max() >= FLAT_STD:
+    if height - near_y <= bottom < height and picture(full[bottom:, cols]) and picture(full[-2:, cols]):
         bottom = height
     return [left, top, right, bottom]
 
