@@ -4,7 +4,12 @@ import faiss
 import numpy as np
 import pytest
 
-from triage.evidence.banks.index import HMA_MULTIHASH_LAYOUT, MULTIHASH_LAYOUT, MULTIHASH_MIN_SIZE, HashIndex
+from triage.evidence.banks.index import (
+    ALTERNATIVE_MULTIHASH_LAYOUT,
+    HMA_MULTIHASH_LAYOUT,
+    MULTIHASH_MIN_SIZE,
+    HashIndex,
+)
 
 
 def flip(digest: np.ndarray, positions: list[int]) -> np.ndarray:
@@ -34,7 +39,7 @@ def bank():
     return hashes, HashIndex(hashes, np.arange(hashes.shape[0]))
 
 
-@pytest.mark.parametrize("layout", [MULTIHASH_LAYOUT, HMA_MULTIHASH_LAYOUT])
+@pytest.mark.parametrize("layout", [HMA_MULTIHASH_LAYOUT, ALTERNATIVE_MULTIHASH_LAYOUT])
 def test_a_hash_31_bits_away_in_the_worst_spread_is_found(layout):
     rng = np.random.default_rng(3)
     hashes = rng.integers(0, 256, size=(MULTIHASH_MIN_SIZE, 32), dtype=np.uint8)

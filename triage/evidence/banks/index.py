@@ -1,13 +1,11 @@
 """In-memory match indexes, built from banked fingerprints.
 
 Images and video keyframes go into a FAISS binary index over 256-bit PDQ hashes: an exact
-`IndexBinaryFlat` for small banks, and `IndexBinaryMultiHash` above `MULTIHASH_MIN_SIZE` (12
-substrings of 20 bits, probed with up to two bit flips: by the pigeonhole principle every hash within
-31 bits of the query differs in at most two bits of one of the 12 substrings (12 x 3 > 31), so range
-searches up to 31 bits stay exact). HMA's PDQ index uses 16 substrings of 16 bits with one flip, also
-exact to 31 bits; at millions of hashes its 65,536 buckets per table hold ~100 hashes each, and every
-query compares them all, whereas 2^20 buckets hold a few (docs/benchmarks.md: several times faster
-per lookup, for somewhat more memory).
+`IndexBinaryFlat` for small banks, and `IndexBinaryMultiHash` above `MULTIHASH_MIN_SIZE`, laid out as
+HMA's PDQ index is (16 substrings of 16 bits, probed with one bit flip: by the pigeonhole principle
+every hash within 31 bits differs in at most one bit of one substring, 16 x 2 > 31, so range searches
+up to 31 bits stay exact). A layout of 12 substrings of 20 bits with two flips (also exact to 31) was
+measured against it (docs/benchmarks.md): faster at 2M hashes, slower at 7M, so not used.
 
 Audio landmarks go into a sorted inverted index (numpy arrays of hash, item, offset) searched with
 binary search and an offset-histogram vote.
@@ -31,8 +29,9 @@ MULTIHASH_MIN_SIZE = 50_000
 MULTIHASH_MAX_EXACT_DISTANCE = 31
 # (substrings, bits per substring, bit flips probed). Exact up to 31 bits needs
 # substrings * (flips + 1) > 31 over the bits the substrings cover.
-MULTIHASH_LAYOUT = (12, 20, 2)
-HMA_MULTIHASH_LAYOUT = (16, 16, 1)  # ThreatExchange/HMA's PDQ index (the benchmark's baseline)
+HMA_MULTIHASH_LAYOUT = (16, 16, 1)  # ThreatExchange/HMA's PDQ index
+ALTERNATIVE_MULTIHASH_LAYOUT = (12, 20, 2)  # measured, not used (docs/benchmarks.md)
+MULTIHASH_LAYOUT = HMA_MULTIHASH_LAYOUT
 # Offsets vote in bins of this many frames, and a peak bin is summed with its neighbour, so a small
 # residual speed error (drift across a long query) still lands in one bin.
 OFFSET_BIN_FRAMES = 4
