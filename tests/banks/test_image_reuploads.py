@@ -112,3 +112,26 @@ def test_the_photo_is_found_inside_a_screenshot(real_photos, tmp_path):
     # The drawn screen shows the 640x427 photo scaled to 390x260 at y=184.
     assert any(max(abs(a - b) for a, b in zip(box, (0, 184, 390, 444), strict=True)) <= 2 for box in boxes)
     assert Image.open(shot).size == (390, 844)
+
+
+@pytest.mark.django_db
+def test_a_dark_photo_in_a_dark_mode_screenshot_matches(real_bank, real_photos, tmp_path):
+    """The astronaut's dark top and bottom meet the black app with no colour step (issue 16): the
+    region is cut to the rows that are not the interface's black, and keypoints confirm it."""
+    shot = media.screenshot_phone_dark_small(real_photos["astronaut"], tmp_path)
+
+    matches = bank_match_file(path=shot, media_type="image")
+
+    assert [m.item["original_name"] for m in matches] == ["astronaut.png"]
+    assert matches[0].extra["region"] == "frame"
+    assert matches[0].extra["verified_inliers"] >= local_features.MIN_INLIERS
+
+
+def test_a_photo_shown_edge_to_edge_reaches_the_screens_sides(real_photos, tmp_path):
+    from triage.evidence.banks.fingerprints.image_candidates import content_boxes
+
+    # 451x300 scaled to the 320-pixel-wide dark screen: (0, 184) to (320, 397), no side boundary.
+    shot = media.screenshot_phone_dark_small(real_photos["chelsea"], tmp_path)
+    boxes = [box for _, box in content_boxes(np.asarray(image_fp.load_image(shot)))]
+
+    assert (0, 184, 320, 397) in boxes

@@ -61,7 +61,7 @@ def test_an_ai_declared_image_is_checked_in_parallel_and_fused(celery_worker_pro
     assert verdict.label == "disclosed_synthetic"
     assert "ImageGen Signer" in verdict.reasons[0]
     results = {r.kind: r for r in CheckResult.objects.filter(media_item=item)}
-    assert set(results) == {"c2pa", "metadata", "fingerprint"}
+    assert set(results) == {"c2pa", "metadata", "watermark", "fingerprint"}
     assert all(r.state == CheckState.DONE for r in results.values())
     assert results["c2pa"].label == "valid"
     assert verdict.failed_checks == []

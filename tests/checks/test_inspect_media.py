@@ -25,7 +25,15 @@ def test_json_report_has_exactly_the_documented_shape(tmp_path, generator_ca):
 
     report = json.loads(inspect(path, "--json"))
 
-    assert set(report) == {"sha256", "media_type", "provenance", "metadata_markers", "matches", "verdict"}
+    assert set(report) == {
+        "sha256",
+        "media_type",
+        "provenance",
+        "metadata_markers",
+        "matches",
+        "watermarks",
+        "verdict",
+    }
     assert report["media_type"] == "image"
     assert report["provenance"] == {
         "present": True,

@@ -55,6 +55,11 @@ def bank(purpose, name="speech.wav"):
     return Finding(kind="fingerprint", ok=True, label="match", evidence={"matches": [match]})
 
 
+def watermark(generator="Stable Diffusion XL"):
+    mark = {"payload": "sdxl", "generator": generator, "bits_matched": 48, "bits": 48}
+    return Finding(kind="watermark", ok=True, label="found", evidence={"watermarks": [mark]})
+
+
 def det(name, score):
     return Finding(kind=f"detector:{name}", ok=True, label="", score=score)
 
@@ -118,6 +123,26 @@ CASES = [
         [c2pa("absent"), xmp("trainedAlgorithmicMedia"), bank("authentic", "address.wav")],
         "authentic_evidence",
         "CONFLICT: unsigned metadata claims AI generation",
+    ),
+    # An open generator's invisible watermark (issue 16) discloses like a generator tag, and like one
+    # it never outranks authentic evidence: its payloads are public, anyone can embed them.
+    (
+        "open generator watermark",
+        [c2pa("absent"), watermark()],
+        "disclosed_synthetic",
+        "invisible Stable Diffusion XL watermark",
+    ),
+    (
+        "open generator watermark on an authentic-bank photo",
+        [c2pa("absent"), watermark(), bank("authentic", "press.png")],
+        "authentic_evidence",
+        "CONFLICT",
+    ),
+    (
+        "no watermark found says nothing",
+        [c2pa("absent"), Finding(kind="watermark", ok=True, label="none", evidence={"watermarks": []})],
+        "no_signal",
+        "No provenance",
     ),
     (
         "unsigned generator chunk on a trusted capture",

@@ -16,6 +16,7 @@ from .base import Check
 CHECKS: dict[str, tuple[str, str]] = {
     "c2pa": ("C2PA provenance", "integrations.provenance.c2pa_check.C2paCheck"),
     "metadata": ("Generator metadata", "integrations.provenance.metadata_check.MetadataCheck"),
+    "watermark": ("Invisible generator watermark", "integrations.provenance.watermark_check.WatermarkCheck"),
     "fingerprint": ("Fingerprint banks", "triage.evidence.fingerprint.FingerprintCheck"),
     "detector": ("Detector vendor", "integrations.detectors.check.DetectorCheck"),
 }

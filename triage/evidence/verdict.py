@@ -10,7 +10,8 @@ tested as a table (tests/checks/test_verdict_rules.py). In order of precedence:
    disagree the reasons say so and a human decides. Unsigned AI metadata (an ID3, XMP, EXIF or PNG
    tag anyone can write) never outranks it either (the liar's dividend: tag a real recording "AI"
    and call it fake): the reasons name the conflicting tag and a human decides.
-   Otherwise, unsigned XMP or a generator signature declaring AI → `disclosed_synthetic`.
+   Otherwise, unsigned XMP, a generator signature declaring AI or an open generator's invisible
+   watermark → `disclosed_synthetic`.
 3. Detector votes, TrueMedia-style: each detector's score at or above its own threshold is a vote;
    a trusted detector's vote counts double, times its weight. Two or more votes, outnumbering the
    detectors that found little → `likely_synthetic`. A match in the known-synthetic bank is
@@ -143,6 +144,17 @@ def fuse(findings: Iterable[Finding], detectors: Mapping[str, DetectorPolicy]) -
             }.get(marker.get("source"), f"PNG text chunk '{marker['key']}'")
             ai_disclosures.append((0.8, f"{where} names a generator: {marker.get('generator')}."))
     capture_markers = [m for m in markers if m.get("declares_capture")]
+    # An open generator's invisible watermark: strong evidence of where the pixels came from, but the
+    # payloads are public, so (like an unsigned tag) it never outranks evidence of authenticity.
+    watermark = by_kind.get("watermark")
+    for mark in list(watermark.evidence.get("watermarks") or []) if watermark else []:
+        ai_disclosures.append(
+            (
+                0.8,
+                f"An invisible {mark.get('generator')} watermark is embedded in the pixels "
+                f"(invisible-watermark DWT-DCT, {mark.get('bits_matched')}/{mark.get('bits')} bits).",
+            )
+        )
 
     # --- banks ------------------------------------------------------------------------------------
     fingerprint = by_kind.get("fingerprint")

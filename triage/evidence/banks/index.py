@@ -1,11 +1,14 @@
 """In-memory match indexes, built from banked fingerprints.
 
 Images and video keyframes go into a FAISS binary index over 256-bit PDQ hashes: an exact
-`IndexBinaryFlat` for small banks, and `IndexBinaryMultiHash` above `MULTIHASH_MIN_SIZE` (16
-substrings of 16 bits with one bit flip: by the pigeonhole principle every hash within 31 bits has
-at least one substring within one bit, so range searches up to 31 bits stay exact; HMA uses the same
-index). Audio landmarks go into a sorted inverted index (numpy arrays of hash, item, offset)
-searched with binary search and an offset-histogram vote.
+`IndexBinaryFlat` for small banks, and `IndexBinaryMultiHash` above `MULTIHASH_MIN_SIZE`, laid out as
+HMA's PDQ index is (16 substrings of 16 bits, probed with one bit flip: by the pigeonhole principle
+every hash within 31 bits differs in at most one bit of one substring, 16 x 2 > 31, so range searches
+up to 31 bits stay exact). A layout of 12 substrings of 20 bits with two flips (also exact to 31) was
+measured against it (docs/benchmarks.md): faster at 2M hashes, slower at 7M, so not used.
+
+Audio landmarks go into a sorted inverted index (numpy arrays of hash, item, offset) searched with
+binary search and an offset-histogram vote.
 """
 
 from __future__ import annotations
@@ -24,6 +27,11 @@ from .fingerprints import audio as audio_fp  # noqa: E402
 PDQ_BITS = 256
 MULTIHASH_MIN_SIZE = 50_000
 MULTIHASH_MAX_EXACT_DISTANCE = 31
+# (substrings, bits per substring, bit flips probed). Exact up to 31 bits needs
+# substrings * (flips + 1) > 31 over the bits the substrings cover.
+HMA_MULTIHASH_LAYOUT = (16, 16, 1)  # ThreatExchange/HMA's PDQ index
+ALTERNATIVE_MULTIHASH_LAYOUT = (12, 20, 2)  # measured, not used (docs/benchmarks.md)
+MULTIHASH_LAYOUT = HMA_MULTIHASH_LAYOUT
 # Offsets vote in bins of this many frames, and a peak bin is summed with its neighbour, so a small
 # residual speed error (drift across a long query) still lands in one bin.
 OFFSET_BIN_FRAMES = 4
@@ -32,13 +40,21 @@ OFFSET_BIN_FRAMES = 4
 class HashIndex:
     """Range search over PDQ hashes; each row points at an owner id (an item, or a video's item)."""
 
-    def __init__(self, hashes: np.ndarray, owners: np.ndarray) -> None:
+    def __init__(
+        self,
+        hashes: np.ndarray,
+        owners: np.ndarray,
+        *,
+        layout: tuple[int, int, int] = MULTIHASH_LAYOUT,
+    ) -> None:
         """Build from an (n, 32) uint8 array of hashes and an (n,) array of owner ids."""
         self.owners = np.asarray(owners, dtype=np.int64)
         hashes = np.ascontiguousarray(hashes, dtype=np.uint8).reshape(-1, PDQ_BITS // 8)
+        substrings, bits, flips = layout
+        assert substrings * bits <= PDQ_BITS and substrings * (flips + 1) > MULTIHASH_MAX_EXACT_DISTANCE
         if hashes.shape[0] >= MULTIHASH_MIN_SIZE:
-            index = faiss.IndexBinaryMultiHash(PDQ_BITS, 16, 16)
-            index.nflip = 1
+            index = faiss.IndexBinaryMultiHash(PDQ_BITS, substrings, bits)
+            index.nflip = flips
         else:
             index = faiss.IndexBinaryFlat(PDQ_BITS)
         if hashes.shape[0]:

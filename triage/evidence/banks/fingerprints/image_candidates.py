@@ -36,9 +36,15 @@ LINE_GAP_SHARE = 0.01
 LINE_DENSITY = 0.85
 # A candidate region covers at least this share of the frame, with an aspect ratio within 1:4..4:1.
 MIN_AREA_SHARE = 0.12
+# A pixel unlike the interface's background differs from it by more than this in some channel;
+# a picture's rows have at least CONTENT_ROW_SHARE such pixels (_off_background_rows).
+BACKGROUND_TOLERANCE = 24.0
+CONTENT_ROW_SHARE = 0.5
+EDGE_SNAP_SHARE = 0.02  # an edge this close to the frame's (share of its size) may be moved onto it
 MAX_ASPECT = 4.0
 MAX_LINES = 8  # strongest lines per direction
 MAX_REGIONS = 6  # regions hashed besides the whole image
+MAX_SHORTENED = 2  # ... and at most this many of them cut to their rows off the background
 # The whole image is looked up in all eight dihedral variants; a region found inside a frame only as
 # it is and mirrored (a screenshot of a rotated photo is rare): each lookup costs ~2 ms at 1M images.
 REGION_TRANSFORMS = ("original", "mirror")
@@ -148,8 +154,16 @@ def content_boxes(rgb: np.ndarray) -> list[tuple[str, tuple[int, int, int, int]]
         texture = float(np.mean(np.abs(np.diff(patch, axis=1)) > 4.0))
         plausible.append((texture * np.sqrt(bw * bh), (left, top, right, bottom)))
     plausible.sort(key=lambda p: -p[0])
+    shortened = 0
     for _, box in plausible[:MAX_REGIONS]:
         found.append(("frame", box))
+        # A dark picture on a dark interface: the boundary below (or above) it shows no colour
+        # step, so the region runs to the frame's edge. Also try it ending where its rows stop
+        # being mostly unlike the interface's background (for the most photo-like few).
+        shorter = _off_background_rows(small, box) if shortened < MAX_SHORTENED else None
+        if shorter is not None:
+            found.append(("frame", shorter))
+            shortened += 1
     # Back to the caller's pixels, each edge moved onto the strongest step nearby at full resolution:
     # PDQ moves ~24 bits per 1% of misplaced edge, and a detection pixel is several real ones.
     inv = 1.0 / scale
@@ -158,6 +172,8 @@ def content_boxes(rgb: np.ndarray) -> list[tuple[str, tuple[int, int, int, int]]
     for name, (left, top, right, bottom) in found:
         box = [round(left * inv), round(top * inv), round(right * inv), round(bottom * inv)]
         box = _refine(full, box, round(inv) + 2)
+        if name != "trimmed":  # a trimmed box's edges are where flat borders end: right by definition
+            box = _to_frame_edges(full, box)
         if box[2] - box[0] >= 16 and box[3] - box[1] >= 16:
             out.append((name, tuple(box)))
     return out
@@ -182,6 +198,53 @@ def _refine(full: np.ndarray, box: list[int], radius: int) -> list[int]:
         if steps.size:
             box[k] = lo + int(np.argmax(steps))
     return [max(0, box[0]), max(0, box[1]), min(width, box[2]), min(height, box[3])]
+
+
+def _off_background_rows(img: np.ndarray, box: tuple[int, int, int, int]) -> tuple[int, int, int, int] | None:
+    """box cut to the rows that are mostly not the interface's background colour, when it runs
+    to the top or bottom of the frame (see content_boxes); None when that changes nothing."""
+    h, w = img.shape[:2]
+    left, top, right, bottom = box
+    if top > 0 and bottom < h:
+        return None
+    # The background: the colour of most of the frame's outer edge (black in a dark-mode app).
+    edge = np.concatenate([img[0], img[-1], img[:, 0], img[:, -1]])
+    background = np.median(edge, axis=0)
+    if float(np.mean(np.abs(edge - background).max(axis=1) <= BACKGROUND_TOLERANCE)) < 0.5:
+        return None
+    off = np.abs(img[top:bottom, left:right] - background).max(axis=2) > BACKGROUND_TOLERANCE
+    start, end = _longest_run(off.mean(axis=1) >= CONTENT_ROW_SHARE, max(1, int(0.005 * h)))
+    cut = (left, top + start, right, top + end)
+    if end - start < MIN_AREA_SHARE * h or cut == box:
+        return None
+    return cut
+
+
+def _to_frame_edges(full: np.ndarray, box: list[int]) -> list[int]:
+    """Move an edge a few pixels short of the frame's edge onto it when the strip between is picture.
+
+    A photo shown edge to edge (a phone feed) has no boundary at the screen's side, and the line
+    runs found at the top and bottom stop a few pixels short of it (the two-pixel step, JPEG): 4
+    pixels of 320 are ~30 bits of PDQ. A strip that is flat (a margin) stays outside.
+    """
+    height, width = full.shape[:2]
+    left, top, right, bottom = box
+    near_x, near_y = max(2, round(EDGE_SNAP_SHARE * width)), max(2, round(EDGE_SNAP_SHARE * height))
+    rows, cols = slice(top, bottom), slice(left, right)
+
+    def picture(strip: np.ndarray) -> bool:
+        # Not flat: neither a margin nor a bar (a strip and the frame's outermost two lines).
+        return bool(strip.size) and float(strip.std(axis=(0, 1)).max()) >= FLAT_STD
+
+    if 0 < left <= near_x and picture(full[rows, :left]) and picture(full[rows, :2]):
+        left = 0
+    if width - near_x <= right < width and picture(full[rows, right:]) and picture(full[rows, -2:]):
+        right = width
+    if 0 < top <= near_y and picture(full[:top, cols]) and picture(full[:2, cols]):
+        top = 0
+    if height - near_y <= bottom < height and picture(full[bottom:, cols]) and picture(full[-2:, cols]):
+        bottom = height
+    return [left, top, right, bottom]
 
 
 def _covers(line: tuple, start: int, end: int) -> bool:

@@ -86,6 +86,7 @@ class Command(BaseCommand):
             },
             "metadata_markers": results.get("metadata", {}).get("markers", []),
             "matches": results.get("fingerprint", {}).get("matches", []),
+            "watermarks": results.get("watermark", {}).get("watermarks", []),
             "verdict": verdict.as_dict(),
         }
         if options["json"]:
@@ -113,6 +114,11 @@ class Command(BaseCommand):
             out(
                 f"Metadata: {marker['source']} {marker['key']} = {str(marker['value'])[:80]} "
                 f"({marker.get('generator')})"
+            )
+        for mark in report["watermarks"]:
+            out(
+                f"Watermark: {mark['generator']} "
+                f"({mark['bits_matched']}/{mark['bits']} bits, invisible-watermark)"
             )
         for match in report["matches"]:
             out(
