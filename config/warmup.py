@@ -46,7 +46,14 @@ def warm_up() -> float:
     for name, step in list(_steps.items()):
         try:
             step()
-        except Exception:  # noqa: BLE001 - a cold first request beats a worker that will not start
-            logger.warning("warm-up step %s failed", name, exc_info=True)
+        except Exception as exc:  # noqa: BLE001 - a cold first request beats a worker that will not start
+            # One line, no traceback: a worker (re)started while the database is down is an outage
+            # the 503 middleware already reports, not a defect (tests/faults/test_postgres_restart.py).
+            logger.warning(
+                "warm-up step %s failed: %s: %s",
+                name,
+                type(exc).__name__,
+                str(exc).splitlines()[0] if str(exc) else "",
+            )
     process_warm_up()
     return time.monotonic() - started
