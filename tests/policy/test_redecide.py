@@ -132,20 +132,22 @@ def test_a_redelivered_batch_writes_nothing_more(default_policy, redecide_tasks_
 
 
 def test_one_case_failing_does_not_stop_the_batch(default_policy, monkeypatch, caplog):
-    from triage.decisions import services
+    # cases_redecide's batch looks case_decide_by_policy up in redeciding.py, so the test patches
+    # it there (patching the package's re-export would leave the batch calling the real one).
+    from triage.decisions.services import redeciding
 
     first, second = decided_case("likely_synthetic"), decided_case("likely_synthetic")
     stricter_active(default_policy)
-    real = services.case_decide_by_policy
+    real = redeciding.case_decide_by_policy
 
     def flaky(*, case_id, **kwargs):
         if case_id == first.pk:
             raise RuntimeError("boom")
         return real(case_id=case_id, **kwargs)
 
-    monkeypatch.setattr(services, "case_decide_by_policy", flaky)
+    monkeypatch.setattr(redeciding, "case_decide_by_policy", flaky)
 
-    decided = services.cases_redecide(case_ids=[first.pk, second.pk])
+    decided = redeciding.cases_redecide(case_ids=[first.pk, second.pk])
 
     assert decided == 1
     assert current(second).matched_rules == ["hold_everything_likely"]

@@ -2,7 +2,7 @@
 
 A pure module (no database, no clock): `rules_validate` returns field-keyed errors for the admin,
 `rules_evaluate` returns which rule matched and the actions it asks for. Rendering label texts and
-computing deadlines is the service's job (triage/decisions/services.py).
+computing deadlines is the service's job (triage/decisions/services/deciding.py).
 
 Schema of `PolicyVersion.rules` (docs/policy.md has the prose version):
 

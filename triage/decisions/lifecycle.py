@@ -1,8 +1,8 @@
 """Decisions the moderation lifecycle writes: deadline extensions, lapsed holds, final outcomes.
 
 Each one supersedes the case's current decision through the same writer as the policy's and the
-moderators' decisions (`services._decision_write`: case row lock held, audit in the same
-transaction, `decision_made` on commit, so callbacks and statements follow as usual).
+moderators' decisions (`_decision_write` in services/deciding.py: case row lock held, audit in the
+same transaction, `decision_made` on commit, so callbacks and statements follow as usual).
 
 - `case_deadline_extend`: a lead moves the review deadline (and the hold's) with a reason.
 - `case_hold_lapse`: a hold reached its longest life with no human decision; the platform gets

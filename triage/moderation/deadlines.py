@@ -42,8 +42,8 @@ from .services import NotAllowedError
 
 logger = logging.getLogger(__name__)
 
-# Above every policy tier (triage/decisions/services.py: silence holds reach 21 × 10^8 − 1), within
-# the integer column's range.
+# Above every policy tier (triage/decisions/services/deciding.py: silence holds reach
+# 21 × 10^8 − 1), within the integer column's range.
 PRIORITY_DEADLINE_MISSED = 2_147_000_000
 
 

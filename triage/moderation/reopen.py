@@ -20,7 +20,8 @@ from triage.models import Case, CaseStatus, Submission, SubmissionMedia
 
 from .models import CaseReopening, ReopenReason
 
-# The review tier of triage/decisions/services.py: a reopened case waits with the other reviews.
+# The review tier of triage/decisions/services/deciding.py: a reopened case waits with the other
+# reviews.
 PRIORITY_REOPENED = 10 * 10**8
 
 
