@@ -9,6 +9,7 @@ from django.utils import timezone
 from elections.models import SilenceWindow
 from triage.evidence.banks.models import BankedItem
 from triage.models import WorkerHeartbeat
+from triage.decisions.transitions import window_transitions_run
 from triage.readiness import worker_heartbeat_stamp
 
 pytestmark = pytest.mark.django_db
@@ -16,8 +17,14 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def worker_alive(settings):
+    """A worker has run the periodic sweep and beat has recorded every window transition due.
+
+    The seeded calendar is real: on some days a real window has just opened (the Gambian
+    presidential election's on 2026-12-04), and readiness rightly waits for beat to record it."""
     settings.CLOCK_NOW = None
     worker_heartbeat_stamp()
+    while window_transitions_run():  # an opening recorded can make its closing due
+        pass
 
 
 def test_healthz_answers_while_the_process_lives(client):
