@@ -7,9 +7,9 @@ import pytest
 from django.utils import timezone
 
 from elections.models import SilenceWindow
+from triage.decisions.transitions import window_transitions_run
 from triage.evidence.banks.models import BankedItem
 from triage.models import WorkerHeartbeat
-from triage.decisions.transitions import window_transitions_run
 from triage.readiness import worker_heartbeat_stamp
 
 pytestmark = pytest.mark.django_db
