@@ -79,35 +79,63 @@ def candidate_hits(
     """
     digests = np.stack([np.frombuffer(c.digest, np.uint8) for c in query.candidates])
     plain: dict[int, int] = {}
-    nearest: dict[int, tuple[int, int]] = {}  # owner -> (distance, candidate index) over all candidates
+    # owner -> (distance, candidate index), nearest over the candidates of each kind: an edge band
+    # claims more (the whole query is a crop of the banked picture) than a region or a variant, so
+    # an owner whose nearest band fails that check still gets its nearest other candidate verified.
+    nearest: dict[int, tuple[int, int]] = {}
+    nearest_band: dict[int, tuple[int, int]] = {}
     for k, (owners, distances) in enumerate(hashes.search(digests, loose_limit(max_threshold))):
+        into = nearest_band if query.candidates[k].region.startswith("band_") else nearest
         for owner, distance in zip(owners.tolist(), distances.tolist(), strict=True):
             if k == 0:
                 plain[owner] = min(distance, plain.get(owner, 256))
-            if distance < nearest.get(owner, (257, 0))[0]:
-                nearest[owner] = (distance, k)
+            if distance < into.get(owner, (257, 0))[0]:
+                into[owner] = (distance, k)
     hits: list[ImageHit] = []
-    to_verify: list[tuple[int, int, int]] = []
-    for owner, (distance, k) in sorted(nearest.items(), key=lambda item: item[1]):
+    to_verify: list[tuple[int, list[tuple[int, int]]]] = []  # owner, its candidates nearest first
+    for owner in sorted(
+        nearest.keys() | nearest_band.keys(), key=lambda o: _closest(o, nearest, nearest_band)
+    ):
         threshold = threshold_of(owner)
         if threshold is None:
             continue
         if plain.get(owner, 256) <= threshold:
             hits.append(ImageHit(owner, plain[owner]))
-        elif distance <= loose_limit(threshold):
-            to_verify.append((owner, distance, k))
+            continue
+        tries = [
+            t for t in (nearest.get(owner), nearest_band.get(owner)) if t and t[0] <= loose_limit(threshold)
+        ]
+        if tries:
+            to_verify.append((owner, sorted(tries)))
     to_verify = to_verify[:MAX_VERIFIED]
-    features = features_of([owner for owner, _, _ in to_verify]) if to_verify else {}
-    for owner, distance, k in to_verify:
+    features = features_of([owner for owner, _ in to_verify]) if to_verify else {}
+    for owner, tries in to_verify:
         blob = features.get(owner)
         if not blob:
             continue
-        candidate = query.candidates[k]
-        box = None if candidate.region == "whole" else candidate.box
-        inliers = local_features.verify(query.features, blob, box)
-        if inliers >= local_features.MIN_INLIERS:
-            hits.append(ImageHit(owner, distance, candidate, inliers))
+        for distance, k in tries:
+            candidate = query.candidates[k]
+            inliers = _verified_inliers(query, candidate, blob)
+            if inliers >= local_features.MIN_INLIERS:
+                hits.append(ImageHit(owner, distance, candidate, inliers))
+                break
     return hits
+
+
+def _closest(owner: int, *nearest: dict[int, tuple[int, int]]) -> int:
+    return min(n[owner][0] for n in nearest if owner in n)
+
+
+def _verified_inliers(query: image_fp.ImageQuery, candidate: Any, blob: bytes) -> int:
+    if candidate.region.startswith("band_"):
+        # An edge band says the query is the banked picture cropped from one side: the whole
+        # query must map inside it and cover most of it (local_features.verify).
+        return local_features.verify(query.features, blob, None, crop_of_banked=True)
+    if candidate.region == "whole":
+        # The whole query in the loose band or transformed: it must cover most of the banked
+        # picture, not be a detail of it that resembles one of its stored crops or bands.
+        return local_features.verify(query.features, blob, None, covers_banked=True)
+    return local_features.verify(query.features, blob, candidate.box)
 
 
 def candidate_matches(

@@ -91,7 +91,7 @@ def image_bank_hashes(
 def bank_hashes(
     img: Image.Image, *, crops: tuple[float, ...] = BANK_CROP_FRACTIONS
 ) -> tuple[list[bytes], int]:
-    """Return (PDQ of the image, of each centre crop, then of each one-side crop, quality)."""
+    """Return (PDQ of the image, of each centre crop, of each one-side crop, of each edge band; quality)."""
     digest, quality = pdq_from_pil(img)
     hashes = [digest]
     for fraction in crops:
@@ -105,6 +105,10 @@ def bank_hashes(
                 img.width - round(img.width * right),
                 img.height - round(img.height * bottom),
             )
+            hashes.append(pdq_from_pil(img.crop(box))[0])
+        # The four edge bands a query hashes too: a copy cropped from one side, by any amount up
+        # to ~30%, keeps the opposite band as it was banked (image_candidates.edge_bands).
+        for _, box in image_candidates.edge_bands(img.width, img.height):
             hashes.append(pdq_from_pil(img.crop(box))[0])
     return hashes, quality
 
