@@ -79,7 +79,17 @@ def test_the_banked_file_itself_needs_no_verification(real_bank, real_photos):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("reupload", ["screenshot_phone", "caption_band_above", "mirrored", "identity"])
+@pytest.mark.parametrize(
+    "reupload",
+    [
+        "screenshot_phone",
+        "caption_band_above",
+        "mirrored",
+        "crop_15pct_left_only",
+        "crop_20pct_top_only",
+        "identity",
+    ],
+)
 def test_unrelated_photos_reshared_the_same_ways_match_nothing(real_bank, real_photos, tmp_path, reupload):
     for name in UNRELATED:
         path = real_photos[name]
@@ -207,3 +217,15 @@ def test_edge_bands_follow_the_uncropped_side():
     assert dict(edge_bands(544, 427))["band_right"] == (373, 0, 544, 427)
     # A strip too thin to hold a band across it has only the bands along its length.
     assert set(dict(edge_bands(1000, 100))) == {"band_left", "band_right"}
+
+
+@pytest.mark.django_db
+def test_edge_bands_are_indexed_apart_from_the_other_hashes(real_bank):
+    """A band meets a band: the plain hash and the other candidates search the image's own hash and
+    its crops only (seven per image, as before bands), the query's bands the banked bands only."""
+    from triage.evidence.banks.selectors import media_indexes
+
+    [index] = media_indexes("image")
+
+    assert len(index.hashes) == 7 * len(BANKED)
+    assert len(index.bands) == 4 * len(BANKED)

@@ -71,26 +71,35 @@ def candidate_hits(
     threshold_of: Callable[[int], int | None],
     features_of: Callable[[list[int]], dict[int, bytes]],
     max_threshold: int,
+    bands: HashIndex | None = None,
 ) -> list[ImageHit]:
     """Decide an ImageQuery against a hash index (the service and the benchmark share this).
 
     threshold_of(owner) gives the owner's bank threshold (None: not searched); features_of(owners)
-    returns the stored keypoints of those owners that have any.
+    returns the stored keypoints of those owners that have any. bands: the banked edge bands, which
+    the query's bands are looked up in (and nothing else); None: everything is in hashes.
     """
-    digests = np.stack([np.frombuffer(c.digest, np.uint8) for c in query.candidates])
+    is_band = [c.region.startswith("band_") for c in query.candidates]
+    searched = [(hashes, [k for k, band in enumerate(is_band) if not band or bands is None])]
+    if bands is not None:
+        searched.append((bands, [k for k, band in enumerate(is_band) if band]))
     plain: dict[int, int] = {}
     # owner -> (distance, candidate index), nearest over the candidates of each kind: an edge band
     # claims more (the whole query is a crop of the banked picture) than a region or a variant, so
     # an owner whose nearest band fails that check still gets its nearest other candidate verified.
     nearest: dict[int, tuple[int, int]] = {}
     nearest_band: dict[int, tuple[int, int]] = {}
-    for k, (owners, distances) in enumerate(hashes.search(digests, loose_limit(max_threshold))):
-        into = nearest_band if query.candidates[k].region.startswith("band_") else nearest
-        for owner, distance in zip(owners.tolist(), distances.tolist(), strict=True):
-            if k == 0:
-                plain[owner] = min(distance, plain.get(owner, 256))
-            if distance < into.get(owner, (257, 0))[0]:
-                into[owner] = (distance, k)
+    for index, ks in searched:
+        if not ks or not len(index):
+            continue
+        digests = np.stack([np.frombuffer(query.candidates[k].digest, np.uint8) for k in ks])
+        for k, (owners, distances) in zip(ks, index.search(digests, loose_limit(max_threshold)), strict=True):
+            into = nearest_band if is_band[k] else nearest
+            for owner, distance in zip(owners.tolist(), distances.tolist(), strict=True):
+                if k == 0:
+                    plain[owner] = min(distance, plain.get(owner, 256))
+                if distance < into.get(owner, (257, 0))[0]:
+                    into[owner] = (distance, k)
     hits: list[ImageHit] = []
     to_verify: list[tuple[int, list[tuple[int, int]]]] = []  # owner, its candidates nearest first
     for owner in sorted(
@@ -154,7 +163,7 @@ def candidate_matches(
 
     out = []
     max_threshold = max(b.image_max_distance for b in banks.values())
-    for hit in candidate_hits(query, index.hashes, threshold_of, features_of, max_threshold):
+    for hit in candidate_hits(query, index.hashes, threshold_of, features_of, max_threshold, index.bands):
         meta = index.items[hit.owner]
         extra: dict[str, Any] = {}
         if hit.candidate is not None:

@@ -22,6 +22,9 @@ BANK_CROP_FRACTIONS = (0.03, 0.06)
 # And of crops that take more from one side than the others (left, top, right, bottom fractions): a
 # lopsided crop of up to ~15% from one side lands near one of these (measured in bench/banks).
 BANK_SIDE_CROPS = ((0.1, 0, 0, 0), (0, 0.1, 0, 0), (0, 0, 0.1, 0), (0, 0, 0, 0.1))
+# A banked image's hashes from this position on are its edge bands (image_candidates.edge_bands):
+# they go to an index of their own, searched by the query's bands only (selectors._build).
+BANK_BANDS_FROM = 1 + len(BANK_CROP_FRACTIONS) + len(BANK_SIDE_CROPS)
 QUERY_SIZE = 1024
 # PDQ's own quality score (0-100): below this the image is too flat to hash meaningfully.
 MIN_QUALITY = 20
