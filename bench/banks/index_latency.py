@@ -40,9 +40,11 @@ from triage.evidence.banks.index import (
 
 # Hashes looked up per image query with candidates: 8 dihedral variants of the whole image, and
 # (original, mirror) of up to ~7 regions; the re-upload benchmark reports the real average.
-CANDIDATES = 24
+# Hashes an image query looks up with its candidates: ~24 before edge bands (the plain hash, seven
+# other dihedral variants, regions and their mirrors), ~28 with the four bands.
+CANDIDATES = 28
 LOOSE_RADIUS = 46
-HASHES_PER_IMAGE = 7  # a banked image stores its own hash and six crops
+HASHES_PER_IMAGE = 11  # a banked image stores its own hash, six crops and four edge bands
 
 
 def rss_mb() -> float:
@@ -58,7 +60,9 @@ def stats(samples: list[float]) -> dict:
     return {"median_ms": round(float(np.median(ms)), 3), "p95_ms": round(float(np.percentile(ms, 95)), 3)}
 
 
-def image_bench(n: int, queries: int, rng: np.random.Generator, *, alternative: bool = True) -> dict:
+def image_bench(
+    n: int, queries: int, rng: np.random.Generator, *, alternative: bool = True, split_option: bool = True
+) -> dict:
     hashes = rng.integers(0, 256, size=(n, 32), dtype=np.uint8)
     planted = rng.choice(n, size=queries, replace=False)
     near_queries = []
@@ -134,9 +138,29 @@ def image_bench(n: int, queries: int, rng: np.random.Generator, *, alternative: 
         brute.append(time.perf_counter() - t)
     del flat
     result["baseline_flat_query"] = stats(brute)
+    # Edge bands (issue 16): a banked image's four bands live in an index of their own (selectors),
+    # 4 for every 7 hashes above, searched by the query's four bands only. Measured on its own:
+    # an image query with candidates costs the lookup above plus this one.
+    band_index = HashIndex(rng.integers(0, 256, size=(n * 4 // 7, 32), dtype=np.uint8), np.arange(n * 4 // 7))
+    band_wall, band_cpu = [], []
+    for _ in candidate_queries:
+        q = rng.integers(0, 256, size=(4, 32), dtype=np.uint8)
+        t, cpu = time.perf_counter(), time.process_time()
+        band_index.search(q, LOOSE_RADIUS)
+        band_wall.append(time.perf_counter() - t)
+        band_cpu.append(time.process_time() - cpu)
+    result["edge_bands"] = {
+        "band_index_hashes": len(band_index),
+        f"query_with_4_bands_radius_{LOOSE_RADIUS}": stats(band_wall),
+        "query_with_4_bands_cpu": stats(band_cpu),
+    }
+    print("edge_bands", json.dumps(result["edge_bands"]), flush=True)
+    del band_index
+    if not split_option:
+        return result
     # An option measured, not used (docs/benchmarks.md: it lost recall on screenshots): the plain
     # hash among all hashes, the other 23 among the banked images' own hashes and centre crops only
-    # (three in seven here, as a banked image stores seven).
+    # (three in HASHES_PER_IMAGE here).
     index = HashIndex(hashes, np.arange(n))
     rows = np.nonzero(np.arange(n) % HASHES_PER_IMAGE < 3)[0]
     whole = HashIndex(hashes[rows], rows)
@@ -147,13 +171,13 @@ def image_bench(n: int, queries: int, rng: np.random.Generator, *, alternative: 
         whole.search(q[1:], LOOSE_RADIUS)
         split.append(time.perf_counter() - t)
         split_cpu.append(time.process_time() - cpu)
-    result["option_split_plain_all_others_3_of_7"] = {
+    result[f"option_split_plain_all_others_3_of_{HASHES_PER_IMAGE}"] = {
         "whole_index_hashes": len(whole),
         f"query_with_{CANDIDATES}_candidates_radius_{LOOSE_RADIUS}": stats(split),
         f"query_with_{CANDIDATES}_candidates_cpu": stats(split_cpu),
         "load_average_after": os.getloadavg(),
     }
-    print("split", json.dumps(result["option_split_plain_all_others_3_of_7"]), flush=True)
+    print("split", json.dumps(result[f"option_split_plain_all_others_3_of_{HASHES_PER_IMAGE}"]), flush=True)
     return result
 
 
@@ -253,18 +277,26 @@ def audio_bench(n: int, queries: int, rng: np.random.Generator, work: Path) -> d
 
 
 def main() -> None:
+    global CANDIDATES
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--images", type=int, default=1_000_000)
     parser.add_argument("--clips", type=int, default=100_000)
     parser.add_argument("--queries", type=int, default=12)
     parser.add_argument("--only", choices=["image", "audio"], help="run one part")
     parser.add_argument("--no-alternative", action="store_true", help="images: HMA's layout only")
+    parser.add_argument("--no-split", action="store_true", help="images: skip the split-index option")
+    parser.add_argument(
+        "--candidates", type=int, default=CANDIDATES, help="hashes per image query with candidates"
+    )
     parser.add_argument("--out", type=Path, default=Path("var/bench-banks-index.json"))
     args = parser.parse_args()
     rng = np.random.default_rng(42)
+    CANDIDATES = args.candidates
     result = {}
     if args.only in (None, "image"):
-        result["image"] = image_bench(args.images, 1000, rng, alternative=not args.no_alternative)
+        result["image"] = image_bench(
+            args.images, 1000, rng, alternative=not args.no_alternative, split_option=not args.no_split
+        )
         print(json.dumps(result, indent=2), flush=True)
     if args.only in (None, "audio"):
         with tempfile.TemporaryDirectory() as tmp:

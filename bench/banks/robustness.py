@@ -177,14 +177,17 @@ def reupload_table(work: Path, n_distractors: int) -> dict:
     banked = [p for p, b in items if b]
     unrelated = [p for p, b in items if not b]
     distractors = [media.photo(work / f"d{i}.png", seed=20_000 + i) for i in range(n_distractors)]
-    hashes, owners, features = [], [], {}
+    # As the service indexes them (selectors._build): edge bands in an index of their own.
+    hashes, owners, band_hashes, band_owners, features = [], [], [], [], {}
     for i, p in enumerate(banked + distractors):
         img = image_fp.load_image(p)
-        for h in image_fp.bank_hashes(img)[0]:
-            hashes.append(np.frombuffer(h, np.uint8))
-            owners.append(i)
+        for position, h in enumerate(image_fp.bank_hashes(img)[0]):
+            band = position >= image_fp.BANK_BANDS_FROM
+            (band_hashes if band else hashes).append(np.frombuffer(h, np.uint8))
+            (band_owners if band else owners).append(i)
         features[i] = local_features.extract(img)
     index = HashIndex(np.stack(hashes), np.array(owners))
+    bands = HashIndex(np.stack(band_hashes), np.array(band_owners))
 
     def query(path: Path) -> tuple[list, float, float]:
         started = time.perf_counter()
@@ -198,6 +201,7 @@ def reupload_table(work: Path, n_distractors: int) -> dict:
             lambda owner: IMAGE_MAX_DISTANCE,
             lambda wanted: {o: features[o] for o in wanted},
             IMAGE_MAX_DISTANCE,
+            bands,
         )
         return hits, plain_seconds, time.perf_counter() - started
 

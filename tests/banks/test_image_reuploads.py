@@ -26,6 +26,8 @@ REUPLOADS = (
     "mirrored",
     "mirrored_cropped_4pct",
     "crop_8pct_left_only",
+    "crop_15pct_left_only",
+    "crop_20pct_top_only",
 )
 
 
@@ -77,7 +79,17 @@ def test_the_banked_file_itself_needs_no_verification(real_bank, real_photos):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("reupload", ["screenshot_phone", "caption_band_above", "mirrored", "identity"])
+@pytest.mark.parametrize(
+    "reupload",
+    [
+        "screenshot_phone",
+        "caption_band_above",
+        "mirrored",
+        "crop_15pct_left_only",
+        "crop_20pct_top_only",
+        "identity",
+    ],
+)
 def test_unrelated_photos_reshared_the_same_ways_match_nothing(real_bank, real_photos, tmp_path, reupload):
     for name in UNRELATED:
         path = real_photos[name]
@@ -135,3 +147,85 @@ def test_a_photo_shown_edge_to_edge_reaches_the_screens_sides(real_photos, tmp_p
     boxes = [box for _, box in content_boxes(np.asarray(image_fp.load_image(shot)))]
 
     assert (0, 184, 320, 397) in boxes
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("sides", "band"),
+    [
+        ({"left": 0.15}, "band_right"),
+        ({"right": 0.2}, "band_left"),
+        ({"top": 0.2}, "band_bottom"),
+        ({"bottom": 0.12}, "band_top"),
+    ],
+)
+def test_a_photo_cropped_from_one_side_matches_through_the_opposite_edge_band(
+    real_bank, real_photos, tmp_path, sides, band
+):
+    """A crop from one side keeps the band along the opposite edge exactly as it was banked."""
+    crop = {"left": 0.0, "top": 0.0, "right": 0.0, "bottom": 0.0, **sides}
+    copy = media.cropped(real_photos["coffee"], tmp_path, **crop)
+
+    matches = bank_match_file(path=copy, media_type="image")
+
+    assert [m.item["original_name"] for m in matches] == ["coffee.png"]
+    assert matches[0].extra["region"] == band
+    assert matches[0].extra["verified_inliers"] >= local_features.MIN_INLIERS
+
+
+@pytest.mark.django_db
+def test_a_detail_of_a_banked_photo_is_another_picture(real_bank, real_photos, tmp_path):
+    """Half of a banked photo shares its edge band, but is not a re-upload of it: nor is the whole
+    photo a re-upload of a banked half. Each matches itself only."""
+    rocket = Image.open(real_photos["rocket"])
+    half = tmp_path / "rocket-left-half.png"
+    rocket.crop((0, 0, rocket.width // 2, rocket.height)).save(half)
+    bank_add_file(bank=real_bank, path=half)
+
+    assert [m.item["original_name"] for m in bank_match_file(path=half, media_type="image")] == [half.name]
+    whole = bank_match_file(path=real_photos["rocket"], media_type="image")
+    assert [m.item["original_name"] for m in whole] == ["rocket.png"]
+
+
+@pytest.mark.django_db
+def test_an_item_banked_before_edge_bands_still_matches_as_before(real_bank, real_photos, tmp_path):
+    """Keypoints stored without the banked frame (before edge bands) cannot prove a crop: such an
+    item matches its plain hash and verified regions as before, never through a band."""
+    from triage.evidence.banks.fingerprints.local_features import HEADER
+
+    for item in BankedItem.objects.all():
+        item.local_features = bytes(item.local_features)[len(HEADER) + 4 :]  # records only, as stored before
+        item.save(update_fields=["local_features"])
+
+    cropped = media.cropped_left_15(real_photos["coffee"], tmp_path)
+    assert bank_match_file(path=cropped, media_type="image") == []
+    shot = bank_match_file(path=media.screenshot_phone(real_photos["coffee"], tmp_path), media_type="image")
+    assert [(m.item["original_name"], m.extra["region"]) for m in shot] == [("coffee.png", "frame")]
+
+
+def test_edge_bands_follow_the_uncropped_side():
+    from triage.evidence.banks.fingerprints.image_candidates import edge_bands
+
+    # 640x427: left/right bands are 0.4 x 427 = 171 wide; top/bottom bands 0.4 x 640 = 256 deep.
+    assert dict(edge_bands(640, 427)) == {
+        "band_left": (0, 0, 171, 427),
+        "band_right": (469, 0, 640, 427),
+        "band_top": (0, 0, 640, 256),
+        "band_bottom": (0, 171, 640, 427),
+    }
+    # Cropped 15% from the left (544 wide), the right band is the same 171 pixels of the same rows.
+    assert dict(edge_bands(544, 427))["band_right"] == (373, 0, 544, 427)
+    # A strip too thin to hold a band across it has only the bands along its length.
+    assert set(dict(edge_bands(1000, 100))) == {"band_left", "band_right"}
+
+
+@pytest.mark.django_db
+def test_edge_bands_are_indexed_apart_from_the_other_hashes(real_bank):
+    """A band meets a band: the plain hash and the other candidates search the image's own hash and
+    its crops only (seven per image, as before bands), the query's bands the banked bands only."""
+    from triage.evidence.banks.selectors import media_indexes
+
+    [index] = media_indexes("image")
+
+    assert len(index.hashes) == 7 * len(BANKED)
+    assert len(index.bands) == 4 * len(BANKED)

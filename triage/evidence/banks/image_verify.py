@@ -71,43 +71,80 @@ def candidate_hits(
     threshold_of: Callable[[int], int | None],
     features_of: Callable[[list[int]], dict[int, bytes]],
     max_threshold: int,
+    bands: HashIndex | None = None,
 ) -> list[ImageHit]:
     """Decide an ImageQuery against a hash index (the service and the benchmark share this).
 
     threshold_of(owner) gives the owner's bank threshold (None: not searched); features_of(owners)
-    returns the stored keypoints of those owners that have any.
+    returns the stored keypoints of those owners that have any. bands: the banked edge bands, which
+    the query's bands are looked up in (and nothing else); None: everything is in hashes.
     """
-    digests = np.stack([np.frombuffer(c.digest, np.uint8) for c in query.candidates])
+    is_band = [c.region.startswith("band_") for c in query.candidates]
+    searched = [(hashes, [k for k, band in enumerate(is_band) if not band or bands is None])]
+    if bands is not None:
+        searched.append((bands, [k for k, band in enumerate(is_band) if band]))
     plain: dict[int, int] = {}
-    nearest: dict[int, tuple[int, int]] = {}  # owner -> (distance, candidate index) over all candidates
-    for k, (owners, distances) in enumerate(hashes.search(digests, loose_limit(max_threshold))):
-        for owner, distance in zip(owners.tolist(), distances.tolist(), strict=True):
-            if k == 0:
-                plain[owner] = min(distance, plain.get(owner, 256))
-            if distance < nearest.get(owner, (257, 0))[0]:
-                nearest[owner] = (distance, k)
+    # owner -> (distance, candidate index), nearest over the candidates of each kind: an edge band
+    # claims more (the whole query is a crop of the banked picture) than a region or a variant, so
+    # an owner whose nearest band fails that check still gets its nearest other candidate verified.
+    nearest: dict[int, tuple[int, int]] = {}
+    nearest_band: dict[int, tuple[int, int]] = {}
+    for index, ks in searched:
+        if not ks or not len(index):
+            continue
+        digests = np.stack([np.frombuffer(query.candidates[k].digest, np.uint8) for k in ks])
+        for k, (owners, distances) in zip(ks, index.search(digests, loose_limit(max_threshold)), strict=True):
+            into = nearest_band if is_band[k] else nearest
+            for owner, distance in zip(owners.tolist(), distances.tolist(), strict=True):
+                if k == 0:
+                    plain[owner] = min(distance, plain.get(owner, 256))
+                if distance < into.get(owner, (257, 0))[0]:
+                    into[owner] = (distance, k)
     hits: list[ImageHit] = []
-    to_verify: list[tuple[int, int, int]] = []
-    for owner, (distance, k) in sorted(nearest.items(), key=lambda item: item[1]):
+    to_verify: list[tuple[int, list[tuple[int, int]]]] = []  # owner, its candidates nearest first
+    for owner in sorted(
+        nearest.keys() | nearest_band.keys(), key=lambda o: _closest(o, nearest, nearest_band)
+    ):
         threshold = threshold_of(owner)
         if threshold is None:
             continue
         if plain.get(owner, 256) <= threshold:
             hits.append(ImageHit(owner, plain[owner]))
-        elif distance <= loose_limit(threshold):
-            to_verify.append((owner, distance, k))
+            continue
+        tries = [
+            t for t in (nearest.get(owner), nearest_band.get(owner)) if t and t[0] <= loose_limit(threshold)
+        ]
+        if tries:
+            to_verify.append((owner, sorted(tries)))
     to_verify = to_verify[:MAX_VERIFIED]
-    features = features_of([owner for owner, _, _ in to_verify]) if to_verify else {}
-    for owner, distance, k in to_verify:
+    features = features_of([owner for owner, _ in to_verify]) if to_verify else {}
+    for owner, tries in to_verify:
         blob = features.get(owner)
         if not blob:
             continue
-        candidate = query.candidates[k]
-        box = None if candidate.region == "whole" else candidate.box
-        inliers = local_features.verify(query.features, blob, box)
-        if inliers >= local_features.MIN_INLIERS:
-            hits.append(ImageHit(owner, distance, candidate, inliers))
+        for distance, k in tries:
+            candidate = query.candidates[k]
+            inliers = _verified_inliers(query, candidate, blob)
+            if inliers >= local_features.MIN_INLIERS:
+                hits.append(ImageHit(owner, distance, candidate, inliers))
+                break
     return hits
+
+
+def _closest(owner: int, *nearest: dict[int, tuple[int, int]]) -> int:
+    return min(n[owner][0] for n in nearest if owner in n)
+
+
+def _verified_inliers(query: image_fp.ImageQuery, candidate: Any, blob: bytes) -> int:
+    if candidate.region.startswith("band_"):
+        # An edge band says the query is the banked picture cropped from one side: the whole
+        # query must map inside it and cover most of it (local_features.verify).
+        return local_features.verify(query.features, blob, None, crop_of_banked=True)
+    if candidate.region == "whole":
+        # The whole query in the loose band or transformed: it must cover most of the banked
+        # picture, not be a detail of it that resembles one of its stored crops or bands.
+        return local_features.verify(query.features, blob, None, covers_banked=True)
+    return local_features.verify(query.features, blob, candidate.box)
 
 
 def candidate_matches(
@@ -126,7 +163,7 @@ def candidate_matches(
 
     out = []
     max_threshold = max(b.image_max_distance for b in banks.values())
-    for hit in candidate_hits(query, index.hashes, threshold_of, features_of, max_threshold):
+    for hit in candidate_hits(query, index.hashes, threshold_of, features_of, max_threshold, index.bands):
         meta = index.items[hit.owner]
         extra: dict[str, Any] = {}
         if hit.candidate is not None:

@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 from django.db.models import Count, Max
 
+from .fingerprints import image as image_fp
 from .fingerprints import video as video_fp
 from .index import AudioIndex, HashIndex
 from .models import BankedItem, BankPurpose, FingerprintBank
@@ -52,6 +53,10 @@ class MediaIndex:
     state: tuple
     items: dict[int, ItemMeta] = field(default_factory=dict)
     hashes: HashIndex | None = None
+    # Images: the banked edge bands, apart from the other hashes. A band of the query is looked up
+    # here only, and nothing else is: a band meets a band, and the index of everything else stays
+    # the size it was before bands (image_verify.candidate_hits).
+    bands: HashIndex | None = None
     audio: AudioIndex | None = None
     # The audio index numbers items densely (int32 owners); this maps them back to primary keys.
     audio_pks: list[int] = field(default_factory=list)
@@ -144,11 +149,19 @@ def _build(media_type: str, state: tuple, rows) -> MediaIndex:
         out.audio_pks = [pk for pk, _ in blobs]
         out.audio = AudioIndex.from_fingerprints([(n, blob) for n, (_, blob) in enumerate(blobs)])
     else:
-        if blobs:
-            frames = [video_fp.unpack(blob) for _, blob in blobs]
-            hashes = np.concatenate(frames)
-            owners = np.repeat(np.array([pk for pk, _ in blobs], np.int64), [f.shape[0] for f in frames])
-        else:
-            hashes, owners = np.zeros((0, 32), np.uint8), np.zeros(0, np.int64)
-        out.hashes = HashIndex(hashes, owners)
+        frames = [(pk, video_fp.unpack(blob)) for pk, blob in blobs]
+        if media_type == "image":
+            cut = image_fp.BANK_BANDS_FROM
+            out.bands = _hash_index([(pk, f[cut:]) for pk, f in frames])
+            frames = [(pk, f[:cut]) for pk, f in frames]
+        out.hashes = _hash_index(frames)
     return out
+
+
+def _hash_index(per_item: list[tuple[int, np.ndarray]]) -> HashIndex:
+    """One FAISS index over every item's hashes (PDQ frames, hashes or bands), each owned by its item."""
+    kept = [(pk, hashes) for pk, hashes in per_item if hashes.shape[0]]
+    if not kept:
+        return HashIndex(np.zeros((0, 32), np.uint8), np.zeros(0, np.int64))
+    owners = np.repeat(np.array([pk for pk, _ in kept], np.int64), [hashes.shape[0] for _, hashes in kept])
+    return HashIndex(np.concatenate([hashes for _, hashes in kept]), owners)

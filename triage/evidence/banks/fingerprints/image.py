@@ -22,6 +22,9 @@ BANK_CROP_FRACTIONS = (0.03, 0.06)
 # And of crops that take more from one side than the others (left, top, right, bottom fractions): a
 # lopsided crop of up to ~15% from one side lands near one of these (measured in bench/banks).
 BANK_SIDE_CROPS = ((0.1, 0, 0, 0), (0, 0.1, 0, 0), (0, 0, 0.1, 0), (0, 0, 0, 0.1))
+# A banked image's hashes from this position on are its edge bands (image_candidates.edge_bands):
+# they go to an index of their own, searched by the query's bands only (selectors._build).
+BANK_BANDS_FROM = 1 + len(BANK_CROP_FRACTIONS) + len(BANK_SIDE_CROPS)
 QUERY_SIZE = 1024
 # PDQ's own quality score (0-100): below this the image is too flat to hash meaningfully.
 MIN_QUALITY = 20
@@ -91,7 +94,7 @@ def image_bank_hashes(
 def bank_hashes(
     img: Image.Image, *, crops: tuple[float, ...] = BANK_CROP_FRACTIONS
 ) -> tuple[list[bytes], int]:
-    """Return (PDQ of the image, of each centre crop, then of each one-side crop, quality)."""
+    """Return (PDQ of the image, of each centre crop, of each one-side crop, of each edge band; quality)."""
     digest, quality = pdq_from_pil(img)
     hashes = [digest]
     for fraction in crops:
@@ -105,6 +108,10 @@ def bank_hashes(
                 img.width - round(img.width * right),
                 img.height - round(img.height * bottom),
             )
+            hashes.append(pdq_from_pil(img.crop(box))[0])
+        # The four edge bands a query hashes too: a copy cropped from one side, by any amount up
+        # to ~30%, keeps the opposite band as it was banked (image_candidates.edge_bands).
+        for _, box in image_candidates.edge_bands(img.width, img.height):
             hashes.append(pdq_from_pil(img.crop(box))[0])
     return hashes, quality
 

@@ -10,6 +10,9 @@ therefore hash a few candidate regions as well as the whole image:
   above or below a caption band, meets its surroundings along such lines, while photo content
   rarely has a pixel-straight edge across a third of the frame;
 
+- bands along each edge (EDGE_BAND_DEPTH deep): a copy cropped on one side only keeps the band
+  along the opposite edge pixel for pixel, and the banked image stores the same four bands;
+
 and the whole image in all eight dihedral variants (PDQ computes them from one DCT), each region as
 it is and mirrored, so a mirrored or rotated copy lands on the banked hash. Every candidate other
 than the plain image must be confirmed by local features (`local_features.verify`) before it counts
@@ -52,6 +55,11 @@ REGION_TRANSFORMS = ("original", "mirror")
 FLAT_STD = 6.0
 # PDQ's quality score below which a region is too flat to hash meaningfully (as image.MIN_QUALITY).
 MIN_QUALITY = 20
+# Edge bands: a band along each edge, as deep as this share of the edge's length. A crop from one
+# side leaves the opposite band whole and unmoved (its depth follows the uncropped side's length), so
+# its hash is the banked band's. 0.4 keeps a band inside the copy for crops of up to ~29% of a 16:9
+# frame's long side. Banked images store the same four bands (image.bank_hashes).
+EDGE_BAND_DEPTH = 0.4
 HASH_SIZE = 512  # PDQ works on a 64x64 average of a 512-pixel version
 # pdqhash.compute_dihedral's order of the eight variants (its "flip x" mirrors about the x axis, i.e.
 # upside down; "flip y" is the left-right mirror people make; rotations are counter-clockwise).
@@ -65,7 +73,7 @@ class Candidate:
     """One hash to look up: which region of the query, under which dihedral transform."""
 
     digest: bytes
-    region: str  # "whole", "trimmed" or "frame"
+    region: str  # "whole", "trimmed", "frame" or an edge band ("band_left", "band_top", ...)
     box: tuple[int, int, int, int]  # (left, top, right, bottom) in the query's pixels
     transform: str  # one of DIHEDRAL
 
@@ -102,6 +110,36 @@ def query_candidates(img: Image.Image) -> list[Candidate]:
                 continue
             digest = np.packbits(np.asarray(bits, dtype=np.uint8)).tobytes()
             out.append(Candidate(digest, name, (left, top, right, bottom), transform))
+    for name, box in edge_bands(rgb.shape[1], rgb.shape[0]):
+        left, top, right, bottom = box
+        digest, quality = pdqhash.compute(np.ascontiguousarray(_hash_pixels(rgb[top:bottom, left:right])))
+        if quality >= MIN_QUALITY:
+            out.append(
+                Candidate(np.packbits(np.asarray(digest, dtype=np.uint8)).tobytes(), name, box, "original")
+            )
+    return out
+
+
+def _hash_pixels(rgb: np.ndarray) -> np.ndarray:
+    region = Image.fromarray(rgb)
+    region.thumbnail((HASH_SIZE, HASH_SIZE), Image.Resampling.BILINEAR)
+    return np.asarray(region)
+
+
+def edge_bands(width: int, height: int) -> list[tuple[str, tuple[int, int, int, int]]]:
+    """The four edge bands of a width x height image, as (name, (left, top, right, bottom)).
+
+    A band along the left or right edge is the image's full height and EDGE_BAND_DEPTH x its height
+    wide; along the top or bottom, full width and EDGE_BAND_DEPTH x its width deep. A band that
+    would not fit (a very elongated image) is left out.
+    """
+    out = []
+    across = round(EDGE_BAND_DEPTH * height)
+    if 16 <= across < width:
+        out += [("band_left", (0, 0, across, height)), ("band_right", (width - across, 0, width, height))]
+    down = round(EDGE_BAND_DEPTH * width)
+    if 16 <= down < height:
+        out += [("band_top", (0, 0, width, down)), ("band_bottom", (0, height - down, width, height))]
     return out
 
 

@@ -8,12 +8,17 @@ enough of them agree on one plane-to-plane mapping (a homography, found by RANSA
 plausible re-framing: not degenerate, not folded, not absurdly scaled. Unrelated photos share a
 handful of chance descriptor matches, which never agree on one geometry in these numbers.
 
-Storage: up to MAX_KEYPOINTS keypoints per banked image, 36 bytes each (x, y as uint16 on the
-FEATURE_SIZE-pixel image, then the 32-byte ORB descriptor): ~18 KB per image, in the database
-only (never in the in-memory index), read for the few candidates that need verifying.
+Storage: a header (HEADER, then the FEATURE_SIZE-pixel image's width and height as uint16), then up
+to MAX_KEYPOINTS keypoints, 36 bytes each (x, y as uint16 on that image, then the 32-byte ORB
+descriptor): ~18 KB per image, in the database only (never in the in-memory index), read for the
+few candidates that need verifying. Blobs stored before the header existed are records only; they
+cannot start with HEADER, whose first two bytes read as an x of 21,071, beyond FEATURE_SIZE.
 """
 
 from __future__ import annotations
+
+import struct
+from dataclasses import dataclass
 
 import cv2
 import numpy as np
@@ -26,6 +31,8 @@ MIN_INLIERS = 15  # keypoints agreeing on one homography for a match
 RATIO = 0.8  # Lowe's ratio test on Hamming distances
 REPROJECTION_PIXELS = 6.0
 _RECORD = np.dtype([("x", "<u2"), ("y", "<u2"), ("descriptor", "u1", (32,))])
+HEADER = b"ORB1"
+_FRAME = struct.Struct("<HH")
 
 # cv2.setNumThreads(1): matching runs in web and Celery workers that are already one per core.
 cv2.setNumThreads(1)
@@ -49,16 +56,26 @@ def _orb(gray: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def extract(img: Image.Image) -> bytes:
-    """Return the packed keypoints and descriptors a banked image stores."""
-    points, descriptors = _orb(_gray(img))
+    """Return the packed frame, keypoints and descriptors a banked image stores."""
+    gray = _gray(img)
+    points, descriptors = _orb(gray)
     out = np.empty(len(points), _RECORD)
     out["x"] = np.clip(np.rint(points[:, 0]), 0, 65535)
     out["y"] = np.clip(np.rint(points[:, 1]), 0, 65535)
     out["descriptor"] = descriptors
-    return out.tobytes()
+    return HEADER + _FRAME.pack(gray.shape[1], gray.shape[0]) + out.tobytes()
+
+
+def banked_frame(blob: bytes) -> tuple[int, int] | None:
+    """(width, height) of the banked picture in its keypoints' coordinates; None for an old blob."""
+    if blob[: len(HEADER)] != HEADER:
+        return None
+    return _FRAME.unpack_from(blob, len(HEADER))
 
 
 def unpack(blob: bytes) -> tuple[np.ndarray, np.ndarray]:
+    if blob[: len(HEADER)] == HEADER:
+        blob = blob[len(HEADER) + _FRAME.size :]
     records = np.frombuffer(blob, _RECORD)
     points = np.stack([records["x"], records["y"]], axis=1).astype(np.float32)
     return points, np.ascontiguousarray(records["descriptor"])
@@ -71,6 +88,11 @@ class QueryFeatures:
         self.img = img
         self._cache: dict[tuple, tuple[np.ndarray, np.ndarray]] = {}
 
+    def frame(self) -> tuple[float, float]:
+        """(width, height) of the whole query in the coordinates its keypoints are given in."""
+        scale = min(1.0, FEATURE_SIZE / max(self.img.width, self.img.height))
+        return self.img.width * scale, self.img.height * scale
+
     def get(self, box: tuple[int, int, int, int] | None = None, *, mirrored: bool = False):
         key = (box, mirrored)
         if key not in self._cache:
@@ -81,26 +103,77 @@ class QueryFeatures:
         return self._cache[key]
 
 
-def verify(query: QueryFeatures, banked_blob: bytes, box: tuple[int, int, int, int] | None = None) -> int:
+def verify(
+    query: QueryFeatures,
+    banked_blob: bytes,
+    box: tuple[int, int, int, int] | None = None,
+    *,
+    crop_of_banked: bool = False,
+    covers_banked: bool = False,
+) -> int:
     """Return how many keypoints agree on one plausible homography (0 when there is none).
 
     box limits the query to the candidate region (a screenshot's interface has keypoints of its
     own). ORB descriptors are not mirror-invariant, so a mirrored copy is tried mirrored back too.
+
+    What the whole query must be of the banked picture, mapped into it by that homography:
+    covers_banked: most of it (CROP_MIN_COVER), not a detail or one half of it, which is another
+    picture to a bank. crop_of_banked: that, and inside it: a crop of it (what an edge band hit
+    claims). Blobs stored before frames were: covers_banked is not checked, crop_of_banked fails.
     """
     banked_points, banked_desc = unpack(banked_blob)
     if len(banked_points) < MIN_INLIERS:
         return 0
+    shape = None
+    if crop_of_banked or covers_banked:
+        banked = banked_frame(banked_blob)
+        if banked is None and crop_of_banked:
+            return 0
+        if banked is not None:
+            shape = _Shape(query.frame(), banked, inside=crop_of_banked)
     best = 0
     for mirrored in (False, True):
         points, descriptors = query.get(box, mirrored=mirrored)
         if len(points) >= MIN_INLIERS:
-            best = max(best, _inliers(points, descriptors, banked_points, banked_desc))
+            best = max(best, _inliers(points, descriptors, banked_points, banked_desc, shape))
         if best >= MIN_INLIERS:
             break
     return best
 
 
-def _inliers(q_pts: np.ndarray, q_desc: np.ndarray, b_pts: np.ndarray, b_desc: np.ndarray) -> int:
+# The whole query covers at least this share of the banked picture: a re-framing or a crop of up to
+# ~30% from one side (what edge bands are for), not a detail or one half of it ...
+CROP_MIN_COVER = 0.65
+# ... and, for a crop, its corners land inside it, or at most this share of its size outside (a
+# homography fitted to keypoints wobbles at the corners).
+CROP_SLACK = 0.05
+
+
+@dataclass(frozen=True)
+class _Shape:
+    query: tuple[float, float]  # the whole query's (width, height), in its keypoints' coordinates
+    banked: tuple[int, int]  # the banked picture's, in its keypoints' coordinates
+    inside: bool
+
+    def holds(self, homography: np.ndarray) -> bool:
+        width, height = self.query
+        corners = np.float32([[0, 0], [width, 0], [width, height], [0, height]]).reshape(-1, 1, 2)
+        xs, ys = cv2.perspectiveTransform(corners, homography).reshape(-1, 2).T
+        bw, bh = self.banked
+        if self.inside:
+            sx, sy = CROP_SLACK * bw, CROP_SLACK * bh
+            if xs.min() < -sx or xs.max() > bw + sx or ys.min() < -sy or ys.max() > bh + sy:
+                return False
+            xs, ys = np.clip(xs, 0, bw), np.clip(ys, 0, bh)
+        else:  # only the part of the query over the banked picture counts
+            xs, ys = np.clip(xs, 0, bw), np.clip(ys, 0, bh)
+        area = 0.5 * abs(float(np.dot(xs, np.roll(ys, 1)) - np.dot(ys, np.roll(xs, 1))))  # shoelace
+        return area >= CROP_MIN_COVER * bw * bh
+
+
+def _inliers(
+    q_pts: np.ndarray, q_desc: np.ndarray, b_pts: np.ndarray, b_desc: np.ndarray, shape: _Shape | None
+) -> int:
     matcher = cv2.BFMatcher(cv2.NORM_HAMMING)
     pairs = matcher.knnMatch(q_desc, b_desc, k=2)
     good = [p[0] for p in pairs if len(p) == 2 and p[0].distance < RATIO * p[1].distance]
@@ -110,6 +183,8 @@ def _inliers(q_pts: np.ndarray, q_desc: np.ndarray, b_pts: np.ndarray, b_desc: n
     dst = np.float32([b_pts[m.trainIdx] for m in good]).reshape(-1, 1, 2)
     homography, mask = cv2.findHomography(src, dst, cv2.RANSAC, REPROJECTION_PIXELS, maxIters=2000)
     if homography is None or mask is None or not _plausible(homography):
+        return 0
+    if shape is not None and not shape.holds(homography):
         return 0
     inliers = mask.ravel().astype(bool)
     # Inliers piled on one spot are a repeated texture, not the same picture: ask for spread.
