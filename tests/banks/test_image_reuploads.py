@@ -229,3 +229,4 @@ def test_edge_bands_are_indexed_apart_from_the_other_hashes(real_bank):
 
     assert len(index.hashes) == 7 * len(BANKED)
     assert len(index.bands) == 4 * len(BANKED)
+    assert BankedItem.objects.filter(metadata__edge_band_depth=0.4).count() == len(BANKED)

@@ -30,7 +30,7 @@ from django.db import transaction
 from triage.models import MediaItem
 
 from . import image_verify
-from .fingerprints import UnparseableMediaError, local_features, sniff_media_type
+from .fingerprints import UnparseableMediaError, image_candidates, local_features, sniff_media_type
 from .fingerprints import audio as audio_fp
 from .fingerprints import image as image_fp
 from .fingerprints import video as video_fp
@@ -137,6 +137,9 @@ def _fingerprint(path: Path, media_type: str) -> tuple[bytes, float | None, dict
                 "pdq_quality": quality,
                 "crop_variants": list(image_fp.BANK_CROP_FRACTIONS),
                 "side_crops": [list(c) for c in image_fp.BANK_SIDE_CROPS],
+                # Edge bands (hashes from BANK_BANDS_FROM on, indexed apart): their depth, and the
+                # keypoints carry the frame a band hit's crop check needs.
+                "edge_band_depth": image_candidates.EDGE_BAND_DEPTH,
                 # Not metadata: popped by bank_add_file into BankedItem.local_features.
                 "_local_features": local_features.extract(img),
             },
