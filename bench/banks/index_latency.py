@@ -38,10 +38,9 @@ from triage.evidence.banks.index import (
     HashIndex,
 )
 
-# Hashes looked up per image query with candidates: 8 dihedral variants of the whole image, and
-# (original, mirror) of up to ~7 regions; the re-upload benchmark reports the real average.
-# Hashes an image query looks up with its candidates: ~24 before edge bands (the plain hash, seven
-# other dihedral variants, regions and their mirrors), ~28 with the four bands.
+# Hashes an image query looks up with its candidates: 8 dihedral variants of the whole image and
+# (original, mirror) of up to ~7 regions, ~24 before edge bands; ~28 with the four bands
+# (--candidates; the re-upload benchmark reports the real average).
 CANDIDATES = 28
 LOOSE_RADIUS = 46
 HASHES_PER_IMAGE = 11  # a banked image stores its own hash, six crops and four edge bands

@@ -94,9 +94,7 @@ def query_candidates(img: Image.Image) -> list[Candidate]:
             seen.append(box)
     out: list[Candidate] = []
     for name, (left, top, right, bottom) in boxes:
-        region = Image.fromarray(rgb[top:bottom, left:right])
-        region.thumbnail((HASH_SIZE, HASH_SIZE), Image.Resampling.BILINEAR)
-        pixels = np.ascontiguousarray(np.asarray(region))
+        pixels = _hash_pixels(rgb[top:bottom, left:right])
         hashes, quality = pdqhash.compute_dihedral(pixels)
         if quality < MIN_QUALITY and name != "whole":
             continue
@@ -108,22 +106,24 @@ def query_candidates(img: Image.Image) -> list[Candidate]:
         for transform, bits in zip(DIHEDRAL, hashes, strict=True):
             if name != "whole" and transform not in REGION_TRANSFORMS:
                 continue
-            digest = np.packbits(np.asarray(bits, dtype=np.uint8)).tobytes()
-            out.append(Candidate(digest, name, (left, top, right, bottom), transform))
-    for name, box in edge_bands(rgb.shape[1], rgb.shape[0]):
-        left, top, right, bottom = box
-        digest, quality = pdqhash.compute(np.ascontiguousarray(_hash_pixels(rgb[top:bottom, left:right])))
+            out.append(Candidate(_packed(bits), name, (left, top, right, bottom), transform))
+    for name, (left, top, right, bottom) in edge_bands(rgb.shape[1], rgb.shape[0]):
+        bits, quality = pdqhash.compute(_hash_pixels(rgb[top:bottom, left:right]))
         if quality >= MIN_QUALITY:
-            out.append(
-                Candidate(np.packbits(np.asarray(digest, dtype=np.uint8)).tobytes(), name, box, "original")
-            )
+            out.append(Candidate(_packed(bits), name, (left, top, right, bottom), "original"))
     return out
 
 
 def _hash_pixels(rgb: np.ndarray) -> np.ndarray:
+    """A region of the query as PDQ is given it: at most HASH_SIZE pixels a side, contiguous."""
     region = Image.fromarray(rgb)
     region.thumbnail((HASH_SIZE, HASH_SIZE), Image.Resampling.BILINEAR)
-    return np.asarray(region)
+    return np.ascontiguousarray(np.asarray(region))
+
+
+def _packed(bits: np.ndarray) -> bytes:
+    """pdqhash's 256 bits as the 32-byte digest the index holds."""
+    return np.packbits(np.asarray(bits, dtype=np.uint8)).tobytes()
 
 
 def edge_bands(width: int, height: int) -> list[tuple[str, tuple[int, int, int, int]]]:

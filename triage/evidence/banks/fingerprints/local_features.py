@@ -87,11 +87,14 @@ class QueryFeatures:
     def __init__(self, img: Image.Image) -> None:
         self.img = img
         self._cache: dict[tuple, tuple[np.ndarray, np.ndarray]] = {}
+        self._frame: tuple[int, int] | None = None
 
-    def frame(self) -> tuple[float, float]:
+    def frame(self) -> tuple[int, int]:
         """(width, height) of the whole query in the coordinates its keypoints are given in."""
-        scale = min(1.0, FEATURE_SIZE / max(self.img.width, self.img.height))
-        return self.img.width * scale, self.img.height * scale
+        if self._frame is None:
+            self.get(None)
+        assert self._frame is not None
+        return self._frame
 
     def get(self, box: tuple[int, int, int, int] | None = None, *, mirrored: bool = False):
         key = (box, mirrored)
@@ -99,7 +102,10 @@ class QueryFeatures:
             img = self.img if box is None else self.img.crop(box)
             if mirrored:
                 img = img.transpose(Image.Transpose.FLIP_LEFT_RIGHT)
-            self._cache[key] = _orb(_gray(img))
+            gray = _gray(img)
+            if box is None:
+                self._frame = (gray.shape[1], gray.shape[0])
+            self._cache[key] = _orb(gray)
         return self._cache[key]
 
 
@@ -151,7 +157,7 @@ CROP_SLACK = 0.05
 
 @dataclass(frozen=True)
 class _Shape:
-    query: tuple[float, float]  # the whole query's (width, height), in its keypoints' coordinates
+    query: tuple[int, int]  # the whole query's (width, height), in its keypoints' coordinates
     banked: tuple[int, int]  # the banked picture's, in its keypoints' coordinates
     inside: bool
 
@@ -164,9 +170,7 @@ class _Shape:
             sx, sy = CROP_SLACK * bw, CROP_SLACK * bh
             if xs.min() < -sx or xs.max() > bw + sx or ys.min() < -sy or ys.max() > bh + sy:
                 return False
-            xs, ys = np.clip(xs, 0, bw), np.clip(ys, 0, bh)
-        else:  # only the part of the query over the banked picture counts
-            xs, ys = np.clip(xs, 0, bw), np.clip(ys, 0, bh)
+        xs, ys = np.clip(xs, 0, bw), np.clip(ys, 0, bh)  # only the part over the banked picture counts
         area = 0.5 * abs(float(np.dot(xs, np.roll(ys, 1)) - np.dot(ys, np.roll(xs, 1))))  # shoelace
         return area >= CROP_MIN_COVER * bw * bh
 
