@@ -172,6 +172,11 @@ CELERY_TASK_DEFAULT_QUEUE = envstr("CELERY_DEFAULT_QUEUE", "celery")
 CELERY_BANKS_QUEUE = envstr("CELERY_BANKS_QUEUE", "banks")
 CELERY_TASK_QUEUES: dict[str, dict] = {CELERY_TASK_DEFAULT_QUEUE: {}, CELERY_BANKS_QUEUE: {}}
 CELERY_TASK_ROUTES = {"moratorium.checks.fingerprint": {"queue": CELERY_BANKS_QUEUE}}
+# Workers lower their own CPU priority by this much (os.nice, 0-19) when they start (config/celery.py).
+# Where workers share cores with the web tier, the webhook keeps its latency while a burst is being
+# processed, and the workers take whatever CPU the web tier leaves; alone on a machine, a niced worker
+# runs at full speed, since nice only orders processes that compete for the same core. 0 turns it off.
+WORKER_NICENESS = max(0, min(19, envint("WORKER_NICENESS", 10)))
 
 # Outbound HTTP (media fetches, detector vendors, callbacks).
 OUTBOUND_CONNECT_TIMEOUT = float(envint("OUTBOUND_CONNECT_TIMEOUT_MS", 5000)) / 1000

@@ -6,7 +6,8 @@
 #   webhook  POST /webhooks/<slug>/  new content (a distinct event and content id per request)
 #   repeat   POST /webhooks/<slug>/  repeat reports: new events about 20 pieces of content already
 #                                    received (users, trusted flaggers, classifiers; growing reach)
-# each without and with a Celery worker processing what the webhook ingests (PASSES).
+# each without and with a Celery worker processing what the webhook ingests (PASSES: idle, worker
+# as deployed, lowered to WORKER_NICENESS; worker-unniced, at the web tier's CPU priority).
 #   BENCH_DATABASE_URL  default postgres://postgres@127.0.0.1:5432/moratorium_bench (created if missing)
 #   CELERY_BROKER_URL   the webhook publishes on commit, as in production; purged at the end
 #   CONNECTIONS=16 DURATION=10 WARMUP=3 WORKERS=2 THREADS=2 PORT=18150 ROUNDS=3 PASSES="idle worker"
@@ -67,12 +68,14 @@ run() {  # pass name file -> one JSON line: wrk's result, CPU ticks spent, load 
   echo "{\"pass\": \"$1\", \"name\": \"$2\", \"wrk\": $result, \"ticks\": [$(( g1 - g0 )), $(( p1 - p0 ))], \"load\": \"$(cut -d' ' -f1-3 /proc/loadavg)\"}"
 }
 
-: > "$WORK/runs.jsonl"
+: > "$WORK/runs.jsonl"; : > "$WORK/worker.jsonl"
 # Enough distinct events that no request repeats within a run (a repeat would be a cheap replay).
 COUNT=$(( CONNECTIONS * DURATION * 250 )); WARM=$(( CONNECTIONS * WARMUP * 250 ))
 for pass in $PASSES; do
-  if [ "$pass" = worker ]; then
-    "$PY" -m celery -A config worker -Q celery --concurrency=2 -l WARNING --without-gossip --without-mingle \
+  if [ "$pass" != idle ]; then
+    # worker: as deployed, at WORKER_NICENESS (config/celery.py); worker-unniced: at the web's priority
+    WORKER_NICENESS=$([ "$pass" = worker-unniced ] && echo 0 || echo "${WORKER_NICENESS:-10}") \
+      "$PY" -m celery -A config worker -Q celery --concurrency=2 -l WARNING --without-gossip --without-mingle \
       > "$WORK/celery.log" 2>&1 &
     CELERY_PID=$!
     for _ in $(seq 150); do "$PY" -m celery -A config inspect ping -t 1 > /dev/null 2>&1 && break; sleep 0.5; done
@@ -95,15 +98,29 @@ for pass in $PASSES; do
     done
   done
   if [ -n "${CELERY_PID:-}" ]; then
+    # What the worker got through meanwhile: a lowered priority must slow the web tier's
+    # neighbour, not stop it.
+    "$PY" - "$pass" >> "$WORK/worker.jsonl" <<'PYEOF'
+import json, sys
+from config.celery import app
+stats = app.control.inspect(timeout=5).stats() or {}
+done = sum(sum(s.get("total", {}).values()) for s in stats.values())
+with app.connection_for_write() as conn:
+    queued = conn.default_channel.queue_declare(app.conf.task_default_queue, passive=True).message_count
+print(json.dumps({"pass": sys.argv[1], "tasks_done": done, "tasks_queued": queued}))
+PYEOF
+    tail -1 "$WORK/worker.jsonl"
     kill "$CELERY_PID"; wait "$CELERY_PID" 2>/dev/null || true; CELERY_PID=""
   fi
   rm -f "$WORK"/*.round.* "$WORK"/*.warm "$WORK"/*.tsv
 done
 "$PY" -m celery -A config purge -f > /dev/null 2>&1 || true
 
-"$PY" - "$WORK/runs.jsonl" "$OUT" "$CONNECTIONS" "$DURATION" "$WORKERS" "$(getconf CLK_TCK)" "$(git rev-parse --short HEAD)" <<'PYEOF'
+"$PY" - "$WORK/runs.jsonl" "$WORK/worker.jsonl" "$OUT" "$CONNECTIONS" "$DURATION" "$WORKERS" "$(getconf CLK_TCK)" "$(git rev-parse --short HEAD)" <<'PYEOF'
 import datetime, json, os, platform, statistics, sys
 runs = [json.loads(line) for line in open(sys.argv[1])]
+workers = {w["pass"]: w for w in map(json.loads, open(sys.argv[2]))}
+sys.argv.pop(1)
 out, tick_ms = sys.argv[2], 1000 / int(sys.argv[6])
 
 def summary(pass_, name):
@@ -133,11 +150,16 @@ for pass_ in dict.fromkeys(r["pass"] for r in runs):
     for n in ("webhook", "repeat"):
         names[n]["round_ratios"] = [round(x["rps"] / f["rps"], 3) for f, x in zip(names["floor"]["rounds"], names[n]["rounds"])]
         names[n]["ratio"] = round(statistics.median(names[n]["round_ratios"]), 3)
+    if pass_ in workers:
+        names["worker"] = {k: v for k, v in workers[pass_].items() if k != "pass"}
     result["passes"][pass_] = names
-    for n, s in names.items():
+    for n in ("floor", "webhook", "repeat"):
+        s = names[n]
         ratio = "" if n == "floor" else f"**{s['ratio']:.2f}** ({', '.join(f'{x:.2f}' for x in s['round_ratios'])})"
         print(f"| {pass_} | {n} | {s['rps']:.0f} | {ratio} | {s['p50_ms']:.1f} | {s['p99_ms']:.1f} | {s['errors']} | "
               f"{s['cpu_ms_per_request'][0]:.2f} + {s['cpu_ms_per_request'][1]:.2f} | {'; '.join(s['loads'])} |")
 with open(out, "w") as f:
     json.dump(result, f, indent=2)
+for pass_, w in workers.items():
+    print(f"{pass_}: the worker finished {w['tasks_done']} tasks during the pass, {w['tasks_queued']} were queued at its end")
 PYEOF

@@ -18,8 +18,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .fingerprints import image as image_fp
-from .fingerprints import local_features
-from .index import HashIndex
+from .fingerprints import image_candidates, local_features
+from .index import DescriptorIndex, HashIndex
 from .models import BankedItem
 
 if TYPE_CHECKING:  # the decision core stays importable without Django (bench/banks uses it)
@@ -72,12 +72,14 @@ def candidate_hits(
     features_of: Callable[[list[int]], dict[int, bytes]],
     max_threshold: int,
     bands: HashIndex | None = None,
+    descriptors: DescriptorIndex | None = None,
 ) -> list[ImageHit]:
     """Decide an ImageQuery against a hash index (the service and the benchmark share this).
 
     threshold_of(owner) gives the owner's bank threshold (None: not searched); features_of(owners)
     returns the stored keypoints of those owners that have any. bands: the banked edge bands, which
     the query's bands are looked up in (and nothing else); None: everything is in hashes.
+    descriptors: the banked keypoints' index, asked when no hash found anything (_voted_hits).
     """
     is_band = [c.region.startswith("band_") for c in query.candidates]
     searched = [(hashes, [k for k, band in enumerate(is_band) if not band or bands is None])]
@@ -128,7 +130,70 @@ def candidate_hits(
             if inliers >= local_features.MIN_INLIERS:
                 hits.append(ImageHit(owner, distance, candidate, inliers))
                 break
+    if not hits and descriptors is not None and len(descriptors):
+        hits = _voted_hits(query, descriptors, threshold_of, features_of)
     return hits
+
+
+# An item needs this many of the query's keypoints to vote for it to be verified ...
+VOTE_MIN = 6
+# ... and at most this many, most voted first, are verified per query.
+VOTE_VERIFIED = 6
+
+
+def _voted_hits(
+    query: image_fp.ImageQuery,
+    descriptors: DescriptorIndex,
+    threshold_of: Callable[[int], int | None],
+    features_of: Callable[[list[int]], dict[int, bytes]],
+) -> list[ImageHit]:
+    """The banked image the query's keypoints point at, when none of its hashes came near one.
+
+    What a crop from every side, a screenshot whose photo region was not found, or a mirrored crop
+    comes to. The query's keypoints (as they are and mirrored: ORB is not mirror-invariant) vote
+    for items; the most voted are verified like any candidate, and the whole query must show most of
+    the banked picture (local_features.CROP_MIN_COVER). Only the best verified item is a hit (see
+    local_features.agreement): a banked part of a picture (its half, say) is mostly in a copy of the
+    whole picture too, and the whole picture's frame is over most of a screenshot of its part.
+    Banks with a threshold of 0 (exact twins only) are not searched this way.
+    """
+    votes: dict[int, int] = {}
+    for mirrored in (False, True):
+        _points, query_descriptors = query.features.get(None, mirrored=mirrored)
+        for owner, n in descriptors.votes(query_descriptors).items():
+            votes[owner] = max(n, votes.get(owner, 0))
+    ranked = [
+        owner
+        for owner, n in sorted(votes.items(), key=lambda item: (-item[1], item[0]))
+        if n >= VOTE_MIN and loose_limit(threshold_of(owner) or 0) > 0
+    ][:VOTE_VERIFIED]
+    if not ranked:
+        return []
+    features = features_of(ranked)
+    best: tuple[float, int, local_features.Agreement] | None = None
+    for owner in ranked:
+        blob = features.get(owner)
+        if not blob:
+            continue
+        agreed = local_features.agreement(query.features, blob)
+        # Agreeing keypoints, discounted (squared, so that it outweighs a denser picture's count)
+        # by the share of the picture in view that agrees: a copy of the whole picture beats a
+        # banked part of it, which agrees with fewer keypoints; a screenshot of the part beats the
+        # whole, of which only that part agrees (local_features.agreement).
+        score = agreed.inliers * agreed.shown**2
+        if agreed.inliers >= local_features.MIN_INLIERS and (best is None or score > best[0]):
+            best = (score, owner, agreed)
+    if best is None:
+        return []
+    _score, owner, agreed = best
+    whole = query.candidates[0]
+    candidate = image_candidates.Candidate(whole.digest, KEYPOINTS_REGION, whole.box, "original")
+    # No hash of the query came within the loose band: say so rather than invent a distance.
+    return [ImageHit(owner, loose_limit(threshold_of(owner) or 0) + 1, candidate, agreed.inliers)]
+
+
+# The region a keypoint-voted match reports (a match's `region` in its extra fields).
+KEYPOINTS_REGION = "keypoints"
 
 
 def _closest(owner: int, *nearest: dict[int, tuple[int, int]]) -> int:
@@ -163,7 +228,9 @@ def candidate_matches(
 
     out = []
     max_threshold = max(b.image_max_distance for b in banks.values())
-    for hit in candidate_hits(query, index.hashes, threshold_of, features_of, max_threshold, index.bands):
+    for hit in candidate_hits(
+        query, index.hashes, threshold_of, features_of, max_threshold, index.bands, index.descriptors
+    ):
         meta = index.items[hit.owner]
         extra: dict[str, Any] = {}
         if hit.candidate is not None:

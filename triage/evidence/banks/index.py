@@ -81,6 +81,72 @@ class HashIndex:
         ]
 
 
+# ORB descriptors (256 bits) of banked images' spread keypoints (local_features.VOTE_KEYPOINTS each).
+# Two descriptors of the same spot after a re-encode or a rescale are mostly within ~40 bits; two
+# unrelated ones are ~128 apart, rarely under 64.
+DESCRIPTOR_BITS = 256
+DESCRIPTOR_MAX_DISTANCE = 48
+# Neighbours each query descriptor is given: a spot can be banked more than once (an image and a
+# crop of it, near-duplicates), and each of those items should get its vote.
+DESCRIPTOR_NEIGHBOURS = 8
+DESCRIPTOR_RATIO = 0.8
+# Above this many descriptors, an inverted file (IndexBinaryIVF) instead of an exact scan: each query
+# descriptor is compared with the banked ones of its DESCRIPTOR_PROBES nearest of ~4 sqrt(n) clusters.
+DESCRIPTOR_IVF_MIN_SIZE = 500_000
+DESCRIPTOR_PROBES = 16
+
+
+class DescriptorIndex:
+    """Keypoint descriptors of banked images, each owned by its item, for a vote by the query's own.
+
+    What finds a banked image when none of the query's hashes comes near it: a crop that takes from
+    every side, a screenshot whose photo region was not found, a mirrored crop. Every query
+    descriptor votes once for each item holding one of its near neighbours; an item with many votes
+    is only a candidate, which the full keypoints confirm or not (image_verify).
+    """
+
+    def __init__(self, descriptors: np.ndarray, owners: np.ndarray) -> None:
+        self.owners = np.asarray(owners, dtype=np.int64)
+        descriptors = np.ascontiguousarray(descriptors, dtype=np.uint8).reshape(-1, DESCRIPTOR_BITS // 8)
+        n = descriptors.shape[0]
+        if n >= DESCRIPTOR_IVF_MIN_SIZE:
+            lists = int(4 * np.sqrt(n))
+            quantizer = faiss.IndexBinaryFlat(DESCRIPTOR_BITS)
+            index = faiss.IndexBinaryIVF(quantizer, DESCRIPTOR_BITS, lists)
+            sample = np.random.default_rng(0).choice(n, size=min(n, lists * 40), replace=False)
+            index.train(descriptors[np.sort(sample)])
+            index.nprobe = DESCRIPTOR_PROBES
+            self._quantizer = quantizer  # FAISS does not own it: keep it alive with the index
+        else:
+            index = faiss.IndexBinaryFlat(DESCRIPTOR_BITS)
+        if n:
+            index.add(descriptors)
+        self.index = index
+
+    def __len__(self) -> int:
+        return int(self.index.ntotal)
+
+    def votes(self, queries: np.ndarray, max_distance: int = DESCRIPTOR_MAX_DISTANCE) -> dict[int, int]:
+        """Return owner -> how many of the query descriptors have a neighbour of it within max_distance."""
+        queries = np.ascontiguousarray(queries, dtype=np.uint8).reshape(-1, DESCRIPTOR_BITS // 8)
+        if len(self) == 0 or queries.shape[0] == 0:
+            return {}
+        k = min(DESCRIPTOR_NEIGHBOURS, len(self))
+        distances, labels = self.index.search(queries, k)
+        # Lowe's ratio test against the k-th neighbour: a descriptor of a generic spot (text, a flat
+        # edge, an interface icon) is about as near to many banked ones, and votes for none of them.
+        # The same spot banked in a few items (a photo and its crop) still stands out from the k-th.
+        last = distances[:, -1:] if k == DESCRIPTOR_NEIGHBOURS else np.full((len(queries), 1), 256)
+        near = (labels >= 0) & (distances <= max_distance) & (distances < DESCRIPTOR_RATIO * last)
+        rows, columns = np.nonzero(near)
+        if not len(rows):
+            return {}
+        # One vote per query descriptor and owner, however many of the owner's descriptors are near.
+        pairs = np.unique(np.stack([rows, self.owners[labels[rows, columns]]]), axis=1)
+        owners, counts = np.unique(pairs[1], return_counts=True)
+        return dict(zip(owners.tolist(), counts.tolist(), strict=True))
+
+
 @dataclass(frozen=True)
 class AudioHit:
     """The best offset alignment of a query against one banked recording."""

@@ -8,11 +8,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
-from django.db.models import Count, Max
+from django.db.models import BinaryField, Count, F, Func, Max, Value
 
 from .fingerprints import image as image_fp
+from .fingerprints import local_features
 from .fingerprints import video as video_fp
-from .index import AudioIndex, HashIndex
+from .index import AudioIndex, DescriptorIndex, HashIndex
 from .models import BankedItem, BankPurpose, FingerprintBank
 
 
@@ -57,6 +58,9 @@ class MediaIndex:
     # here only, and nothing else is: a band meets a band, and the index of everything else stays
     # the size it was before bands (image_verify.candidate_hits).
     bands: HashIndex | None = None
+    # Images: the first keypoints of each banked image that has some, for a vote when no hash of
+    # the query comes near any (image_verify._voted_hits).
+    descriptors: DescriptorIndex | None = None
     audio: AudioIndex | None = None
     # The audio index numbers items densely (int32 owners); this maps them back to primary keys.
     audio_pks: list[int] = field(default_factory=list)
@@ -154,8 +158,30 @@ def _build(media_type: str, state: tuple, rows) -> MediaIndex:
             cut = image_fp.BANK_BANDS_FROM
             out.bands = _hash_index([(pk, f[cut:]) for pk, f in frames])
             frames = [(pk, f[:cut]) for pk, f in frames]
+            out.descriptors = _descriptor_index(rows)
         out.hashes = _hash_index(frames)
     return out
+
+
+def _descriptor_index(rows) -> DescriptorIndex:
+    """The vote keypoints of every item with stored keypoints: only the head of each blob is read."""
+    head = Func(
+        F("local_features"),
+        Value(1),
+        Value(local_features.VOTE_PREFIX_BYTES),
+        function="substr",
+        output_field=BinaryField(),
+    )
+    per_item = []
+    with_keypoints = rows.exclude(local_features=b"").annotate(head=head)
+    for pk, prefix in with_keypoints.values_list("id", "head").iterator(chunk_size=2000):
+        descriptors = local_features.vote_descriptors(bytes(prefix))
+        if len(descriptors):
+            per_item.append((pk, descriptors))
+    if not per_item:
+        return DescriptorIndex(np.zeros((0, 32), np.uint8), np.zeros(0, np.int64))
+    owners = np.repeat(np.array([pk for pk, _ in per_item], np.int64), [d.shape[0] for _, d in per_item])
+    return DescriptorIndex(np.concatenate([d for _, d in per_item]), owners)
 
 
 def _hash_index(per_item: list[tuple[int, np.ndarray]]) -> HashIndex:

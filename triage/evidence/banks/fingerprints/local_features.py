@@ -44,21 +44,50 @@ def _gray(img: Image.Image) -> np.ndarray:
     return np.asarray(img)
 
 
-def _orb(gray: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Return (points as (n, 2) float32, descriptors as (n, 32) uint8)."""
+def _orb(gray: np.ndarray, *, spread: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """Return (points as (n, 2) float32, descriptors as (n, 32) uint8).
+
+    spread: order them as a banked image stores them (_spread_order), so that its first
+    VOTE_KEYPOINTS are the ones it is looked up by.
+    """
     if min(gray.shape[:2]) < MIN_SIDE:  # too small for ORB's pyramid and 31-pixel patches
         return np.zeros((0, 2), np.float32), np.zeros((0, 32), np.uint8)
     orb = cv2.ORB_create(nfeatures=MAX_KEYPOINTS, scaleFactor=1.2, nlevels=8, fastThreshold=10)
     keypoints, descriptors = orb.detectAndCompute(gray, None)
     if descriptors is None or not keypoints:
         return np.zeros((0, 2), np.float32), np.zeros((0, 32), np.uint8)
-    return np.array([k.pt for k in keypoints], np.float32), descriptors
+    points = np.array([k.pt for k in keypoints], np.float32)
+    if spread:
+        order = _spread_order(points, np.array([k.response for k in keypoints]), gray.shape)
+        return points[order], descriptors[order]
+    return points, descriptors
+
+
+# A banked image is looked up by its first VOTE_KEYPOINTS stored keypoints when no hash of the query
+# comes near it (index.DescriptorIndex): the strongest of each cell of a VOTE_GRID x VOTE_GRID grid
+# first, then the second strongest of each, and so on, so that a crop from any side, or a detail
+# hidden under a screenshot's interface, leaves most of them in the copy.
+VOTE_KEYPOINTS = 48
+VOTE_GRID = 4
+
+
+def _spread_order(points: np.ndarray, responses: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
+    height, width = shape[:2]
+    cells = (np.minimum(points[:, 1] * VOTE_GRID // height, VOTE_GRID - 1) * VOTE_GRID) + np.minimum(
+        points[:, 0] * VOTE_GRID // width, VOTE_GRID - 1
+    )
+    strongest = np.lexsort((-responses, cells))  # by cell, strongest first within each
+    rank = np.empty(len(points), np.int64)
+    sorted_cells = cells[strongest]
+    starts = np.searchsorted(sorted_cells, sorted_cells, side="left")
+    rank[strongest] = np.arange(len(points)) - starts  # 0 for each cell's strongest, then 1, ...
+    return np.lexsort((-responses, rank))
 
 
 def extract(img: Image.Image) -> bytes:
     """Return the packed frame, keypoints and descriptors a banked image stores."""
     gray = _gray(img)
-    points, descriptors = _orb(gray)
+    points, descriptors = _orb(gray, spread=True)
     out = np.empty(len(points), _RECORD)
     out["x"] = np.clip(np.rint(points[:, 0]), 0, 65535)
     out["y"] = np.clip(np.rint(points[:, 1]), 0, 65535)
@@ -71,6 +100,22 @@ def banked_frame(blob: bytes) -> tuple[int, int] | None:
     if blob[: len(HEADER)] != HEADER:
         return None
     return _FRAME.unpack_from(blob, len(HEADER))
+
+
+# The bytes of a stored blob that hold its VOTE_KEYPOINTS (what the match index reads per item).
+VOTE_PREFIX_BYTES = len(HEADER) + _FRAME.size + VOTE_KEYPOINTS * _RECORD.itemsize
+
+
+def vote_descriptors(prefix: bytes) -> np.ndarray:
+    """The (n, 32) descriptors an item is looked up by, from its blob's first VOTE_PREFIX_BYTES.
+
+    Blobs stored before frames were give none: a voted candidate must show enough of the banked
+    picture (verify's shows_banked), which needs its frame."""
+    if prefix[: len(HEADER)] != HEADER:
+        return np.zeros((0, 32), np.uint8)
+    prefix = prefix[len(HEADER) + _FRAME.size :]
+    records = np.frombuffer(prefix[: len(prefix) // _RECORD.itemsize * _RECORD.itemsize], _RECORD)
+    return np.ascontiguousarray(records["descriptor"][:VOTE_KEYPOINTS])
 
 
 def unpack(blob: bytes) -> tuple[np.ndarray, np.ndarray]:
@@ -141,10 +186,70 @@ def verify(
     for mirrored in (False, True):
         points, descriptors = query.get(box, mirrored=mirrored)
         if len(points) >= MIN_INLIERS:
-            best = max(best, _inliers(points, descriptors, banked_points, banked_desc, shape))
+            best = max(best, _inliers(points, descriptors, banked_points, banked_desc, shape)[0])
         if best >= MIN_INLIERS:
             break
     return best
+
+
+@dataclass(frozen=True)
+class Agreement:
+    """How a query agrees with a banked picture, beyond how many keypoints agree."""
+
+    inliers: int
+    # Cells of an AGREEMENT_GRID over the banked picture that the homography puts in the query's
+    # frame (with AGREEMENT_CELL_POINTS keypoints or more there), and those holding agreeing ones.
+    cells_in_view: int = 0
+    cells_agreeing: int = 0
+
+    @property
+    def shown(self) -> float:
+        """The share of the banked picture in view whose content agrees (0-1)."""
+        return self.cells_agreeing / max(self.cells_in_view, 1)
+
+
+AGREEMENT_GRID = 4
+AGREEMENT_CELL_POINTS = 3
+
+
+def agreement(query: QueryFeatures, banked_blob: bytes) -> Agreement:
+    """verify(covers_banked=True), with how much of the banked picture in view agrees.
+
+    That share tells a picture from a part of it that is banked too. A screenshot of one half of a
+    banked photo maps the photo's frame over the screenshot's interface: the half of it over the
+    interface is in view but agrees nowhere. A copy of the whole photo agrees all over the photo and
+    all over a banked half of it, and then agrees with more keypoints of the photo.
+    Blobs stored before frames were agree with nothing here.
+    """
+    banked_points, banked_desc = unpack(banked_blob)
+    banked = banked_frame(banked_blob)
+    if banked is None or len(banked_points) < MIN_INLIERS:
+        return Agreement(0)
+    shape = _Shape(query.frame(), banked, inside=False)
+    for mirrored in (False, True):
+        points, descriptors = query.get(None, mirrored=mirrored)
+        if len(points) < MIN_INLIERS:
+            continue
+        inliers, homography, agreeing = _inliers(points, descriptors, banked_points, banked_desc, shape)
+        if inliers >= MIN_INLIERS and homography is not None:
+            width, height = query.frame()
+            mapped = cv2.perspectiveTransform(banked_points.reshape(-1, 1, 2), np.linalg.inv(homography))
+            xs, ys = mapped.reshape(-1, 2).T
+            in_view = (xs >= 0) & (xs < width) & (ys >= 0) & (ys < height)
+            cells = AGREEMENT_GRID * AGREEMENT_GRID
+            per_cell = np.bincount(_cells(banked_points[in_view], banked), minlength=cells)
+            agreeing_cells = np.zeros(cells, bool)
+            agreeing_cells[_cells(agreeing, banked)] = True
+            seen = per_cell >= AGREEMENT_CELL_POINTS
+            return Agreement(inliers, int(seen.sum()), int((seen & agreeing_cells).sum()))
+    return Agreement(0)
+
+
+def _cells(points: np.ndarray, frame: tuple[int, int]) -> np.ndarray:
+    width, height = frame
+    column = np.clip((points[:, 0] * AGREEMENT_GRID // max(width, 1)).astype(np.int64), 0, AGREEMENT_GRID - 1)
+    row = np.clip((points[:, 1] * AGREEMENT_GRID // max(height, 1)).astype(np.int64), 0, AGREEMENT_GRID - 1)
+    return row * AGREEMENT_GRID + column
 
 
 # The whole query covers at least this share of the banked picture: a re-framing or a crop of up to
@@ -177,25 +282,27 @@ class _Shape:
 
 def _inliers(
     q_pts: np.ndarray, q_desc: np.ndarray, b_pts: np.ndarray, b_desc: np.ndarray, shape: _Shape | None
-) -> int:
+) -> tuple[int, np.ndarray | None, np.ndarray | None]:
+    """(keypoints agreeing on one plausible homography, that query-to-banked homography, where they
+    are on the banked picture), or (0, None, None)."""
     matcher = cv2.BFMatcher(cv2.NORM_HAMMING)
     pairs = matcher.knnMatch(q_desc, b_desc, k=2)
     good = [p[0] for p in pairs if len(p) == 2 and p[0].distance < RATIO * p[1].distance]
     if len(good) < MIN_INLIERS:
-        return 0
+        return 0, None, None
     src = np.float32([q_pts[m.queryIdx] for m in good]).reshape(-1, 1, 2)
     dst = np.float32([b_pts[m.trainIdx] for m in good]).reshape(-1, 1, 2)
     homography, mask = cv2.findHomography(src, dst, cv2.RANSAC, REPROJECTION_PIXELS, maxIters=2000)
     if homography is None or mask is None or not _plausible(homography):
-        return 0
+        return 0, None, None
     if shape is not None and not shape.holds(homography):
-        return 0
+        return 0, None, None
     inliers = mask.ravel().astype(bool)
     # Inliers piled on one spot are a repeated texture, not the same picture: ask for spread.
     spread = dst.reshape(-1, 2)[inliers]
     if len(spread) < MIN_INLIERS or float(np.ptp(spread[:, 0])) < 40 or float(np.ptp(spread[:, 1])) < 40:
-        return 0
-    return int(inliers.sum())
+        return 0, None, None
+    return int(inliers.sum()), homography, spread
 
 
 def _plausible(homography: np.ndarray) -> bool:
