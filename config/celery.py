@@ -9,6 +9,7 @@ import os
 
 from celery import Celery
 from celery.signals import worker_init
+from django.conf import settings
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
@@ -25,7 +26,5 @@ def _yield_cpu_to_the_web_tier(**_kwargs) -> None:
     cores, the platform's request must not wait behind a fusion or a fold. Run in the worker's main
     process before the pool starts, so every pool process inherits it; the web tier is untouched.
     """
-    from django.conf import settings
-
     if settings.WORKER_NICENESS:
         os.nice(settings.WORKER_NICENESS)

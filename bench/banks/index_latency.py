@@ -8,6 +8,7 @@ Run from the repository root: `python -m bench.banks.index_latency [--images 100
   index layout (16 x 16-bit substrings, one flip; the service's) and an alternative (12 x 20, two
   flips). One query at a time, radius 31 bits; and queries with 24 candidate hashes in one batch,
   as image queries make.
+- Keypoint vote: N banked images' vote descriptors (descriptor_bench), queried as a fresh image.
 - Audio: N synthetic banked clips of 5-30 s whose landmark hashes are drawn from the marginal
   distributions (f1, f2-f1, dt) measured on real espeak-ng speech, at the real landmark rate, plus
   real banked speech clips. Queries are real 30-second recordings: a banked clip embedded in other
@@ -180,6 +181,70 @@ def image_bench(
     return result
 
 
+def _sparse_noise(rng: np.random.Generator, shape: tuple[int, int], ands: int) -> np.ndarray:
+    """Random bytes whose bits are set with probability 2**-ands (AND of `ands` random masks)."""
+    out = rng.integers(0, 256, size=shape, dtype=np.uint8)
+    for _ in range(ands - 1):
+        out &= rng.integers(0, 256, size=shape, dtype=np.uint8)
+    return out
+
+
+def descriptor_bench(n_images: int, queries: int, rng: np.random.Generator, work: Path) -> dict:
+    """The keypoint vote (index.DescriptorIndex) at n_images banked images, VOTE_KEYPOINTS each.
+
+    Banked descriptors are real ORB descriptors (of the bundled real photos and generated ones)
+    with 1/8 of their bits flipped, so the index has the clumps real descriptors have, not the
+    uniform spread random bits would. A query is what a fresh image brings: 450 descriptors of
+    unrelated content and the 48 of one banked item with 1/16 of their bits flipped (a re-upload of
+    it), then as many mirrored (ORB is not mirror-invariant: the vote is asked twice). Reported: the
+    CPU time of both votes, and whether the planted item comes out first.
+    """
+    from triage.evidence.banks.fingerprints import image as image_fp
+    from triage.evidence.banks.fingerprints import local_features
+    from triage.evidence.banks.index import DescriptorIndex
+
+    pool = []
+    sources = [media.real_photo(name) for name in media.REAL_PHOTOS]
+    sources += [image_fp.load_image(media.photo(work / f"p{i}.png", seed=40_000 + i)) for i in range(40)]
+    for img in sources:
+        pool.append(local_features._orb(local_features._gray(img))[1])
+    pool_arr = np.concatenate(pool)
+    per = local_features.VOTE_KEYPOINTS
+    total = n_images * per
+    banked = np.empty((total, 32), np.uint8)
+    for start in range(0, total, 1 << 22):
+        rows = min(1 << 22, total - start)
+        banked[start : start + rows] = pool_arr[rng.integers(0, len(pool_arr), rows)] ^ _sparse_noise(
+            rng, (rows, 32), 3
+        )
+    owners = np.repeat(np.arange(n_images, dtype=np.int64), per)
+    rss_before = rss_mb()
+    started = time.perf_counter()
+    index = DescriptorIndex(banked, owners)
+    build_s = time.perf_counter() - started
+    memory_mb = rss_mb() - rss_before
+    planted = rng.choice(n_images, size=queries, replace=False)
+    cpu, first = [], 0
+    for owner in planted:
+        mine = banked[owner * per : (owner + 1) * per] ^ _sparse_noise(rng, (per, 32), 4)
+        other = pool_arr[rng.integers(0, len(pool_arr), 450)] ^ _sparse_noise(rng, (450, 32), 3)
+        mirrored = pool_arr[rng.integers(0, len(pool_arr), 500)] ^ _sparse_noise(rng, (500, 32), 3)
+        started = time.process_time()
+        votes = index.votes(np.concatenate([other, mine]))
+        index.votes(mirrored)
+        cpu.append(time.process_time() - started)
+        first += bool(votes) and max(votes, key=votes.get) == owner
+    return {
+        "banked_images": n_images,
+        "descriptors": total,
+        "layout": type(index.index).__name__,
+        "build_s": round(build_s, 1),
+        "index_memory_mb_est": round(memory_mb),
+        "query_cpu": stats(cpu),
+        "planted_item_ranked_first": f"{first}/{queries}",
+    }
+
+
 def real_speech(work: Path, count: int) -> list[Path]:
     sentences = media.SENTENCES + media.MORE_SENTENCES
     out = []
@@ -281,7 +346,7 @@ def main() -> None:
     parser.add_argument("--images", type=int, default=1_000_000)
     parser.add_argument("--clips", type=int, default=100_000)
     parser.add_argument("--queries", type=int, default=12)
-    parser.add_argument("--only", choices=["image", "audio"], help="run one part")
+    parser.add_argument("--only", choices=["image", "audio", "descriptors"], help="run one part")
     parser.add_argument("--no-alternative", action="store_true", help="images: HMA's layout only")
     parser.add_argument("--no-split", action="store_true", help="images: skip the split-index option")
     parser.add_argument(
@@ -296,6 +361,10 @@ def main() -> None:
         result["image"] = image_bench(
             args.images, 1000, rng, alternative=not args.no_alternative, split_option=not args.no_split
         )
+        print(json.dumps(result, indent=2), flush=True)
+    if args.only in (None, "descriptors"):
+        with tempfile.TemporaryDirectory() as tmp:
+            result["descriptors"] = descriptor_bench(args.images, 50, rng, Path(tmp))
         print(json.dumps(result, indent=2), flush=True)
     if args.only in (None, "audio"):
         with tempfile.TemporaryDirectory() as tmp:

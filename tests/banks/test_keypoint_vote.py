@@ -132,3 +132,21 @@ def test_a_generic_descriptor_votes_for_no_one_and_a_distinctive_one_for_its_own
     assert index.votes(spot[None, :]) == {0: 1, 1: 1}
     assert index.votes(generic[None, :]) == {}
     assert DescriptorIndex(np.zeros((0, 32), np.uint8), np.zeros(0)).votes(spot[None, :]) == {}
+
+
+def test_a_large_bank_votes_through_an_inverted_file_and_still_finds_the_item(monkeypatch):
+    from triage.evidence.banks import index as index_module
+
+    monkeypatch.setattr(index_module, "DESCRIPTOR_IVF_MIN_SIZE", 20_000)
+    rng = np.random.default_rng(11)
+    banked = rng.integers(0, 256, (40_000, 32), dtype=np.uint8)
+    owners = np.repeat(np.arange(40_000 // 48 + 1), 48)[:40_000]
+    index = DescriptorIndex(banked, owners)
+    # A re-upload of item 300: its descriptors with a few bits changed each.
+    theirs = banked[owners == 300].copy()
+    theirs[:, 0] ^= 0b101
+
+    assert type(index.index).__name__ == "IndexBinaryIVF"
+    votes = index.votes(theirs)
+    assert max(votes, key=votes.get) == 300
+    assert votes[300] >= 40

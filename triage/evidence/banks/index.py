@@ -91,9 +91,13 @@ DESCRIPTOR_MAX_DISTANCE = 48
 DESCRIPTOR_NEIGHBOURS = 8
 DESCRIPTOR_RATIO = 0.8
 # Above this many descriptors, an inverted file (IndexBinaryIVF) instead of an exact scan: each query
-# descriptor is compared with the banked ones of its DESCRIPTOR_PROBES nearest of ~4 sqrt(n) clusters.
+# descriptor is compared with the banked ones of its DESCRIPTOR_PROBES nearest clusters, of
+# 2 sqrt(n) up to DESCRIPTOR_MAX_LISTS, trained on DESCRIPTOR_TRAIN_PER_LIST samples per cluster
+# (k-means on 256 dimensions: the training is most of the build's time).
 DESCRIPTOR_IVF_MIN_SIZE = 500_000
-DESCRIPTOR_PROBES = 16
+DESCRIPTOR_MAX_LISTS = 4096
+DESCRIPTOR_TRAIN_PER_LIST = 25
+DESCRIPTOR_PROBES = 8
 
 
 class DescriptorIndex:
@@ -110,10 +114,12 @@ class DescriptorIndex:
         descriptors = np.ascontiguousarray(descriptors, dtype=np.uint8).reshape(-1, DESCRIPTOR_BITS // 8)
         n = descriptors.shape[0]
         if n >= DESCRIPTOR_IVF_MIN_SIZE:
-            lists = int(4 * np.sqrt(n))
+            lists = min(int(2 * np.sqrt(n)), DESCRIPTOR_MAX_LISTS)
             quantizer = faiss.IndexBinaryFlat(DESCRIPTOR_BITS)
             index = faiss.IndexBinaryIVF(quantizer, DESCRIPTOR_BITS, lists)
-            sample = np.random.default_rng(0).choice(n, size=min(n, lists * 40), replace=False)
+            sample = np.random.default_rng(0).choice(
+                n, size=min(n, lists * DESCRIPTOR_TRAIN_PER_LIST), replace=False
+            )
             index.train(descriptors[np.sort(sample)])
             index.nprobe = DESCRIPTOR_PROBES
             self._quantizer = quantizer  # FAISS does not own it: keep it alive with the index
