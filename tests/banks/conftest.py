@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from triage.evidence.banks.models import FingerprintBank
+from triage.evidence.banks.services import bank_add_file
 
 from . import media
 
@@ -61,3 +62,22 @@ def debunked_bank(db) -> FingerprintBank:
 @pytest.fixture
 def synthetic_bank(db) -> FingerprintBank:
     return FingerprintBank.objects.create(name="known-synthetic", purpose="synthetic")
+
+
+@pytest.fixture(scope="session")
+def real_photos(tmp_path_factory) -> dict[str, Path]:
+    """The bundled real photos (media.BANKED_REAL_PHOTOS and UNRELATED_REAL_PHOTOS) as PNG files."""
+    work = tmp_path_factory.mktemp("real-photos")
+    out = {}
+    for name in media.BANKED_REAL_PHOTOS + media.UNRELATED_REAL_PHOTOS:
+        out[name] = work / f"{name}.png"
+        media.real_photo(name).save(out[name])
+    return out
+
+
+@pytest.fixture
+def real_bank(debunked_bank, real_photos) -> FingerprintBank:
+    """The debunked bank holding media.BANKED_REAL_PHOTOS."""
+    for name in media.BANKED_REAL_PHOTOS:
+        bank_add_file(bank=debunked_bank, path=real_photos[name])
+    return debunked_bank

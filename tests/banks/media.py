@@ -350,6 +350,11 @@ REAL_PHOTOS = (
 )  # fmt: skip
 
 
+# The real photos the image re-upload tests bank, and those they expect to match nothing.
+BANKED_REAL_PHOTOS = ("astronaut", "coffee", "rocket")
+UNRELATED_REAL_PHOTOS = ("chelsea", "hubble_deep_field", "camera", "stereo_motorcycle")
+
+
 def real_photo(name: str) -> Image.Image:
     """Return one of scikit-image's bundled photographs as an RGB image."""
     from skimage import data

@@ -15,8 +15,8 @@ from triage.evidence.banks.services import bank_add_file, bank_match_file
 
 from . import media
 
-BANKED = ("astronaut", "coffee", "rocket")
-UNRELATED = ("chelsea", "hubble_deep_field", "camera", "stereo_motorcycle")
+BANKED = media.BANKED_REAL_PHOTOS
+UNRELATED = media.UNRELATED_REAL_PHOTOS
 REUPLOADS = (
     "screenshot_phone",
     "screenshot_desktop_browser",
@@ -29,23 +29,6 @@ REUPLOADS = (
     "crop_15pct_left_only",
     "crop_20pct_top_only",
 )
-
-
-@pytest.fixture(scope="session")
-def real_photos(tmp_path_factory):
-    work = tmp_path_factory.mktemp("real-photos")
-    out = {}
-    for name in BANKED + UNRELATED:
-        out[name] = work / f"{name}.png"
-        media.real_photo(name).save(out[name])
-    return out
-
-
-@pytest.fixture
-def real_bank(debunked_bank, real_photos):
-    for name in BANKED:
-        bank_add_file(bank=debunked_bank, path=real_photos[name])
-    return debunked_bank
 
 
 @pytest.mark.django_db

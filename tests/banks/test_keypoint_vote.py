@@ -19,35 +19,20 @@ from triage.evidence.banks.services import bank_add_file, bank_match_file
 
 from . import media
 
-BANKED = ("astronaut", "coffee", "rocket")
-UNRELATED = ("chelsea", "hubble_deep_field", "camera", "stereo_motorcycle")
-
-
-@pytest.fixture(scope="session")
-def photos(tmp_path_factory):
-    work = tmp_path_factory.mktemp("vote-photos")
-    out = {}
-    for name in BANKED + UNRELATED:
-        out[name] = work / f"{name}.png"
-        media.real_photo(name).save(out[name])
-    return out
+BANKED = media.BANKED_REAL_PHOTOS
+UNRELATED = media.UNRELATED_REAL_PHOTOS
 
 
 def matched(path):
     return [m.item["original_name"] for m in bank_match_file(path=path, media_type="image")]
 
 
-@pytest.fixture
-def bank(debunked_bank, photos):
-    for name in BANKED:
-        bank_add_file(bank=debunked_bank, path=photos[name])
-    return debunked_bank
-
-
 @pytest.mark.django_db
 @pytest.mark.parametrize("name", BANKED)
-def test_a_photo_cropped_unevenly_from_every_side_is_found_by_its_keypoints(bank, photos, tmp_path, name):
-    copy = media.cropped_uneven_12_3(photos[name], tmp_path)
+def test_a_photo_cropped_unevenly_from_every_side_is_found_by_its_keypoints(
+    real_bank, real_photos, tmp_path, name
+):
+    copy = media.cropped_uneven_12_3(real_photos[name], tmp_path)
 
     matches = bank_match_file(path=copy, media_type="image")
 
@@ -56,47 +41,49 @@ def test_a_photo_cropped_unevenly_from_every_side_is_found_by_its_keypoints(bank
     assert found["region"] == image_verify.KEYPOINTS_REGION
     assert found["verified_inliers"] >= local_features.MIN_INLIERS
     # No hash came within the loose band, and the distance says so rather than inventing one.
-    assert found["distance"] > image_verify.loose_limit(bank.image_max_distance)
+    assert found["distance"] > image_verify.loose_limit(real_bank.image_max_distance)
 
 
 @pytest.mark.django_db
-def test_unrelated_photos_cropped_the_same_way_match_nothing(bank, photos, tmp_path):
+def test_unrelated_photos_cropped_the_same_way_match_nothing(real_bank, real_photos, tmp_path):
     for name in UNRELATED:
-        assert matched(media.cropped_uneven_12_3(photos[name], tmp_path)) == [], name
+        assert matched(media.cropped_uneven_12_3(real_photos[name], tmp_path)) == [], name
 
 
 @pytest.mark.django_db
-def test_a_copy_of_the_whole_photo_matches_the_photo_and_not_its_banked_half(bank, photos, tmp_path):
-    astronaut = Image.open(photos["astronaut"])
+def test_a_copy_of_the_whole_photo_matches_the_photo_and_not_its_banked_half(
+    real_bank, real_photos, tmp_path
+):
+    astronaut = Image.open(real_photos["astronaut"])
     half = tmp_path / "astronaut-right-half.png"
     astronaut.crop((astronaut.width // 2, 0, astronaut.width, astronaut.height)).save(half)
-    bank_add_file(bank=bank, path=half)
+    bank_add_file(bank=real_bank, path=half)
 
-    assert matched(media.cropped_uneven_12_3(photos["astronaut"], tmp_path)) == ["astronaut.png"]
+    assert matched(media.cropped_uneven_12_3(real_photos["astronaut"], tmp_path)) == ["astronaut.png"]
     assert matched(media.cropped_uneven_12_3(half, tmp_path)) == [half.name]
 
 
 @pytest.mark.django_db
-def test_a_bank_of_exact_twins_is_not_searched_by_keypoints(bank, photos, tmp_path):
-    bank.image_max_distance = 0
-    bank.save()
+def test_a_bank_of_exact_twins_is_not_searched_by_keypoints(real_bank, real_photos, tmp_path):
+    real_bank.image_max_distance = 0
+    real_bank.save()
 
-    assert matched(media.cropped_uneven_12_3(photos["coffee"], tmp_path)) == []
+    assert matched(media.cropped_uneven_12_3(real_photos["coffee"], tmp_path)) == []
 
 
 @pytest.mark.django_db
-def test_items_banked_before_keypoint_frames_are_not_voted_for(bank, photos, tmp_path):
+def test_items_banked_before_keypoint_frames_are_not_voted_for(real_bank, real_photos, tmp_path):
     """Keypoints stored without the banked frame (before edge bands) cannot show how much of the
     picture a copy holds: such items are not in the vote, and match as before."""
     for item in BankedItem.objects.all():
         item.local_features = bytes(item.local_features)[len(local_features.HEADER) + 4 :]
         item.save(update_fields=["local_features"])
 
-    assert matched(media.cropped_uneven_12_3(photos["coffee"], tmp_path)) == []
+    assert matched(media.cropped_uneven_12_3(real_photos["coffee"], tmp_path)) == []
 
 
 @pytest.mark.django_db
-def test_the_index_holds_each_images_vote_keypoints_only(bank):
+def test_the_index_holds_each_images_vote_keypoints_only(real_bank):
     from triage.evidence.banks.selectors import media_indexes
 
     [index] = media_indexes("image")
@@ -104,8 +91,8 @@ def test_the_index_holds_each_images_vote_keypoints_only(bank):
     assert len(index.descriptors) == local_features.VOTE_KEYPOINTS * len(BANKED)
 
 
-def test_stored_keypoints_start_with_the_strongest_of_each_part_of_the_picture(photos):
-    blob = local_features.extract(image_fp.load_image(photos["coffee"]))
+def test_stored_keypoints_start_with_the_strongest_of_each_part_of_the_picture(real_photos):
+    blob = local_features.extract(image_fp.load_image(real_photos["coffee"]))
     width, height = local_features.banked_frame(blob)
     points, _ = local_features.unpack(blob)
 
