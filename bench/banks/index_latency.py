@@ -32,10 +32,13 @@ import numpy as np
 
 from tests.banks import media
 from triage.evidence.banks.fingerprints import audio as audio_fp
+from triage.evidence.banks.fingerprints import image as image_fp
+from triage.evidence.banks.fingerprints import local_features
 from triage.evidence.banks.index import (
     ALTERNATIVE_MULTIHASH_LAYOUT,
     HMA_MULTIHASH_LAYOUT,
     AudioIndex,
+    DescriptorIndex,
     HashIndex,
 )
 
@@ -199,16 +202,10 @@ def descriptor_bench(n_images: int, queries: int, rng: np.random.Generator, work
     it), then as many mirrored (ORB is not mirror-invariant: the vote is asked twice). Reported: the
     CPU time of both votes, and whether the planted item comes out first.
     """
-    from triage.evidence.banks.fingerprints import image as image_fp
-    from triage.evidence.banks.fingerprints import local_features
-    from triage.evidence.banks.index import DescriptorIndex
-
-    pool = []
     sources = [media.real_photo(name) for name in media.REAL_PHOTOS]
     sources += [image_fp.load_image(media.photo(work / f"p{i}.png", seed=40_000 + i)) for i in range(40)]
-    for img in sources:
-        pool.append(local_features._orb(local_features._gray(img))[1])
-    pool_arr = np.concatenate(pool)
+    # The descriptors each picture would store when banked.
+    pool_arr = np.concatenate([local_features.unpack(local_features.extract(img))[1] for img in sources])
     per = local_features.VOTE_KEYPOINTS
     total = n_images * per
     banked = np.empty((total, 32), np.uint8)

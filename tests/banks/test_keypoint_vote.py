@@ -11,6 +11,7 @@ import pytest
 from PIL import Image
 
 from triage.evidence.banks import image_verify
+from triage.evidence.banks import index as index_module
 from triage.evidence.banks.fingerprints import image as image_fp
 from triage.evidence.banks.fingerprints import local_features
 from triage.evidence.banks.index import DescriptorIndex
@@ -122,8 +123,6 @@ def test_a_generic_descriptor_votes_for_no_one_and_a_distinctive_one_for_its_own
 
 
 def test_a_large_bank_votes_through_an_inverted_file_and_still_finds_the_item(monkeypatch):
-    from triage.evidence.banks import index as index_module
-
     monkeypatch.setattr(index_module, "DESCRIPTOR_IVF_MIN_SIZE", 20_000)
     rng = np.random.default_rng(11)
     banked = rng.integers(0, 256, (40_000, 32), dtype=np.uint8)
