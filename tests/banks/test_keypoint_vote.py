@@ -64,6 +64,46 @@ def test_a_copy_of_the_whole_photo_matches_the_photo_and_not_its_banked_half(
     assert matched(media.cropped_uneven_12_3(half, tmp_path)) == [half.name]
 
 
+def _bank_with_its_left_half(bank, name, work):
+    """Bank a bundled photo and, as another item, its left half; return (photo, half) paths."""
+    photo = work / f"{name}.png"
+    img = media.real_photo(name)
+    img.save(photo)
+    half = work / f"{name}-left-half.png"
+    img.crop((0, 0, img.width // 2, img.height)).save(half)
+    for path in (photo, half):
+        bank_add_file(bank=bank, path=path)
+    return photo, half
+
+
+@pytest.mark.django_db
+def test_a_dark_picture_on_a_dark_phone_screen_is_found_by_the_keypoints_of_its_region(
+    debunked_bank, tmp_path
+):
+    """A retina photograph is a bright disc on black: on a dark-mode screen its region is found a few
+    rows off, which no hash forgives. The region's own keypoints find it; the banked half of it
+    agrees as well but covers only half of the region."""
+    photo, half = _bank_with_its_left_half(debunked_bank, "retina", tmp_path)
+
+    shot = media.screenshot_phone_dark_small(photo, tmp_path)
+    matches = bank_match_file(path=shot, media_type="image")
+
+    assert [m.item["original_name"] for m in matches] == [photo.name]
+    assert matches[0].as_json()["region"] == image_verify.KEYPOINTS_REGION
+    assert matched(media.screenshot_phone_dark_small(half, tmp_path)) == [half.name]
+
+
+@pytest.mark.django_db
+def test_a_dark_screenshot_of_a_banked_half_matches_the_half_and_not_the_whole(debunked_bank, tmp_path):
+    """The camera's left half ends in a dark coat on a black screen: its region runs on into the
+    interface below. The whole photo agrees with the half's keypoints too, but its other half lies
+    over the interface, in view and agreeing nowhere."""
+    photo, half = _bank_with_its_left_half(debunked_bank, "camera", tmp_path)
+
+    assert matched(media.screenshot_phone_dark_small(half, tmp_path)) == [half.name]
+    assert matched(media.screenshot_phone_dark_small(photo, tmp_path)) == [photo.name]
+
+
 @pytest.mark.django_db
 def test_a_bank_of_exact_twins_is_not_searched_by_keypoints(real_bank, real_photos, tmp_path):
     real_bank.image_max_distance = 0

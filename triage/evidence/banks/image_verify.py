@@ -149,47 +149,77 @@ def _voted_hits(
 ) -> list[ImageHit]:
     """The banked image the query's keypoints point at, when none of its hashes came near one.
 
-    What a crop from every side, a screenshot whose photo region was not found, or a mirrored crop
-    comes to. The query's keypoints (as they are and mirrored: ORB is not mirror-invariant) vote
-    for items; the most voted are verified like any candidate, and the whole query must show most of
-    the banked picture (local_features.CROP_MIN_COVER). Only the best verified item is a hit (see
-    local_features.agreement): a banked part of a picture (its half, say) is mostly in a copy of the
-    whole picture too, and the whole picture's frame is over most of a screenshot of its part.
+    What a crop from every side, a screenshot whose photo region was not found exactly, or a
+    mirrored crop comes to. The keypoints of the whole query (as it is and mirrored: ORB is not
+    mirror-invariant) and of the regions found in it (_vote_sources) vote for items; the most voted
+    are verified like any candidate, against the source that voted for them, which must show most
+    of the banked picture (local_features.CROP_MIN_COVER). Only the best verified item is a hit
+    (local_features.Agreement.score): a banked part of a picture (its half, say) is mostly in a copy
+    of the whole picture too, and the whole picture's frame is over most of a screenshot of its part.
     Banks with a threshold of 0 (exact twins only) are not searched this way.
     """
-    votes: dict[int, int] = {}
-    for mirrored in (False, True):
-        _points, query_descriptors = query.features.get(None, mirrored=mirrored)
-        for owner, n in descriptors.votes(query_descriptors).items():
-            votes[owner] = max(n, votes.get(owner, 0))
+    # owner -> votes from each source that gave it at least VOTE_MIN
+    votes: dict[int, dict[tuple[int, int, int, int] | None, int]] = {}
+    for box in _vote_sources(query):
+        # A region votes as it is shown: a mirrored picture is left to the whole query's mirrored
+        # vote and the region's mirrored hash (each vote costs ~0.1 s of CPU at 1M banked images).
+        for mirrored in (False, True) if box is None else (False,):
+            _points, query_descriptors = query.features.get(box, mirrored=mirrored)
+            for owner, n in descriptors.votes(query_descriptors).items():
+                if n >= VOTE_MIN:
+                    by_source = votes.setdefault(owner, {})
+                    by_source[box] = max(n, by_source.get(box, 0))
     ranked = [
         owner
-        for owner, n in sorted(votes.items(), key=lambda item: (-item[1], item[0]))
-        if n >= VOTE_MIN and loose_limit(threshold_of(owner) or 0) > 0
+        for owner, _n in sorted(
+            ((o, max(v.values())) for o, v in votes.items()), key=lambda item: (-item[1], item[0])
+        )
+        if loose_limit(threshold_of(owner) or 0) > 0
     ][:VOTE_VERIFIED]
     if not ranked:
         return []
     features = features_of(ranked)
-    best: tuple[float, int, local_features.Agreement] | None = None
+    best: tuple[float, int, local_features.Agreement, tuple[int, int, int, int] | None] | None = None
     for owner in ranked:
         blob = features.get(owner)
         if not blob:
             continue
-        agreed = local_features.agreement(query.features, blob)
-        # Agreeing keypoints, discounted (squared, so that it outweighs a denser picture's count)
-        # by the share of the picture in view that agrees: a copy of the whole picture beats a
-        # banked part of it, which agrees with fewer keypoints; a screenshot of the part beats the
-        # whole, of which only that part agrees (local_features.agreement).
-        score = agreed.inliers * agreed.shown**2
-        if agreed.inliers >= local_features.MIN_INLIERS and (best is None or score > best[0]):
-            best = (score, owner, agreed)
+        for box in sorted(votes[owner], key=lambda b: -votes[owner][b]):
+            agreed = local_features.agreement(query.features, blob, box)
+            score = agreed.score  # a picture against a banked part of it (local_features.Agreement)
+            if agreed.inliers >= local_features.MIN_INLIERS and (best is None or score > best[0]):
+                best = (score, owner, agreed, box)
     if best is None:
         return []
-    _score, owner, agreed = best
+    _score, owner, agreed, box = best
     whole = query.candidates[0]
-    candidate = image_candidates.Candidate(whole.digest, KEYPOINTS_REGION, whole.box, "original")
+    candidate = image_candidates.Candidate(whole.digest, KEYPOINTS_REGION, box or whole.box, "original")
     # No hash of the query came within the loose band: say so rather than invent a distance.
     return [ImageHit(owner, loose_limit(threshold_of(owner) or 0) + 1, candidate, agreed.inliers)]
+
+
+# Besides the whole query, this many of the regions found in it vote with their own keypoints (most
+# plausible first): in a screenshot, the interface's text and icons hold most of the whole query's
+# keypoints, and a dark picture on a dark interface leaves a region a few rows off, which its hash
+# does not forgive but its keypoints do. A region that is most of the query (everything under an
+# app's header, say) would vote much as the whole query does, and is skipped.
+VOTE_REGIONS = 2
+VOTE_REGION_MAX_IOU = 0.7
+
+
+def _vote_sources(query: image_fp.ImageQuery) -> list[tuple[int, int, int, int] | None]:
+    sources: list[tuple[int, int, int, int] | None] = [None]
+    whole = query.candidates[0].box
+    for candidate in query.candidates:
+        if len(sources) > VOTE_REGIONS:
+            break
+        if (
+            candidate.region in ("trimmed", "frame")
+            and candidate.box not in sources
+            and image_candidates.iou(candidate.box, whole) < VOTE_REGION_MAX_IOU
+        ):
+            sources.append(candidate.box)
+    return sources
 
 
 # The region a keypoint-voted match reports (a match's `region` in its extra fields).

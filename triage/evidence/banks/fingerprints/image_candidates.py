@@ -89,7 +89,7 @@ def query_candidates(img: Image.Image) -> list[Candidate]:
     boxes = [("whole", (0, 0, rgb.shape[1], rgb.shape[0]))]
     seen = [boxes[0][1]]
     for name, box in content_boxes(rgb):
-        if all(_iou(box, other) < 0.92 for other in seen):
+        if all(iou(box, other) < 0.92 for other in seen):
             boxes.append((name, box))
             seen.append(box)
     out: list[Candidate] = []
@@ -338,7 +338,8 @@ def _trim_flat_borders(img: np.ndarray) -> tuple[int, int, int, int]:
     return left, top, right, bottom
 
 
-def _iou(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> float:
+def iou(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> float:
+    """Intersection over union of two (left, top, right, bottom) boxes."""
     ix = max(0, min(a[2], b[2]) - max(a[0], b[0]))
     iy = max(0, min(a[3], b[3]) - max(a[1], b[1]))
     inter = ix * iy

@@ -132,14 +132,13 @@ class QueryFeatures:
     def __init__(self, img: Image.Image) -> None:
         self.img = img
         self._cache: dict[tuple, tuple[np.ndarray, np.ndarray]] = {}
-        self._frame: tuple[int, int] | None = None
+        self._frames: dict[tuple[int, int, int, int] | None, tuple[int, int]] = {}
 
-    def frame(self) -> tuple[int, int]:
-        """(width, height) of the whole query in the coordinates its keypoints are given in."""
-        if self._frame is None:
-            self.get(None)
-        assert self._frame is not None
-        return self._frame
+    def frame(self, box: tuple[int, int, int, int] | None = None) -> tuple[int, int]:
+        """(width, height) of the whole query, or of a region of it, in its keypoints' coordinates."""
+        if box not in self._frames:
+            self.get(box)
+        return self._frames[box]
 
     def get(self, box: tuple[int, int, int, int] | None = None, *, mirrored: bool = False):
         key = (box, mirrored)
@@ -148,8 +147,7 @@ class QueryFeatures:
             if mirrored:
                 img = img.transpose(Image.Transpose.FLIP_LEFT_RIGHT)
             gray = _gray(img)
-            if box is None:
-                self._frame = (gray.shape[1], gray.shape[0])
+            self._frames[box] = (gray.shape[1], gray.shape[0])
             self._cache[key] = _orb(gray)
         return self._cache[key]
 
@@ -201,38 +199,59 @@ class Agreement:
     # frame (with AGREEMENT_CELL_POINTS keypoints or more there), and those holding agreeing ones.
     cells_in_view: int = 0
     cells_agreeing: int = 0
+    # The share of the query (or of its region matched) that the banked picture's frame covers.
+    covered: float = 0.0
 
     @property
     def shown(self) -> float:
         """The share of the banked picture in view whose content agrees (0-1)."""
         return self.cells_agreeing / max(self.cells_in_view, 1)
 
+    @property
+    def score(self) -> float:
+        """How well the banked picture explains the query, to choose between pictures that both agree.
+
+        Agreeing keypoints, discounted (squared, so that it outweighs a denser picture's count) by
+        the share of the banked picture in view that agrees and by the share of the query it covers.
+        A copy of a whole picture beats a banked part of it: the part agrees with fewer keypoints
+        or, where the rest of the picture has too little texture to agree (a retina's smooth side),
+        covers only part of the query. A screenshot of the part beats the whole, whose other part
+        lies over the interface, in view and agreeing nowhere.
+        """
+        return self.inliers * self.shown**2 * self.covered**2
+
 
 AGREEMENT_GRID = 4
 AGREEMENT_CELL_POINTS = 3
 
 
-def agreement(query: QueryFeatures, banked_blob: bytes) -> Agreement:
+def agreement(
+    query: QueryFeatures, banked_blob: bytes, box: tuple[int, int, int, int] | None = None
+) -> Agreement:
     """verify(covers_banked=True), with how much of the banked picture in view agrees.
 
-    That share tells a picture from a part of it that is banked too. A screenshot of one half of a
-    banked photo maps the photo's frame over the screenshot's interface: the half of it over the
-    interface is in view but agrees nowhere. A copy of the whole photo agrees all over the photo and
-    all over a banked half of it, and then agrees with more keypoints of the photo.
+    box: the region of the query taken as the picture (a photo found in a screenshot); its own
+    keypoints are matched, and it must cover most of the banked picture.
+
+    That share, and the share of the query the banked frame covers, tell a picture from a part of
+    it that is banked too (Agreement.score). A screenshot of one half of a banked photo maps the
+    photo's frame over the screenshot's interface: the half of it over the interface is in view but
+    agrees nowhere. A copy of the whole photo agrees all over the photo and all over a banked half
+    of it, and then agrees with more keypoints of the photo, or is covered only half by the half.
     Blobs stored before frames were agree with nothing here.
     """
     banked_points, banked_desc = unpack(banked_blob)
     banked = banked_frame(banked_blob)
     if banked is None or len(banked_points) < MIN_INLIERS:
         return Agreement(0)
-    shape = _Shape(query.frame(), banked, inside=False)
+    shape = _Shape(query.frame(box), banked, inside=False)
     for mirrored in (False, True):
-        points, descriptors = query.get(None, mirrored=mirrored)
+        points, descriptors = query.get(box, mirrored=mirrored)
         if len(points) < MIN_INLIERS:
             continue
         inliers, homography, agreeing = _inliers(points, descriptors, banked_points, banked_desc, shape)
         if inliers >= MIN_INLIERS and homography is not None:
-            width, height = query.frame()
+            width, height = query.frame(box)
             mapped = cv2.perspectiveTransform(banked_points.reshape(-1, 1, 2), np.linalg.inv(homography))
             xs, ys = mapped.reshape(-1, 2).T
             in_view = (xs >= 0) & (xs < width) & (ys >= 0) & (ys < height)
@@ -241,7 +260,9 @@ def agreement(query: QueryFeatures, banked_blob: bytes) -> Agreement:
             agreeing_cells = np.zeros(cells, bool)
             agreeing_cells[_cells(agreeing, banked)] = True
             seen = per_cell >= AGREEMENT_CELL_POINTS
-            return Agreement(inliers, int(seen.sum()), int((seen & agreeing_cells).sum()))
+            # The other way round: the banked frame mapped onto the query's (or its region's).
+            covered = _Shape(banked, (width, height), inside=False).covered(np.linalg.inv(homography))
+            return Agreement(inliers, int(seen.sum()), int((seen & agreeing_cells).sum()), covered)
     return Agreement(0)
 
 
@@ -267,17 +288,25 @@ class _Shape:
     inside: bool
 
     def holds(self, homography: np.ndarray) -> bool:
+        if self.inside:
+            width, height = self.query
+            corners = np.float32([[0, 0], [width, 0], [width, height], [0, height]]).reshape(-1, 1, 2)
+            xs, ys = cv2.perspectiveTransform(corners, homography).reshape(-1, 2).T
+            bw, bh = self.banked
+            sx, sy = CROP_SLACK * bw, CROP_SLACK * bh
+            if xs.min() < -sx or xs.max() > bw + sx or ys.min() < -sy or ys.max() > bh + sy:
+                return False
+        return self.covered(homography) >= CROP_MIN_COVER
+
+    def covered(self, homography: np.ndarray) -> float:
+        """The share of the banked picture that the query's frame, mapped by homography, covers."""
         width, height = self.query
         corners = np.float32([[0, 0], [width, 0], [width, height], [0, height]]).reshape(-1, 1, 2)
         xs, ys = cv2.perspectiveTransform(corners, homography).reshape(-1, 2).T
         bw, bh = self.banked
-        if self.inside:
-            sx, sy = CROP_SLACK * bw, CROP_SLACK * bh
-            if xs.min() < -sx or xs.max() > bw + sx or ys.min() < -sy or ys.max() > bh + sy:
-                return False
         xs, ys = np.clip(xs, 0, bw), np.clip(ys, 0, bh)  # only the part over the banked picture counts
         area = 0.5 * abs(float(np.dot(xs, np.roll(ys, 1)) - np.dot(ys, np.roll(xs, 1))))  # shoelace
-        return area >= CROP_MIN_COVER * bw * bh
+        return area / max(bw * bh, 1)
 
 
 def _inliers(
