@@ -231,11 +231,26 @@ def descriptor_bench(n_images: int, queries: int, rng: np.random.Generator, work
         index.votes(mirrored)
         cpu.append(time.process_time() - started)
         first += bool(votes) and max(votes, key=votes.get) == owner
+    # What banking more images costs once the index is built: the added images' keypoints go into
+    # the trained lists of a copy (DescriptorIndex.with_changes), and one item is removed.
+    changes = {}
+    for added in (1, 1000):
+        fresh = [
+            (n_images + k, banked[k * per : (k + 1) * per] ^ _sparse_noise(rng, (per, 32), 3))
+            for k in range(added)
+        ]
+        started = time.perf_counter()
+        changed = index.with_changes(fresh, np.array([0], np.int64), np.arange(1, n_images + added))
+        changes[f"add_{added}_remove_1_s"] = (
+            "fresh build (exact index)" if changed is None else round(time.perf_counter() - started, 2)
+        )
+        del changed
     return {
         "banked_images": n_images,
         "descriptors": total,
         "layout": type(index.index).__name__,
         "build_s": round(build_s, 1),
+        **changes,
         "index_memory_mb_est": round(memory_mb),
         "query_cpu": stats(cpu),
         "planted_item_ranked_first": f"{first}/{queries}",

@@ -103,6 +103,10 @@ DESCRIPTOR_TRAIN_PER_LIST = 25
 DESCRIPTOR_PROBES = 8
 
 
+def _descriptor_lists(n: int) -> int:
+    return min(int(2 * np.sqrt(n)), DESCRIPTOR_MAX_LISTS)
+
+
 class DescriptorIndex:
     """Keypoint descriptors of banked images, each owned by its item, for a vote by the query's own.
 
@@ -112,12 +116,24 @@ class DescriptorIndex:
     is only a candidate, which the full keypoints confirm or not (image_verify).
     """
 
-    def __init__(self, descriptors: np.ndarray, owners: np.ndarray) -> None:
-        self.owners = np.asarray(owners, dtype=np.int64)
+    def __init__(
+        self, descriptors: np.ndarray, owners: np.ndarray, *, items: np.ndarray | None = None
+    ) -> None:
+        """Build from (n, 32) descriptors and their (n,) owner ids.
+
+        items: the items the builder looked at, those with no descriptors (an old blob) included,
+        so that with_changes knows them (default: the owners).
+        """
+        owners = np.asarray(owners, dtype=np.int64)
         descriptors = np.ascontiguousarray(descriptors, dtype=np.uint8).reshape(-1, DESCRIPTOR_BITS // 8)
         n = descriptors.shape[0]
+        self.items = np.unique(owners if items is None else np.asarray(items, dtype=np.int64))
+        # Labels a search returns are positions in owners (an exact index), or the owner ids
+        # themselves (an inverted file stores an id with each entry, so entries can be removed).
+        self.owners: np.ndarray | None = owners
+        self._quantizer = None
         if n >= DESCRIPTOR_IVF_MIN_SIZE:
-            lists = min(int(2 * np.sqrt(n)), DESCRIPTOR_MAX_LISTS)
+            lists = _descriptor_lists(n)
             quantizer = faiss.IndexBinaryFlat(DESCRIPTOR_BITS)
             index = faiss.IndexBinaryIVF(quantizer, DESCRIPTOR_BITS, lists)
             sample = np.random.default_rng(0).choice(
@@ -126,11 +142,52 @@ class DescriptorIndex:
             index.train(descriptors[np.sort(sample)])
             index.nprobe = DESCRIPTOR_PROBES
             self._quantizer = quantizer  # FAISS does not own it: keep it alive with the index
+            index.add_with_ids(descriptors, owners)
+            self.owners = None
         else:
             index = faiss.IndexBinaryFlat(DESCRIPTOR_BITS)
-        if n:
-            index.add(descriptors)
+            if n:
+                index.add(descriptors)
         self.index = index
+
+    def with_changes(
+        self, added: list[tuple[int, np.ndarray]], removed: np.ndarray, items: np.ndarray
+    ) -> DescriptorIndex | None:
+        """A copy with the removed items' descriptors taken out and the added items' put in.
+
+        An inverted file keeps its trained lists: at 1M banked images the k-means training and
+        the assignment of 48M descriptors take ~100 s, and banking one more image should not pay
+        that again. None when a fresh build is due (keeps_lists): an exact index (a fresh one is as
+        cheap), or a bank that has grown or shrunk so far that it wants twice or half the lists.
+        items: every item the copy has looked at (as for the constructor).
+        """
+        kept = [(owner, d) for owner, d in added if d.shape[0]]
+        if not self.keeps_lists(len(self) + sum(d.shape[0] for _, d in kept)):
+            return None
+        index = self.index  # shared when nothing of the vote changed (an item's note was edited, say)
+        if kept or removed.size:
+            # A copy: other threads may be searching this index while the copy changes.
+            index = faiss.clone_binary_index(self.index)
+        if removed.size:
+            index.remove_ids(np.ascontiguousarray(removed, dtype=np.int64))
+        if kept:
+            owners = np.repeat(
+                np.array([owner for owner, _ in kept], np.int64), [d.shape[0] for _, d in kept]
+            )
+            index.add_with_ids(np.ascontiguousarray(np.concatenate([d for _, d in kept]), np.uint8), owners)
+        out = DescriptorIndex.__new__(DescriptorIndex)
+        out.index, out.owners, out.items = index, None, np.unique(np.asarray(items, dtype=np.int64))
+        # A clone owns its quantizer; a shared index needs this one's kept alive.
+        out._quantizer = self._quantizer if index is self.index else None
+        return out
+
+    def keeps_lists(self, descriptors: int) -> bool:
+        """Whether this many descriptors (an upper bound) can go into this index's trained lists."""
+        return (
+            self.owners is None
+            and descriptors >= DESCRIPTOR_IVF_MIN_SIZE
+            and 0.5 <= _descriptor_lists(descriptors) / self.index.nlist <= 2
+        )
 
     def __len__(self) -> int:
         return int(self.index.ntotal)
@@ -150,8 +207,9 @@ class DescriptorIndex:
         rows, columns = np.nonzero(near)
         if not len(rows):
             return {}
+        found = labels[rows, columns]
         # One vote per query descriptor and owner, however many of the owner's descriptors are near.
-        pairs = np.unique(np.stack([rows, self.owners[labels[rows, columns]]]), axis=1)
+        pairs = np.unique(np.stack([rows, found if self.owners is None else self.owners[found]]), axis=1)
         owners, counts = np.unique(pairs[1], return_counts=True)
         return dict(zip(owners.tolist(), counts.tolist(), strict=True))
 

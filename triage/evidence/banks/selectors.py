@@ -120,7 +120,10 @@ def media_indexes(media_type: str, scope: str = EVIDENCE_SCOPE) -> list[MediaInd
         if cached is not None and scope == REFERENCE_SCOPE:
             segments = _appended(media_type, cached.base, rows, state)
         if segments is None:
-            segments = _Segments(state, _build(media_type, state, rows))
+            # The evidence index is rebuilt whole, but its keypoint vote is carried over and changed
+            # by the items added and removed (DescriptorIndex.with_changes).
+            previous = cached.base if cached is not None and scope == EVIDENCE_SCOPE else None
+            segments = _Segments(state, _build(media_type, state, rows, previous))
         _cache[(media_type, scope)] = segments
         return segments.indexes
 
@@ -138,7 +141,7 @@ def _appended(media_type: str, base: MediaIndex, rows, state: tuple) -> _Segment
     return _Segments(state, base, _build(media_type, _state(added), added))
 
 
-def _build(media_type: str, state: tuple, rows) -> MediaIndex:
+def _build(media_type: str, state: tuple, rows, previous: MediaIndex | None = None) -> MediaIndex:
     out = MediaIndex(state=state)
     blobs: list[tuple[int, bytes]] = []
     for pk, bank_id, sha256, name, media_item_id, blob in rows.values_list(
@@ -158,13 +161,42 @@ def _build(media_type: str, state: tuple, rows) -> MediaIndex:
             cut = image_fp.BANK_BANDS_FROM
             out.bands = _hash_index([(pk, f[cut:]) for pk, f in frames])
             frames = [(pk, f[:cut]) for pk, f in frames]
-            out.descriptors = _descriptor_index(rows)
+            out.descriptors = _descriptor_index(rows, previous.descriptors if previous else None)
         out.hashes = _hash_index(frames)
     return out
 
 
-def _descriptor_index(rows) -> DescriptorIndex:
-    """The vote keypoints of every item with stored keypoints: only the head of each blob is read."""
+def _descriptor_index(rows, previous: DescriptorIndex | None = None) -> DescriptorIndex:
+    """The vote keypoints of every item with stored keypoints: only the head of each blob is read.
+
+    With a previous index, only the items added since are read, and those gone are taken out
+    (DescriptorIndex.with_changes); a fresh build when that is not possible.
+    """
+    with_keypoints = rows.exclude(local_features=b"")
+    if previous is not None and previous.owners is None:
+        items = np.fromiter(with_keypoints.values_list("id", flat=True).iterator(chunk_size=10_000), np.int64)
+        added = np.setdiff1d(items, previous.items)
+        if previous.keeps_lists(len(previous) + added.size * local_features.VOTE_KEYPOINTS):
+            changed = previous.with_changes(
+                _vote_keypoints(with_keypoints, added), np.setdiff1d(previous.items, items), items
+            )
+            if changed is not None:
+                return changed
+    per_item = _vote_keypoints(with_keypoints)
+    if not per_item:
+        return DescriptorIndex(np.zeros((0, 32), np.uint8), np.zeros(0, np.int64))
+    owners = np.repeat(np.array([pk for pk, _ in per_item], np.int64), [d.shape[0] for _, d in per_item])
+    return DescriptorIndex(
+        np.concatenate([d for _, d in per_item]), owners, items=np.array([pk for pk, _ in per_item])
+    )
+
+
+# Items whose keypoint heads one query reads, when only the added ones are wanted.
+HEADS_PER_QUERY = 5_000
+
+
+def _vote_keypoints(with_keypoints, only: np.ndarray | None = None) -> list[tuple[int, np.ndarray]]:
+    """(item id, vote descriptors) of the items with keypoints (only those in `only`, if given)."""
     head = Func(
         F("local_features"),
         Value(1),
@@ -172,16 +204,20 @@ def _descriptor_index(rows) -> DescriptorIndex:
         function="substr",
         output_field=BinaryField(),
     )
-    per_item = []
-    with_keypoints = rows.exclude(local_features=b"").annotate(head=head)
-    for pk, prefix in with_keypoints.values_list("id", "head").iterator(chunk_size=2000):
-        descriptors = local_features.vote_descriptors(bytes(prefix))
-        if len(descriptors):
-            per_item.append((pk, descriptors))
-    if not per_item:
-        return DescriptorIndex(np.zeros((0, 32), np.uint8), np.zeros(0, np.int64))
-    owners = np.repeat(np.array([pk for pk, _ in per_item], np.int64), [d.shape[0] for _, d in per_item])
-    return DescriptorIndex(np.concatenate([d for _, d in per_item]), owners)
+    if only is None:
+        batches = [with_keypoints]
+    else:
+        ids = only.tolist()
+        batches = [
+            with_keypoints.filter(id__in=ids[k : k + HEADS_PER_QUERY])
+            for k in range(0, len(ids), HEADS_PER_QUERY)
+        ]
+    out = []
+    for batch in batches:
+        for pk, prefix in batch.annotate(head=head).values_list("id", "head").iterator(chunk_size=2000):
+            # An item stored before keypoint frames gives none; it is still one the index has seen.
+            out.append((pk, local_features.vote_descriptors(bytes(prefix))))
+    return out
 
 
 def _hash_index(per_item: list[tuple[int, np.ndarray]]) -> HashIndex:

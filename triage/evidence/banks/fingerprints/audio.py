@@ -47,10 +47,12 @@ COARSE_SPEEDS = (0.98, 1.02, 0.96, 1.04)
 SPEEDS = (0.97, 0.98, 0.99, 1.01, 1.02, 1.03, 0.96, 1.04, 0.95, 1.05)
 # A voice changer shifts pitch by a semitone or two and keeps the tempo: peaks move in frequency only,
 # undone by (2 ** (-semitones / 12), 1). Half-semitone steps are voted over the whole bank with a
-# smaller budget (PITCH_BUDGET_SHARE of a speed vote's), ~1% steps only against the shortlist.
+# smaller budget (PITCH_BUDGET_SHARE of a speed vote's), ~1% steps only against the shortlist. At 100k
+# banked clips a 30 s query's landmarks have ~400k postings: 0.4 of a speed vote's budget counted too
+# few of them to shortlist one of eight shifted copies; 0.6 shortlisted all (docs/benchmarks.md).
 PITCH_COARSE_SEMITONES = (-2.0, 2.0, -1.5, 1.5, -1.0, 1.0, -0.5, 0.5)
 PITCH_FINE_SEMITONES = tuple(round(k / 6, 3) for k in range(-13, 14) if abs(k) >= 2)  # 1/6 semitone ~ 1%
-PITCH_BUDGET_SHARE = 0.4
+PITCH_BUDGET_SHARE = 0.6
 COARSE_VARIANTS = tuple((1 / s, s) for s in COARSE_SPEEDS)
 PITCH_COARSE_VARIANTS = tuple((2 ** (-t / 12), 1.0) for t in PITCH_COARSE_SEMITONES)
 SPEED_VARIANTS = tuple(
