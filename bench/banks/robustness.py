@@ -14,6 +14,7 @@ import json
 import random
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -21,6 +22,7 @@ import numpy as np
 from tests.banks import media
 from triage.evidence.banks.fingerprints import audio as audio_fp
 from triage.evidence.banks.fingerprints import image as image_fp
+from triage.evidence.banks.fingerprints import local_features
 from triage.evidence.banks.fingerprints import video as video_fp
 from triage.evidence.banks.index import AudioIndex, DescriptorIndex, HashIndex
 
@@ -161,15 +163,60 @@ def image_table(work: Path, n_photos: int) -> dict:
     return {"zero_false_match_bar_bits": bar, "default_bar_bits": IMAGE_MAX_DISTANCE, "rows": rows}
 
 
+@dataclass
+class ImageBank:
+    """Banked images indexed as the service indexes them (selectors._build), decided as it decides."""
+
+    hashes: HashIndex
+    bands: HashIndex  # edge bands, in an index of their own
+    descriptors: DescriptorIndex  # the keypoints each image is looked up by when no hash comes near
+    features: dict[int, bytes]
+
+    @classmethod
+    def of(cls, paths: list[Path]) -> ImageBank:
+        hashes, owners, band_hashes, band_owners, features = [], [], [], [], {}
+        for i, p in enumerate(paths):
+            img = image_fp.load_image(p)
+            for position, h in enumerate(image_fp.bank_hashes(img)[0]):
+                band = position >= image_fp.BANK_BANDS_FROM
+                (band_hashes if band else hashes).append(np.frombuffer(h, np.uint8))
+                (band_owners if band else owners).append(i)
+            features[i] = local_features.extract(img)
+        head = local_features.VOTE_PREFIX_BYTES
+        voting = [local_features.vote_descriptors(blob[:head]) for blob in features.values()]
+        descriptors = DescriptorIndex(
+            np.concatenate(voting), np.repeat(np.array(list(features), np.int64), [len(v) for v in voting])
+        )
+        return cls(
+            HashIndex(np.stack(hashes), np.array(owners)),
+            HashIndex(np.stack(band_hashes), np.array(band_owners)),
+            descriptors,
+            features,
+        )
+
+    def match(self, path: Path) -> list:
+        """The service's decision (image_verify.candidate_hits) at the default threshold."""
+        # Imported here: image_verify needs Django set up, which the other tables do not.
+        from triage.evidence.banks.image_verify import candidate_hits
+
+        return candidate_hits(
+            image_fp.image_query(path),
+            self.hashes,
+            lambda owner: IMAGE_MAX_DISTANCE,
+            lambda wanted: {o: self.features[o] for o in wanted},
+            IMAGE_MAX_DISTANCE,
+            self.bands,
+            self.descriptors,
+        )
+
+
 def reupload_table(work: Path, n_distractors: int) -> dict:
     """Real photos re-shared as people do it, decided exactly as the service decides (image_verify).
 
     Every other bundled photo (and its halves) is banked; the rest are queried as unrelated media.
     n_distractors generated images are banked too, so every query searches a crowded bank.
     """
-    from triage.evidence.banks.fingerprints import local_features
     from triage.evidence.banks.image_verify import KEYPOINTS_REGION as KEYPOINTS
-    from triage.evidence.banks.image_verify import candidate_hits
 
     items: list[tuple[Path, bool]] = []
     for k, name in enumerate(media.REAL_PHOTOS):
@@ -178,39 +225,15 @@ def reupload_table(work: Path, n_distractors: int) -> dict:
     banked = [p for p, b in items if b]
     unrelated = [p for p, b in items if not b]
     distractors = [media.photo(work / f"d{i}.png", seed=20_000 + i) for i in range(n_distractors)]
-    # As the service indexes them (selectors._build): edge bands in an index of their own.
-    hashes, owners, band_hashes, band_owners, features = [], [], [], [], {}
-    for i, p in enumerate(banked + distractors):
-        img = image_fp.load_image(p)
-        for position, h in enumerate(image_fp.bank_hashes(img)[0]):
-            band = position >= image_fp.BANK_BANDS_FROM
-            (band_hashes if band else hashes).append(np.frombuffer(h, np.uint8))
-            (band_owners if band else owners).append(i)
-        features[i] = local_features.extract(img)
-    index = HashIndex(np.stack(hashes), np.array(owners))
-    bands = HashIndex(np.stack(band_hashes), np.array(band_owners))
-    # And the keypoints each banked image is looked up by when no hash comes near (selectors._build).
-    head = local_features.VOTE_PREFIX_BYTES
-    voting = [local_features.vote_descriptors(blob[:head]) for blob in features.values()]
-    descriptors = DescriptorIndex(
-        np.concatenate(voting), np.repeat(np.array(list(features), np.int64), [len(v) for v in voting])
-    )
+    bank = ImageBank.of(banked + distractors)
 
     def query(path: Path) -> tuple[list, float, float]:
         started = time.perf_counter()
         digest = np.frombuffer(image_fp.image_fingerprint(path)[0], np.uint8)[None, :]
-        index.search(digest, IMAGE_MAX_DISTANCE)  # the plain lookup, as before candidates
+        bank.hashes.search(digest, IMAGE_MAX_DISTANCE)  # the plain lookup, as before candidates
         plain_seconds = time.perf_counter() - started
         started = time.perf_counter()
-        hits = candidate_hits(
-            image_fp.image_query(path),
-            index,
-            lambda owner: IMAGE_MAX_DISTANCE,
-            lambda wanted: {o: features[o] for o in wanted},
-            IMAGE_MAX_DISTANCE,
-            bands,
-            descriptors,
-        )
+        hits = bank.match(path)
         return hits, plain_seconds, time.perf_counter() - started
 
     transforms = {"identity": lambda src, w: src, **media.IMAGE_REUPLOADS}
@@ -241,6 +264,7 @@ def reupload_table(work: Path, n_distractors: int) -> dict:
         }
         print("reupload", name, rows[name], flush=True)
     return {
+        "banked_screenshots": banked_screenshot_table(work, banked, unrelated),
         "banked_real": len(banked),
         "banked_generated_distractors": len(distractors),
         "unrelated_real": len(unrelated),
@@ -249,6 +273,38 @@ def reupload_table(work: Path, n_distractors: int) -> dict:
         "query_ms_p95_with_candidates": round(1000 * float(np.percentile(full_times, 95)), 1),
         "rows": rows,
     }
+
+
+SCREENS = ("screenshot_phone", "screenshot_phone_dark_small_jpeg", "screenshot_desktop_browser")
+
+
+def banked_screenshot_table(work: Path, banked: list[Path], unrelated: list[Path]) -> dict:
+    """Screenshots banked as they circulated, against screenshots of other posts in the same app.
+
+    Per app screen: a screenshot of each banked photo is banked (one bank per screen); queried are
+    screenshots of the unrelated photos in that screen (any match is false: only the interface is
+    shared) and each banked screenshot re-shared at 320 px as a JPEG (a match of its own is recall).
+    """
+    rows = {}
+    for screen in SCREENS:
+        shot = media.IMAGE_REUPLOADS[screen]
+        shots = [shot(p, work) for p in banked]
+        bank = ImageBank.of(shots)
+        false = sum(len(bank.match(shot(p, work))) for p in unrelated)
+        found = wrong = 0
+        for i, p in enumerate(shots):
+            hits = bank.match(media.IMAGE_REUPLOADS["resize_320px_jpeg_q75"](p, work))
+            found += any(h.owner == i for h in hits)
+            wrong += sum(1 for h in hits if h.owner != i)
+        rows[screen] = {
+            "banked_screenshots": len(shots),
+            "reshared_recall": found / len(shots),
+            "wrong_item_matches": wrong,
+            "other_posts_queried": len(unrelated),
+            "false_matches_other_posts": false,
+        }
+        print("banked screenshots", screen, rows[screen], flush=True)
+    return rows
 
 
 VIDEO_TRANSFORMS = {

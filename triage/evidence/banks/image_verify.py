@@ -37,6 +37,9 @@ def loose_limit(threshold: int) -> int:
 
 # Banked items verified per query, nearest first: bounds the cost of a query that resembles many.
 MAX_VERIFIED = 8
+# A query showing a picture framed by an interface (a screenshot) matches plainly without
+# verification only this close: a re-encoded copy of the same screenshot.
+SCREENSHOT_PLAIN_EXACT = 8
 
 
 def plain_matches(digest: bytes, banks: dict[int, FingerprintBank], index, make: Callable) -> list:
@@ -104,6 +107,7 @@ def candidate_hits(
                     into[owner] = (distance, k)
     hits: list[ImageHit] = []
     to_verify: list[tuple[int, list[tuple[int, int]]]] = []  # owner, its candidates nearest first
+    screenshots: set[int] = set()  # owners whose plain match waits for verification
     for owner in sorted(
         nearest.keys() | nearest_band.keys(), key=lambda o: _closest(o, nearest, nearest_band)
     ):
@@ -111,7 +115,13 @@ def candidate_hits(
         if threshold is None:
             continue
         if plain.get(owner, 256) <= threshold:
-            hits.append(ImageHit(owner, plain[owner]))
+            if query.features.pictures and plain[owner] > SCREENSHOT_PLAIN_EXACT:
+                # A screenshot's hash is mostly its app's interface: two posts' screenshots come
+                # within the threshold of each other. Its plain match must agree on its picture.
+                screenshots.add(owner)
+                to_verify.append((owner, [(plain[owner], 0)]))
+            else:
+                hits.append(ImageHit(owner, plain[owner]))
             continue
         tries = [
             t for t in (nearest.get(owner), nearest_band.get(owner)) if t and t[0] <= loose_limit(threshold)
@@ -123,6 +133,8 @@ def candidate_hits(
     for owner, tries in to_verify:
         blob = features.get(owner)
         if not blob:
+            if owner in screenshots:  # banked without keypoints: the plain match stands, as before
+                hits.append(ImageHit(owner, tries[0][0]))
             continue
         for distance, k in tries:
             candidate = query.candidates[k]
@@ -214,7 +226,7 @@ def _vote_sources(query: image_fp.ImageQuery) -> list[tuple[int, int, int, int] 
         if len(sources) > VOTE_REGIONS:
             break
         if (
-            candidate.region in ("trimmed", "frame")
+            candidate.region in image_candidates.PICTURE_REGIONS
             and candidate.box not in sources
             and image_candidates.iou(candidate.box, whole) < VOTE_REGION_MAX_IOU
         ):

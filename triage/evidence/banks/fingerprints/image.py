@@ -155,7 +155,12 @@ def image_query(path: Path) -> ImageQuery:
     # Regions, hashes and keypoints all work on at most QUERY_SIZE pixels (PDQ itself looks at 512),
     # which also bounds the memory a huge PNG can make the region search use.
     img.thumbnail((QUERY_SIZE, QUERY_SIZE), Image.Resampling.BILINEAR)
-    return ImageQuery(image_candidates.query_candidates(img), local_features.QueryFeatures(img))
+    candidates = image_candidates.query_candidates(img)
+    # The pictures found shown inside an interface, which an agreement must not avoid (local_features).
+    regions = dict.fromkeys(c.box for c in candidates if c.region in image_candidates.PICTURE_REGIONS)
+    screen = image_candidates.interface(img)
+    pictures = image_candidates.framed(screen, img.size, list(regions))
+    return ImageQuery(candidates, local_features.QueryFeatures(img, pictures))
 
 
 def hamming(a: bytes, b: bytes) -> int:

@@ -68,6 +68,10 @@ DIHEDRAL = (
 )  # fmt: skip
 
 
+# The regions that are a picture found inside the query (the others are the whole query and its bands).
+PICTURE_REGIONS = ("trimmed", "frame")
+
+
 @dataclass(frozen=True)
 class Candidate:
     """One hash to look up: which region of the query, under which dihedral transform."""
@@ -256,6 +260,69 @@ def _off_background_rows(img: np.ndarray, box: tuple[int, int, int, int]) -> tup
     if end - start < MIN_AREA_SHARE * h or cut == box:
         return None
     return cut
+
+
+# A picture is framed by an interface when, along one of its sides at least, a strip this deep (a
+# share of the frame's size) just outside it is flat and the interface's background colour, the
+# frame's edge being mostly that colour. A region bounded by lines inside a photo (a horizon, a
+# brick wall's courses) has more of the photo around it.
+FRAMED_STRIP_SHARE = 0.006
+FRAMED_SIZE = 512  # the check looks at a copy this long on its longer side
+
+
+@dataclass(frozen=True)
+class Interface:
+    """The query seen as an app's screen: a small copy of it, and the colour of its background."""
+
+    pixels: np.ndarray  # a copy at most FRAMED_SIZE long on its longer side, float32 RGB
+    background: np.ndarray  # the colour of most of the frame's outer edge
+
+
+def interface(img: Image.Image) -> Interface | None:
+    """The query as an app's screen, when its outer edge is mostly one colour; None otherwise."""
+    small = img.convert("RGB")
+    small.thumbnail((FRAMED_SIZE, FRAMED_SIZE), Image.Resampling.BILINEAR)
+    pixels = np.asarray(small).astype(np.float32)
+    if min(pixels.shape[:2]) < 8:
+        return None
+    edge = np.concatenate([pixels[0], pixels[-1], pixels[:, 0], pixels[:, -1]])
+    background = np.median(edge, axis=0)
+    if float(np.mean(np.abs(edge - background).max(axis=1) <= BACKGROUND_TOLERANCE)) < 0.5:
+        return None
+    return Interface(pixels, background)
+
+
+def framed(
+    screen: Interface | None, size: tuple[int, int], boxes: list[tuple[int, int, int, int]]
+) -> list[tuple[int, int, int, int]]:
+    """The boxes (in an image of this size) that are a picture shown inside the interface."""
+    if screen is None or not boxes:
+        return []
+    pixels, background = screen.pixels, screen.background
+    h, w = pixels.shape[:2]
+    depth_x, depth_y = max(2, round(FRAMED_STRIP_SHARE * w)), max(2, round(FRAMED_STRIP_SHARE * h))
+    sx, sy = w / size[0], h / size[1]
+
+    def plain(strip: np.ndarray) -> bool:
+        return bool(strip.size) and (
+            float(strip.reshape(-1, 3).std(axis=0).max()) < FLAT_STD
+            and float(np.abs(strip.reshape(-1, 3).mean(axis=0) - background).max()) <= BACKGROUND_TOLERANCE
+        )
+
+    out = []
+    for box in boxes:
+        left, top = round(box[0] * sx), round(box[1] * sy)
+        right, bottom = round(box[2] * sx), round(box[3] * sy)
+        # One pixel off the box's edge, which resizing blends with the picture.
+        strips = [
+            pixels[max(0, top - 1 - depth_y) : max(0, top - 1), left:right],
+            pixels[bottom + 1 : bottom + 1 + depth_y, left:right],
+            pixels[top:bottom, max(0, left - 1 - depth_x) : max(0, left - 1)],
+            pixels[top:bottom, right + 1 : right + 1 + depth_x],
+        ]
+        if any(plain(strip) for strip in strips):
+            out.append(box)
+    return out
 
 
 def _to_frame_edges(full: np.ndarray, box: list[int]) -> list[int]:

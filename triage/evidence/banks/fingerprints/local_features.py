@@ -129,8 +129,10 @@ def unpack(blob: bytes) -> tuple[np.ndarray, np.ndarray]:
 class QueryFeatures:
     """The query's keypoints, per region and mirror, computed lazily once and reused per candidate."""
 
-    def __init__(self, img: Image.Image) -> None:
+    def __init__(self, img: Image.Image, pictures: list[tuple[int, int, int, int]] | None = None) -> None:
         self.img = img
+        # Boxes of the pictures found framed in the query (a photo in a screenshot), in img's pixels.
+        self.pictures = pictures or []
         self._cache: dict[tuple, tuple[np.ndarray, np.ndarray]] = {}
         self._frames: dict[tuple[int, int, int, int] | None, tuple[int, int]] = {}
 
@@ -182,9 +184,8 @@ def verify(
             shape = _Shape(query.frame(), banked, inside=crop_of_banked)
     best = 0
     for mirrored in (False, True):
-        points, descriptors = query.get(box, mirrored=mirrored)
-        if len(points) >= MIN_INLIERS:
-            best = max(best, _inliers(points, descriptors, banked_points, banked_desc, shape)[0])
+        if len(query.get(box, mirrored=mirrored)[0]) >= MIN_INLIERS:
+            best = max(best, _agreeing(query, box, mirrored, banked_blob, shape)[0])
         if best >= MIN_INLIERS:
             break
     return best
@@ -246,10 +247,9 @@ def agreement(
         return Agreement(0)
     shape = _Shape(query.frame(box), banked, inside=False)
     for mirrored in (False, True):
-        points, descriptors = query.get(box, mirrored=mirrored)
-        if len(points) < MIN_INLIERS:
+        if len(query.get(box, mirrored=mirrored)[0]) < MIN_INLIERS:
             continue
-        inliers, homography, agreeing = _inliers(points, descriptors, banked_points, banked_desc, shape)
+        inliers, homography, agreeing = _agreeing(query, box, mirrored, banked_blob, shape)
         if inliers >= MIN_INLIERS and homography is not None:
             width, height = query.frame(box)
             mapped = cv2.perspectiveTransform(banked_points.reshape(-1, 1, 2), np.linalg.inv(homography))
@@ -309,29 +309,167 @@ class _Shape:
         return area / max(bw * bh, 1)
 
 
+# An agreement must not avoid a picture found in the query: where the query's keypoints (or the
+# banked picture's) put PICTURE_MIN_EXPECTED agreeing ones or more inside such a picture, at the
+# agreement's overall rate, at least PICTURE_MIN_SHARE of those must be there.
+PICTURE_MIN_EXPECTED = 5
+PICTURE_MIN_SHARE = 0.2
+PICTURE_INSET = 0.05  # of the picture's width and height, on each side
+# Pictures shown smaller than this (pixels, in the keypoints' coordinates) are not looked at: a
+# screenshot re-shared at 320 pixels shows its picture at under a hundred, where its own details
+# no longer agree with the banked screenshot's while its interface's large ones still do.
+PICTURE_MIN_SIDE = 96
+PICTURE_MAX_SCALE = 1.8  # banked pixels per query pixel beyond which only the query's keypoints count
+
+
+def _agreeing(
+    query: QueryFeatures,
+    box: tuple[int, int, int, int] | None,
+    mirrored: bool,
+    banked_blob: bytes,
+    shape: _Shape | None,
+) -> tuple[int, np.ndarray | None, np.ndarray | None]:
+    """_inliers for the query (or its region box, mirrored or not), rejected when it avoids a picture.
+
+    Two screenshots of one app share their interface: a banked screenshot of one post and a
+    screenshot of another agree all over the status bar, the header and the buttons, on a plain
+    re-framing, and nowhere on the two posts' pictures, though the query's picture has keypoints
+    of its own there (and the banked one, unless it is smooth). A copy agrees on its picture too.
+    """
+    b_pts, b_desc = unpack(banked_blob)
+    points, descriptors = query.get(box, mirrored=mirrored)
+    inliers, homography, agreeing, query_agreeing = _inliers(points, descriptors, b_pts, b_desc, shape)
+    if homography is None or query_agreeing is None or not query.pictures:
+        return inliers, homography, agreeing
+    width, height = query.frame(box)
+    left, top, right, bottom = box or (0, 0, query.img.width, query.img.height)
+    scale_x, scale_y = width / max(right - left, 1), height / max(bottom - top, 1)
+    # Both pictures' keypoints where the other picture is, in the coordinates of the query's.
+    banked = cv2.perspectiveTransform(b_pts.reshape(-1, 1, 2), np.linalg.inv(homography)).reshape(-1, 2)
+    banked = banked[_inside(banked, (0, 0, width, height))]
+    frame = banked_frame(banked_blob) or (float(b_pts[:, 0].max()) + 1, float(b_pts[:, 1].max()) + 1)
+    on_banked = cv2.perspectiveTransform(points.reshape(-1, 1, 2), homography).reshape(-1, 2)
+    own = points[_inside(on_banked, (0, 0, *frame))]
+    # A query much smaller than the banked picture keeps its large details (an interface's) and
+    # loses its fine ones: the banked picture's keypoints say nothing of what the query should show.
+    smaller = float(np.sqrt(abs(np.linalg.det(homography[:2, :2])))) > PICTURE_MAX_SCALE
+    # Pictures the banked keypoints say too little about, smallest first (the photo, not the
+    # region of everything under an app's header), for the closer look below.
+    unclear: list[tuple[float, tuple[int, int, int, int], tuple[float, float, float, float]]] = []
+    for picture in query.pictures:
+        if picture == box:
+            continue  # the region matched: every agreeing keypoint is in it
+        # The picture in the coordinates of the keypoints matched (cropped to box, scaled, mirrored).
+        x0, x1 = (max(picture[0], left) - left) * scale_x, (min(picture[2], right) - left) * scale_x
+        y0, y1 = (max(picture[1], top) - top) * scale_y, (min(picture[3], bottom) - top) * scale_y
+        if x1 <= x0 or y1 <= y0:
+            continue
+        if mirrored:
+            x0, x1 = width - x1, width - x0
+        if min(x1 - x0, y1 - y0) < PICTURE_MIN_SIDE:
+            continue  # too small for its keypoints to agree with a larger banked copy's
+        # Inside its edges: the corners of a picture's frame are keypoints two screenshots of one
+        # app share wherever their pictures sit at the same place.
+        inset_x, inset_y = PICTURE_INSET * (x1 - x0), PICTURE_INSET * (y1 - y0)
+        area = (x0 + inset_x, y0 + inset_y, x1 - inset_x, y1 - inset_y)
+        found = np.count_nonzero(_inside(query_agreeing, area))
+        powered = False
+        for keypoints in (own,) if smaller else (own, banked):
+            expected = inliers * np.count_nonzero(_inside(keypoints, area)) / max(len(keypoints), 1)
+            if expected >= PICTURE_MIN_EXPECTED and found < PICTURE_MIN_SHARE * expected:
+                return 0, None, None
+            powered = powered or expected >= PICTURE_MIN_EXPECTED
+        if not powered and not smaller and (x1 - x0) * (y1 - y0) < PICTURE_MAX_SHARE * width * height:
+            unclear.append(((x1 - x0) * (y1 - y0), picture, area))
+    for _size, picture, area in sorted(unclear)[:PICTURES_LOOKED_AT]:
+        if not _picture_agrees(query, picture, mirrored, (box, homography), frame, b_pts, b_desc, area):
+            return 0, None, None
+    return inliers, homography, agreeing
+
+
+# A picture that few of the keypoints matched fall in (the interface's text holds most of a small
+# screenshot's) is looked at with its own: when the banked picture covers it and it has texture,
+# at least PICTURE_MIN_AGREEING of its own keypoints must agree with the mapping found. Only for
+# pictures under PICTURE_MAX_SHARE of what was matched, at most PICTURES_LOOKED_AT of them.
+PICTURE_MIN_AGREEING = 4
+PICTURE_MAX_SHARE = 0.7
+PICTURES_LOOKED_AT = 6
+
+
+def _picture_agrees(
+    query: QueryFeatures,
+    picture: tuple[int, int, int, int],
+    mirrored: bool,
+    matched: tuple[tuple[int, int, int, int] | None, np.ndarray],
+    frame: tuple[float, float],
+    b_pts: np.ndarray,
+    b_desc: np.ndarray,
+    area: tuple[float, float, float, float],
+) -> bool:
+    box, homography = matched
+    width, height = query.frame(box)
+    left, top, right, bottom = box or (0, 0, query.img.width, query.img.height)
+    # Does the banked picture cover it? Its corners, mapped onto the banked frame, lie inside it.
+    x0, y0, x1, y1 = area
+    corners = np.float32([[x0, y0], [x1, y0], [x1, y1], [x0, y1]]).reshape(-1, 1, 2)
+    on_banked = cv2.perspectiveTransform(corners, homography).reshape(-1, 2)
+    slack_x, slack_y = CROP_SLACK * frame[0], CROP_SLACK * frame[1]
+    if not _inside(on_banked, (-slack_x, -slack_y, frame[0] + slack_x, frame[1] + slack_y)).all():
+        return True  # partly beyond the banked picture: no claim about it
+    points, descriptors = query.get(picture, mirrored=mirrored)
+    if len(points) < MIN_INLIERS:
+        return True  # too flat to say anything
+    # The picture's keypoints in the coordinates of the keypoints matched.
+    pw, ph = query.frame(picture)
+    px = points[:, 0] * (picture[2] - picture[0]) / max(pw, 1)
+    xs = picture[2] - px if mirrored else picture[0] + px
+    ys = picture[1] + points[:, 1] * (picture[3] - picture[1]) / max(ph, 1)
+    xs = (xs - left) * width / max(right - left, 1)
+    if mirrored:
+        xs = width - xs
+    ys = (ys - top) * height / max(bottom - top, 1)
+    mapped = np.stack([xs, ys], axis=1).astype(np.float32)
+    keep = _inside(mapped, area)
+    if np.count_nonzero(keep) < MIN_INLIERS:
+        return True
+    pairs = cv2.BFMatcher(cv2.NORM_HAMMING).knnMatch(descriptors[keep], b_desc, k=2)
+    good = [p[0] for p in pairs if len(p) == 2 and p[0].distance < RATIO * p[1].distance]
+    if len(good) < PICTURE_MIN_AGREEING:
+        return False
+    src = mapped[keep][[m.queryIdx for m in good]].reshape(-1, 1, 2)
+    projected = cv2.perspectiveTransform(src, homography).reshape(-1, 2)
+    errors = np.linalg.norm(projected - b_pts[[m.trainIdx for m in good]], axis=1)
+    return int(np.count_nonzero(errors <= 2 * REPROJECTION_PIXELS)) >= PICTURE_MIN_AGREEING
+
+
+def _inside(points: np.ndarray, box: tuple[float, float, float, float]) -> np.ndarray:
+    x0, y0, x1, y1 = box
+    return (points[:, 0] >= x0) & (points[:, 0] < x1) & (points[:, 1] >= y0) & (points[:, 1] < y1)
+
+
 def _inliers(
     q_pts: np.ndarray, q_desc: np.ndarray, b_pts: np.ndarray, b_desc: np.ndarray, shape: _Shape | None
-) -> tuple[int, np.ndarray | None, np.ndarray | None]:
+) -> tuple[int, np.ndarray | None, np.ndarray | None, np.ndarray | None]:
     """(keypoints agreeing on one plausible homography, that query-to-banked homography, where they
-    are on the banked picture), or (0, None, None)."""
+    are on the banked picture, where they are on the query), or (0, None, None, None)."""
     matcher = cv2.BFMatcher(cv2.NORM_HAMMING)
     pairs = matcher.knnMatch(q_desc, b_desc, k=2)
     good = [p[0] for p in pairs if len(p) == 2 and p[0].distance < RATIO * p[1].distance]
     if len(good) < MIN_INLIERS:
-        return 0, None, None
+        return 0, None, None, None
     src = np.float32([q_pts[m.queryIdx] for m in good]).reshape(-1, 1, 2)
     dst = np.float32([b_pts[m.trainIdx] for m in good]).reshape(-1, 1, 2)
     homography, mask = cv2.findHomography(src, dst, cv2.RANSAC, REPROJECTION_PIXELS, maxIters=2000)
     if homography is None or mask is None or not _plausible(homography):
-        return 0, None, None
+        return 0, None, None, None
     if shape is not None and not shape.holds(homography):
-        return 0, None, None
+        return 0, None, None, None
     inliers = mask.ravel().astype(bool)
     # Inliers piled on one spot are a repeated texture, not the same picture: ask for spread.
     spread = dst.reshape(-1, 2)[inliers]
     if len(spread) < MIN_INLIERS or float(np.ptp(spread[:, 0])) < 40 or float(np.ptp(spread[:, 1])) < 40:
-        return 0, None, None
-    return int(inliers.sum()), homography, spread
+        return 0, None, None, None
+    return int(inliers.sum()), homography, spread, src.reshape(-1, 2)[inliers]
 
 
 def _plausible(homography: np.ndarray) -> bool:
@@ -341,4 +479,20 @@ def _plausible(homography: np.ndarray) -> bool:
     if not 1 / 64 <= abs(det) <= 64:
         return False
     # Perspective terms stay small for a flat screenshot or crop.
-    return abs(h[2, 0]) < 2e-3 and abs(h[2, 1]) < 2e-3
+    if abs(h[2, 0]) >= 2e-3 or abs(h[2, 1]) >= 2e-3:
+        return False
+    # No shear, no rotation but by right angles (a few degrees allowed), no stretch beyond
+    # MAX_STRETCH: two screenshots of one app agree on their interface through a sheared mapping
+    # that no re-upload makes.
+    (a, b), (c, d) = np.abs(h[:2, :2])
+    on_axis, off_axis = (a + d, b + c) if a + d >= b + c else (b + c, a + d)
+    if off_axis > MAX_OFF_AXIS * on_axis:
+        return False
+    columns = np.linalg.norm(h[:2, :2], axis=0)
+    return float(columns.max()) <= MAX_STRETCH * float(columns.min())
+
+
+# A re-framing's mapping: off-axis terms at most this share of the on-axis ones (~6 degrees of
+# rotation or shear), and one axis scaled at most this many times the other.
+MAX_OFF_AXIS = 0.1
+MAX_STRETCH = 1.5
