@@ -406,6 +406,11 @@ def _picture_agrees(
     b_desc: np.ndarray,
     area: tuple[float, float, float, float],
 ) -> bool:
+    """Whether the picture's own keypoints agree with the mapping found (True when they cannot say).
+
+    matched: the box whose keypoints were matched (None: the whole query) and its homography onto
+    the banked picture; area: the picture, inset, in that box's keypoint coordinates.
+    """
     box, homography = matched
     width, height = query.frame(box)
     left, top, right, bottom = box or (0, 0, query.img.width, query.img.height)
