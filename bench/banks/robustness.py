@@ -181,7 +181,7 @@ class ImageBank:
                 band = position >= image_fp.BANK_BANDS_FROM
                 (band_hashes if band else hashes).append(np.frombuffer(h, np.uint8))
                 (band_owners if band else owners).append(i)
-            features[i] = local_features.extract(img)
+            features[i] = image_fp.bank_keypoints(img)
         head = local_features.VOTE_PREFIX_BYTES
         voting = [local_features.vote_descriptors(blob[:head]) for blob in features.values()]
         descriptors = DescriptorIndex(

@@ -30,7 +30,7 @@ from django.db import transaction
 from triage.models import MediaItem
 
 from . import image_verify
-from .fingerprints import UnparseableMediaError, image_candidates, local_features, sniff_media_type
+from .fingerprints import UnparseableMediaError, image_candidates, sniff_media_type
 from .fingerprints import audio as audio_fp
 from .fingerprints import image as image_fp
 from .fingerprints import video as video_fp
@@ -141,7 +141,7 @@ def _fingerprint(path: Path, media_type: str) -> tuple[bytes, float | None, dict
                 # keypoints carry the frame a band hit's crop check needs.
                 "edge_band_depth": image_candidates.EDGE_BAND_DEPTH,
                 # Not metadata: popped by bank_add_file into BankedItem.local_features.
-                "_local_features": local_features.extract(img),
+                "_local_features": image_fp.bank_keypoints(img),
             },
         )
     if media_type == "video":

@@ -149,6 +149,27 @@ class ImageQuery:
         return self.candidates[0].digest
 
 
+def bank_keypoints(img: Image.Image) -> bytes:
+    """The keypoints a banked image stores, with the pictures it shows framed by an interface."""
+    return local_features.extract(img, framed_pictures(img))
+
+
+def framed_pictures(img: Image.Image) -> list[tuple[int, int, int, int]]:
+    """The pictures an image shows framed by an interface (a screenshot's photo), in its pixels.
+
+    Found as a query finds them (on a copy at most QUERY_SIZE long), so that a banked screenshot
+    and a copy of it agree on where its picture is.
+    """
+    small = img.copy()
+    small.thumbnail((QUERY_SIZE, QUERY_SIZE), Image.Resampling.BILINEAR)
+    boxes = [box for name, box in image_candidates.content_boxes(np.asarray(small.convert("RGB")))]
+    found = image_candidates.framed(image_candidates.interface(small), small.size, list(dict.fromkeys(boxes)))
+    sx, sy = img.width / small.width, img.height / small.height
+    # Smallest first: the photo before the region of everything under an app's header.
+    found.sort(key=lambda box: (box[2] - box[0]) * (box[3] - box[1]))
+    return [(round(a * sx), round(b * sy), round(c * sx), round(d * sy)) for a, b, c, d in found]
+
+
 def image_query(path: Path) -> ImageQuery:
     """Decode an image once and return its query candidates, or raise UnparseableMediaError."""
     img = load_image(path)

@@ -8,11 +8,13 @@ enough of them agree on one plane-to-plane mapping (a homography, found by RANSA
 plausible re-framing: not degenerate, not folded, not absurdly scaled. Unrelated photos share a
 handful of chance descriptor matches, which never agree on one geometry in these numbers.
 
-Storage: a header (HEADER, then the FEATURE_SIZE-pixel image's width and height as uint16), then up
-to MAX_KEYPOINTS keypoints, 36 bytes each (x, y as uint16 on that image, then the 32-byte ORB
-descriptor): ~18 KB per image, in the database only (never in the in-memory index), read for the
-few candidates that need verifying. Blobs stored before the header existed are records only; they
-cannot start with HEADER, whose first two bytes read as an x of 21,071, beyond FEATURE_SIZE.
+Storage: a header (HEADER, then the FEATURE_SIZE-pixel image's width and height as uint16; or
+PICTURES_HEADER, the same, then the pictures the image shows framed by an interface, when it is a
+screenshot), then up to MAX_KEYPOINTS keypoints, 36 bytes each (x, y as uint16 on that image, then
+the 32-byte ORB descriptor): ~18 KB per image, in the database only (never in the in-memory index),
+read for the few candidates that need verifying. Blobs stored before the header existed are records
+only; they cannot start with a header, whose first two bytes read as an x of 21,071, beyond
+FEATURE_SIZE.
 """
 
 from __future__ import annotations
@@ -31,8 +33,11 @@ MIN_INLIERS = 15  # keypoints agreeing on one homography for a match
 RATIO = 0.8  # Lowe's ratio test on Hamming distances
 REPROJECTION_PIXELS = 6.0
 _RECORD = np.dtype([("x", "<u2"), ("y", "<u2"), ("descriptor", "u1", (32,))])
-HEADER = b"ORB1"
+HEADER = b"ORB1"  # the frame, then the keypoints
+PICTURES_HEADER = b"ORB2"  # the frame, the pictures framed in it, then the keypoints
 _FRAME = struct.Struct("<HH")
+MAX_BANKED_PICTURES = 4
+_PICTURES = struct.Struct("<B" + "HHHH" * MAX_BANKED_PICTURES)  # how many, then (x0, y0, x1, y1) each
 
 # cv2.setNumThreads(1): matching runs in web and Celery workers that are already one per core.
 cv2.setNumThreads(1)
@@ -84,26 +89,58 @@ def _spread_order(points: np.ndarray, responses: np.ndarray, shape: tuple[int, .
     return np.lexsort((-responses, rank))
 
 
-def extract(img: Image.Image) -> bytes:
-    """Return the packed frame, keypoints and descriptors a banked image stores."""
+def extract(img: Image.Image, pictures: list[tuple[int, int, int, int]] | None = None) -> bytes:
+    """Return the packed frame, keypoints and descriptors a banked image stores.
+
+    pictures: the boxes (in img's pixels) of the pictures it shows framed by an interface, when it
+    is a screenshot; an agreement with a query must not avoid them (_agreeing).
+    """
     gray = _gray(img)
     points, descriptors = _orb(gray, spread=True)
     out = np.empty(len(points), _RECORD)
     out["x"] = np.clip(np.rint(points[:, 0]), 0, 65535)
     out["y"] = np.clip(np.rint(points[:, 1]), 0, 65535)
     out["descriptor"] = descriptors
-    return HEADER + _FRAME.pack(gray.shape[1], gray.shape[0]) + out.tobytes()
+    frame = _FRAME.pack(gray.shape[1], gray.shape[0])
+    if not pictures:
+        return HEADER + frame + out.tobytes()
+    sx, sy = gray.shape[1] / img.width, gray.shape[0] / img.height
+    boxes = [
+        (round(x0 * sx), round(y0 * sy), round(x1 * sx), round(y1 * sy))
+        for x0, y0, x1, y1 in pictures[:MAX_BANKED_PICTURES]
+    ]
+    fields = [len(boxes)] + [v for box in boxes for v in box] + [0] * 4 * (MAX_BANKED_PICTURES - len(boxes))
+    return PICTURES_HEADER + frame + _PICTURES.pack(*fields) + out.tobytes()
+
+
+def _layout(blob: bytes) -> tuple[tuple[int, int] | None, list[tuple[int, int, int, int]], int]:
+    """(frame, pictures, where the keypoints start) of a stored blob (or of its first bytes)."""
+    magic = blob[: len(HEADER)]
+    if magic not in (HEADER, PICTURES_HEADER):
+        return None, [], 0
+    width, height = _FRAME.unpack_from(blob, len(HEADER))
+    if magic == HEADER:
+        return (width, height), [], len(HEADER) + _FRAME.size
+    count, *values = _PICTURES.unpack_from(blob, len(HEADER) + _FRAME.size)
+    pictures = [
+        (values[4 * k], values[4 * k + 1], values[4 * k + 2], values[4 * k + 3])
+        for k in range(min(count, MAX_BANKED_PICTURES))
+    ]
+    return (width, height), pictures, len(HEADER) + _FRAME.size + _PICTURES.size
 
 
 def banked_frame(blob: bytes) -> tuple[int, int] | None:
     """(width, height) of the banked picture in its keypoints' coordinates; None for an old blob."""
-    if blob[: len(HEADER)] != HEADER:
-        return None
-    return _FRAME.unpack_from(blob, len(HEADER))
+    return _layout(blob)[0]
+
+
+def banked_pictures(blob: bytes) -> list[tuple[int, int, int, int]]:
+    """The pictures a banked screenshot shows framed by its interface, in its keypoints' coordinates."""
+    return _layout(blob)[1]
 
 
 # The bytes of a stored blob that hold its VOTE_KEYPOINTS (what the match index reads per item).
-VOTE_PREFIX_BYTES = len(HEADER) + _FRAME.size + VOTE_KEYPOINTS * _RECORD.itemsize
+VOTE_PREFIX_BYTES = len(PICTURES_HEADER) + _FRAME.size + _PICTURES.size + VOTE_KEYPOINTS * _RECORD.itemsize
 
 
 def vote_descriptors(prefix: bytes) -> np.ndarray:
@@ -111,16 +148,16 @@ def vote_descriptors(prefix: bytes) -> np.ndarray:
 
     Blobs stored before frames were give none: a voted candidate must show enough of the banked
     picture (verify's shows_banked), which needs its frame."""
-    if prefix[: len(HEADER)] != HEADER:
+    frame, _pictures, start = _layout(prefix)
+    if frame is None:
         return np.zeros((0, 32), np.uint8)
-    prefix = prefix[len(HEADER) + _FRAME.size :]
+    prefix = prefix[start:]
     records = np.frombuffer(prefix[: len(prefix) // _RECORD.itemsize * _RECORD.itemsize], _RECORD)
     return np.ascontiguousarray(records["descriptor"][:VOTE_KEYPOINTS])
 
 
 def unpack(blob: bytes) -> tuple[np.ndarray, np.ndarray]:
-    if blob[: len(HEADER)] == HEADER:
-        blob = blob[len(HEADER) + _FRAME.size :]
+    blob = blob[_layout(blob)[2] :]
     records = np.frombuffer(blob, _RECORD)
     points = np.stack([records["x"], records["y"]], axis=1).astype(np.float32)
     return points, np.ascontiguousarray(records["descriptor"])
@@ -339,7 +376,8 @@ def _agreeing(
     b_pts, b_desc = unpack(banked_blob)
     points, descriptors = query.get(box, mirrored=mirrored)
     inliers, homography, agreeing, query_agreeing = _inliers(points, descriptors, b_pts, b_desc, shape)
-    if homography is None or query_agreeing is None or not query.pictures:
+    theirs = banked_pictures(banked_blob)
+    if homography is None or query_agreeing is None or not (query.pictures or theirs):
         return inliers, homography, agreeing
     width, height = query.frame(box)
     left, top, right, bottom = box or (0, 0, query.img.width, query.img.height)
@@ -356,16 +394,28 @@ def _agreeing(
     # Pictures the banked keypoints say too little about, smallest first (the photo, not the
     # region of everything under an app's header), for the closer look below.
     unclear: list[tuple[float, tuple[int, int, int, int], tuple[float, float, float, float]]] = []
+    # The pictures, the query's and the banked screenshot's, in the coordinates of the keypoints
+    # matched (cropped to box, scaled, mirrored), each with the query's box of it (None: banked).
+    areas: list[tuple[tuple[float, float, float, float], tuple[int, int, int, int] | None]] = []
     for picture in query.pictures:
         if picture == box:
             continue  # the region matched: every agreeing keypoint is in it
-        # The picture in the coordinates of the keypoints matched (cropped to box, scaled, mirrored).
         x0, x1 = (max(picture[0], left) - left) * scale_x, (min(picture[2], right) - left) * scale_x
         y0, y1 = (max(picture[1], top) - top) * scale_y, (min(picture[3], bottom) - top) * scale_y
-        if x1 <= x0 or y1 <= y0:
-            continue
         if mirrored:
             x0, x1 = width - x1, width - x0
+        areas.append(((x0, y0, x1, y1), picture))
+    inverse = np.linalg.inv(homography)
+    for bx0, by0, bx1, by1 in theirs:
+        # A banked screenshot says where its picture is: a dark one on a dark screen in the query
+        # shows none to find, and the interface around it agrees all the same.
+        corners = np.float32([[bx0, by0], [bx1, by0], [bx1, by1], [bx0, by1]]).reshape(-1, 1, 2)
+        xs, ys = cv2.perspectiveTransform(corners, inverse).reshape(-1, 2).T
+        x0, y0 = max(float(xs.min()), 0.0), max(float(ys.min()), 0.0)
+        areas.append(((x0, y0, min(float(xs.max()), width), min(float(ys.max()), height)), None))
+    for (x0, y0, x1, y1), picture in areas:
+        if x1 <= x0 or y1 <= y0:
+            continue
         if min(x1 - x0, y1 - y0) < PICTURE_MIN_SIDE:
             continue  # too small for its keypoints to agree with a larger banked copy's
         # Inside its edges: the corners of a picture's frame are keypoints two screenshots of one
@@ -379,7 +429,8 @@ def _agreeing(
             if expected >= PICTURE_MIN_EXPECTED and found < PICTURE_MIN_SHARE * expected:
                 return 0, None, None
             powered = powered or expected >= PICTURE_MIN_EXPECTED
-        if not powered and not smaller and (x1 - x0) * (y1 - y0) < PICTURE_MAX_SHARE * width * height:
+        small = (x1 - x0) * (y1 - y0) < PICTURE_MAX_SHARE * width * height
+        if picture is not None and not powered and not smaller and small:
             unclear.append(((x1 - x0) * (y1 - y0), picture, area))
     for _size, picture, area in sorted(unclear)[:PICTURES_LOOKED_AT]:
         if not _picture_agrees(query, picture, mirrored, (box, homography), frame, b_pts, b_desc, area):
