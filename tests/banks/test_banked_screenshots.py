@@ -12,15 +12,12 @@ import pytest
 
 from triage.evidence.banks.fingerprints import image as image_fp
 from triage.evidence.banks.fingerprints import image_candidates, local_features
-from triage.evidence.banks.services import bank_add_file, bank_match_file
+from triage.evidence.banks.services import bank_add_file
 
 from . import media
+from .matching import matched
 
 SCREENS = ("screenshot_phone", "screenshot_phone_dark_small_jpeg", "screenshot_desktop_browser")
-
-
-def matched(path):
-    return [m.item["original_name"] for m in bank_match_file(path=path, media_type="image")]
 
 
 @pytest.mark.django_db

@@ -19,13 +19,10 @@ from triage.evidence.banks.models import BankedItem
 from triage.evidence.banks.services import bank_add_file, bank_match_file
 
 from . import media
+from .matching import matched
 
 BANKED = media.BANKED_REAL_PHOTOS
 UNRELATED = media.UNRELATED_REAL_PHOTOS
-
-
-def matched(path):
-    return [m.item["original_name"] for m in bank_match_file(path=path, media_type="image")]
 
 
 @pytest.mark.django_db

@@ -15,13 +15,10 @@ from triage.evidence.banks import selectors
 from triage.evidence.banks.fingerprints.local_features import VOTE_KEYPOINTS
 from triage.evidence.banks.index import DescriptorIndex
 from triage.evidence.banks.models import BankedItem
-from triage.evidence.banks.services import bank_add_file, bank_match_file
+from triage.evidence.banks.services import bank_add_file
 
 from . import media
-
-
-def matched(path):
-    return [m.item["original_name"] for m in bank_match_file(path=path, media_type="image")]
+from .matching import matched
 
 
 @pytest.fixture
