@@ -36,6 +36,7 @@ from triage.evidence.banks.fingerprints import image as image_fp
 from triage.evidence.banks.fingerprints import local_features
 from triage.evidence.banks.index import (
     ALTERNATIVE_MULTIHASH_LAYOUT,
+    DESCRIPTOR_PROBES,
     HMA_MULTIHASH_LAYOUT,
     AudioIndex,
     DescriptorIndex,
@@ -221,16 +222,37 @@ def descriptor_bench(n_images: int, queries: int, rng: np.random.Generator, work
     build_s = time.perf_counter() - started
     memory_mb = rss_mb() - rss_before
     planted = rng.choice(n_images, size=queries, replace=False)
-    cpu, first = [], 0
+    asked = []
     for owner in planted:
         mine = banked[owner * per : (owner + 1) * per] ^ _sparse_noise(rng, (per, 32), 4)
         other = pool_arr[rng.integers(0, len(pool_arr), 450)] ^ _sparse_noise(rng, (450, 32), 3)
         mirrored = pool_arr[rng.integers(0, len(pool_arr), 500)] ^ _sparse_noise(rng, (500, 32), 3)
-        started = time.process_time()
-        votes = index.votes(np.concatenate([other, mine]))
-        index.votes(mirrored)
-        cpu.append(time.process_time() - started)
-        first += bool(votes) and max(votes, key=votes.get) == owner
+        asked.append((owner, np.concatenate([other, mine]), mirrored))
+
+    def ask() -> tuple[list[float], int, list[int]]:
+        cpu, first, own = [], 0, []
+        for owner, query, mirrored in asked:
+            started = time.process_time()
+            votes = index.votes(query)
+            index.votes(mirrored)
+            cpu.append(time.process_time() - started)
+            first += bool(votes) and max(votes, key=votes.get) == owner
+            own.append(votes.get(owner, 0))
+        return cpu, first, own
+
+    cpu, first, _own = ask()
+    # An inverted file probes DESCRIPTOR_PROBES lists; what fewer or more would cost and find.
+    by_probes = {}
+    if index.owners is None:
+        for probes in (8, 4, 2, 1):
+            index.index.nprobe = probes
+            probe_cpu, probe_first, own = ask()
+            by_probes[probes] = {
+                "query_cpu": stats(probe_cpu),
+                "planted_item_ranked_first": f"{probe_first}/{queries}",
+                "planted_item_votes_median_min": [float(np.median(own)), int(min(own))],
+            }
+        index.index.nprobe = DESCRIPTOR_PROBES
     # What banking more images costs once the index is built: the added images' keypoints go into
     # the trained lists of a copy (DescriptorIndex.with_changes), and one item is removed.
     changes = {}
@@ -254,6 +276,7 @@ def descriptor_bench(n_images: int, queries: int, rng: np.random.Generator, work
         "index_memory_mb_est": round(memory_mb),
         "query_cpu": stats(cpu),
         "planted_item_ranked_first": f"{first}/{queries}",
+        "by_probed_lists": by_probes,
     }
 
 

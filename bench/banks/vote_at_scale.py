@@ -1,0 +1,77 @@
+"""The keypoint vote's recall among many banked images: real re-uploads voting in a crowded index.
+
+Run from the repository root, with Django set up first (the decision is the service's,
+image_verify.candidate_hits): `python -m bench.banks.vote_at_scale [--crowd 100000]`.
+
+The re-upload bench's banked real photos (and halves) are banked as the service banks them; the vote's
+index also holds --crowd more images' 48 descriptors each, drawn from the same real photos' keypoints
+with 1/8 of their bits flipped: a pessimistic crowd (real banks' other images are not copies of the
+banked ones), large enough for an inverted file of 4,096 lists. Queried: the transformations that
+reach the vote (no hash comes near) of the banked photos, and of 19 unrelated real photos (any match
+is false), at 8, 4 and 2 probed lists.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+from tests.banks import media
+from triage.evidence.banks.fingerprints import local_features
+from triage.evidence.banks.index import DescriptorIndex
+
+from .index_latency import _sparse_noise
+from .robustness import ImageBank
+
+TRANSFORMS = ("crop_uneven_12_3_3_12", "screenshot_phone_dark_small_jpeg", "mirrored_cropped_4pct")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--crowd", type=int, default=100_000, help="more images in the vote's index")
+    args = parser.parse_args()
+    rng = np.random.default_rng(5)
+    work = Path(tempfile.mkdtemp(prefix="bench-vote-at-scale-"))
+    items = []
+    for k, name in enumerate(media.REAL_PHOTOS):
+        items += [(part, k % 2 == 0) for part in media.real_photo_parts(name, work / f"r{k}")]
+    banked = [p for p, b in items if b]
+    unrelated = [p for p, b in items if not b]
+    bank = ImageBank.of(banked)
+    head = local_features.VOTE_PREFIX_BYTES
+    voting = [local_features.vote_descriptors(blob[:head]) for blob in bank.features.values()]
+    owners = np.repeat(np.array(list(bank.features), np.int64), [len(v) for v in voting])
+    pool = np.concatenate(
+        [local_features.unpack(local_features.extract(media.real_photo(n)))[1] for n in media.REAL_PHOTOS]
+    )
+    per = local_features.VOTE_KEYPOINTS
+    crowd = pool[rng.integers(0, len(pool), args.crowd * per)] ^ _sparse_noise(rng, (args.crowd * per, 32), 3)
+    crowd_owners = 1_000_000 + np.repeat(np.arange(args.crowd, dtype=np.int64), per)
+    bank.descriptors = DescriptorIndex(
+        np.concatenate([*voting, crowd]), np.concatenate([owners, crowd_owners])
+    )
+    queries = {t: [media.IMAGE_REUPLOADS[t](p, work) for p in banked] for t in TRANSFORMS}
+    others = {t: [media.IMAGE_REUPLOADS[t](p, work) for p in unrelated] for t in TRANSFORMS}
+    result: dict = {"banked_real": len(banked), "crowd_images": args.crowd, "rows": {}}
+    for probes in (8, 4, 2):
+        if bank.descriptors.owners is None:  # an inverted file (a crowd too small gets an exact scan)
+            bank.descriptors.index.nprobe = probes
+        row = {}
+        for t in TRANSFORMS:
+            found = [bank.match(q) for q in queries[t]]
+            row[t] = {
+                "recall": sum(any(h.owner == i for h in hits) for i, hits in enumerate(found)) / len(found),
+                "wrong_item_matches": sum(h.owner != i for i, hits in enumerate(found) for h in hits),
+                "false_matches_unrelated": sum(len(bank.match(q)) for q in others[t]),
+            }
+        result["rows"][f"probes_{probes}"] = row
+        print(probes, row, flush=True)
+    print(json.dumps(result, indent=2))
+
+
+if __name__ == "__main__":
+    main()
