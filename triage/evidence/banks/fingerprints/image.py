@@ -154,19 +154,27 @@ def bank_keypoints(img: Image.Image) -> bytes:
     return local_features.extract(img, framed_pictures(img))
 
 
-def framed_pictures(img: Image.Image) -> list[tuple[int, int, int, int]]:
-    """The pictures an image shows framed by an interface (a screenshot's photo), in its pixels.
+def framed_pictures(
+    img: Image.Image, regions: list[tuple[int, int, int, int]] | None = None
+) -> list[tuple[int, int, int, int]]:
+    """The pictures an image shows framed by an interface (a screenshot's photo), in its pixels,
+    smallest first (the photo before the region of everything under an app's header).
 
-    Found as a query finds them (on a copy at most QUERY_SIZE long), so that a banked screenshot
-    and a copy of it agree on where its picture is.
+    regions: the candidate regions a query found already (image_candidates.query_candidates);
+    without them they are found here, as a query finds them (on a copy at most QUERY_SIZE long), so
+    that a banked screenshot and a copy of it agree on where its picture is.
     """
-    small = img.copy()
-    small.thumbnail((QUERY_SIZE, QUERY_SIZE), Image.Resampling.BILINEAR)
-    boxes = [box for name, box in image_candidates.content_boxes(np.asarray(small.convert("RGB")))]
-    found = image_candidates.framed(image_candidates.interface(small), small.size, list(dict.fromkeys(boxes)))
-    sx, sy = img.width / small.width, img.height / small.height
-    # Smallest first: the photo before the region of everything under an app's header.
+    small = img
+    if max(img.size) > QUERY_SIZE:
+        small = img.copy()
+        small.thumbnail((QUERY_SIZE, QUERY_SIZE), Image.Resampling.BILINEAR)
+    if regions is None:
+        regions = [box for _name, box in image_candidates.content_boxes(np.asarray(small.convert("RGB")))]
+    found = image_candidates.framed(
+        image_candidates.interface(small), small.size, list(dict.fromkeys(regions))
+    )
     found.sort(key=lambda box: (box[2] - box[0]) * (box[3] - box[1]))
+    sx, sy = img.width / small.width, img.height / small.height
     return [(round(a * sx), round(b * sy), round(c * sx), round(d * sy)) for a, b, c, d in found]
 
 
@@ -177,11 +185,9 @@ def image_query(path: Path) -> ImageQuery:
     # which also bounds the memory a huge PNG can make the region search use.
     img.thumbnail((QUERY_SIZE, QUERY_SIZE), Image.Resampling.BILINEAR)
     candidates = image_candidates.query_candidates(img)
-    # The pictures found shown inside an interface, which an agreement must not avoid (local_features).
-    regions = dict.fromkeys(c.box for c in candidates if c.region in image_candidates.PICTURE_REGIONS)
-    screen = image_candidates.interface(img)
-    pictures = image_candidates.framed(screen, img.size, list(regions))
-    return ImageQuery(candidates, local_features.QueryFeatures(img, pictures))
+    # The pictures it shows framed by an interface, which an agreement must not avoid (local_features).
+    regions = [c.box for c in candidates if c.region in image_candidates.PICTURE_REGIONS]
+    return ImageQuery(candidates, local_features.QueryFeatures(img, framed_pictures(img, regions)))
 
 
 def hamming(a: bytes, b: bytes) -> int:

@@ -249,10 +249,8 @@ def _off_background_rows(img: np.ndarray, box: tuple[int, int, int, int]) -> tup
     left, top, right, bottom = box
     if top > 0 and bottom < h:
         return None
-    # The background: the colour of most of the frame's outer edge (black in a dark-mode app).
-    edge = np.concatenate([img[0], img[-1], img[:, 0], img[:, -1]])
-    background = np.median(edge, axis=0)
-    if float(np.mean(np.abs(edge - background).max(axis=1) <= BACKGROUND_TOLERANCE)) < 0.5:
+    background = _background(img)
+    if background is None:
         return None
     off = np.abs(img[top:bottom, left:right] - background).max(axis=2) > BACKGROUND_TOLERANCE
     start, end = _longest_run(off.mean(axis=1) >= CONTENT_ROW_SHARE, max(1, int(0.005 * h)))
@@ -285,11 +283,18 @@ def interface(img: Image.Image) -> Interface | None:
     pixels = np.asarray(small).astype(np.float32)
     if min(pixels.shape[:2]) < 8:
         return None
+    background = _background(pixels)
+    return None if background is None else Interface(pixels, background)
+
+
+def _background(pixels: np.ndarray) -> np.ndarray | None:
+    """The colour of most of the frame's outer edge (black in a dark-mode app), when most of the
+    edge is that colour; None when it is not (a photo's edge)."""
     edge = np.concatenate([pixels[0], pixels[-1], pixels[:, 0], pixels[:, -1]])
     background = np.median(edge, axis=0)
     if float(np.mean(np.abs(edge - background).max(axis=1) <= BACKGROUND_TOLERANCE)) < 0.5:
         return None
-    return Interface(pixels, background)
+    return background
 
 
 def framed(

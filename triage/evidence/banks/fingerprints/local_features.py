@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import struct
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import cv2
 import numpy as np
@@ -163,6 +164,20 @@ def unpack(blob: bytes) -> tuple[np.ndarray, np.ndarray]:
     return points, np.ascontiguousarray(records["descriptor"])
 
 
+class _Banked(NamedTuple):
+    """A stored blob read once for one verification: its keypoints, frame and framed pictures."""
+
+    points: np.ndarray
+    descriptors: np.ndarray
+    frame: tuple[int, int] | None  # None: stored before frames were
+    pictures: list[tuple[int, int, int, int]]
+
+
+def _read(blob: bytes) -> _Banked:
+    frame, pictures, _start = _layout(blob)
+    return _Banked(*unpack(blob), frame, pictures)
+
+
 class QueryFeatures:
     """The query's keypoints, per region and mirror, computed lazily once and reused per candidate."""
 
@@ -209,20 +224,19 @@ def verify(
     picture to a bank. crop_of_banked: that, and inside it: a crop of it (what an edge band hit
     claims). Blobs stored before frames were: covers_banked is not checked, crop_of_banked fails.
     """
-    banked_points, banked_desc = unpack(banked_blob)
-    if len(banked_points) < MIN_INLIERS:
+    banked = _read(banked_blob)
+    if len(banked.points) < MIN_INLIERS:
         return 0
     shape = None
     if crop_of_banked or covers_banked:
-        banked = banked_frame(banked_blob)
-        if banked is None and crop_of_banked:
+        if banked.frame is None and crop_of_banked:
             return 0
-        if banked is not None:
-            shape = _Shape(query.frame(), banked, inside=crop_of_banked)
+        if banked.frame is not None:
+            shape = _Shape(query.frame(), banked.frame, inside=crop_of_banked)
     best = 0
     for mirrored in (False, True):
         if len(query.get(box, mirrored=mirrored)[0]) >= MIN_INLIERS:
-            best = max(best, _agreeing(query, box, mirrored, banked_blob, shape)[0])
+            best = max(best, _agreeing(query, box, mirrored, banked, shape)[0])
         if best >= MIN_INLIERS:
             break
     return best
@@ -278,15 +292,15 @@ def agreement(
     of it, and then agrees with more keypoints of the photo, or is covered only half by the half.
     Blobs stored before frames were agree with nothing here.
     """
-    banked_points, banked_desc = unpack(banked_blob)
-    banked = banked_frame(banked_blob)
+    read = _read(banked_blob)
+    banked_points, banked = read.points, read.frame
     if banked is None or len(banked_points) < MIN_INLIERS:
         return Agreement(0)
     shape = _Shape(query.frame(box), banked, inside=False)
     for mirrored in (False, True):
         if len(query.get(box, mirrored=mirrored)[0]) < MIN_INLIERS:
             continue
-        inliers, homography, agreeing = _agreeing(query, box, mirrored, banked_blob, shape)
+        inliers, homography, agreeing = _agreeing(query, box, mirrored, read, shape)
         if inliers >= MIN_INLIERS and homography is not None:
             width, height = query.frame(box)
             mapped = cv2.perspectiveTransform(banked_points.reshape(-1, 1, 2), np.linalg.inv(homography))
@@ -363,7 +377,7 @@ def _agreeing(
     query: QueryFeatures,
     box: tuple[int, int, int, int] | None,
     mirrored: bool,
-    banked_blob: bytes,
+    read: _Banked,
     shape: _Shape | None,
 ) -> tuple[int, np.ndarray | None, np.ndarray | None]:
     """_inliers for the query (or its region box, mirrored or not), rejected when it avoids a picture.
@@ -373,19 +387,16 @@ def _agreeing(
     re-framing, and nowhere on the two posts' pictures, though the query's picture has keypoints
     of its own there (and the banked one, unless it is smooth). A copy agrees on its picture too.
     """
-    b_pts, b_desc = unpack(banked_blob)
+    b_pts, b_desc = read.points, read.descriptors
     points, descriptors = query.get(box, mirrored=mirrored)
     inliers, homography, agreeing, query_agreeing = _inliers(points, descriptors, b_pts, b_desc, shape)
-    theirs = banked_pictures(banked_blob)
-    if homography is None or query_agreeing is None or not (query.pictures or theirs):
+    if homography is None or query_agreeing is None or not (query.pictures or read.pictures):
         return inliers, homography, agreeing
     width, height = query.frame(box)
-    left, top, right, bottom = box or (0, 0, query.img.width, query.img.height)
-    scale_x, scale_y = width / max(right - left, 1), height / max(bottom - top, 1)
     # Both pictures' keypoints where the other picture is, in the coordinates of the query's.
     banked = cv2.perspectiveTransform(b_pts.reshape(-1, 1, 2), np.linalg.inv(homography)).reshape(-1, 2)
     banked = banked[_inside(banked, (0, 0, width, height))]
-    frame = banked_frame(banked_blob) or (float(b_pts[:, 0].max()) + 1, float(b_pts[:, 1].max()) + 1)
+    frame = read.frame or (float(b_pts[:, 0].max()) + 1, float(b_pts[:, 1].max()) + 1)
     on_banked = cv2.perspectiveTransform(points.reshape(-1, 1, 2), homography).reshape(-1, 2)
     own = points[_inside(on_banked, (0, 0, *frame))]
     # A query much smaller than the banked picture keeps its large details (an interface's) and
@@ -400,13 +411,11 @@ def _agreeing(
     for picture in query.pictures:
         if picture == box:
             continue  # the region matched: every agreeing keypoint is in it
-        x0, x1 = (max(picture[0], left) - left) * scale_x, (min(picture[2], right) - left) * scale_x
-        y0, y1 = (max(picture[1], top) - top) * scale_y, (min(picture[3], bottom) - top) * scale_y
-        if mirrored:
-            x0, x1 = width - x1, width - x0
-        areas.append(((x0, y0, x1, y1), picture))
+        corners = _matched_coordinates(query, box, mirrored, np.float32([picture[:2], picture[2:]]))
+        (x0, y0), (x1, y1) = np.clip(corners.min(axis=0), 0, None), corners.max(axis=0)
+        areas.append(((float(x0), float(y0), min(float(x1), width), min(float(y1), height)), picture))
     inverse = np.linalg.inv(homography)
-    for bx0, by0, bx1, by1 in theirs:
+    for bx0, by0, bx1, by1 in read.pictures:
         # A banked screenshot says where its picture is: a dark one on a dark screen in the query
         # shows none to find, and the interface around it agrees all the same.
         corners = np.float32([[bx0, by0], [bx1, by0], [bx1, by1], [bx0, by1]]).reshape(-1, 1, 2)
@@ -463,8 +472,6 @@ def _picture_agrees(
     the banked picture; area: the picture, inset, in that box's keypoint coordinates.
     """
     box, homography = matched
-    width, height = query.frame(box)
-    left, top, right, bottom = box or (0, 0, query.img.width, query.img.height)
     # Does the banked picture cover it? Its corners, mapped onto the banked frame, lie inside it.
     x0, y0, x1, y1 = area
     corners = np.float32([[x0, y0], [x1, y0], [x1, y1], [x0, y1]]).reshape(-1, 1, 2)
@@ -475,16 +482,13 @@ def _picture_agrees(
     points, descriptors = query.get(picture, mirrored=mirrored)
     if len(points) < MIN_INLIERS:
         return True  # too flat to say anything
-    # The picture's keypoints in the coordinates of the keypoints matched.
+    # The picture's keypoints in the query's pixels (its crop was mirrored on its own), then in the
+    # coordinates of the keypoints matched.
     pw, ph = query.frame(picture)
     px = points[:, 0] * (picture[2] - picture[0]) / max(pw, 1)
     xs = picture[2] - px if mirrored else picture[0] + px
     ys = picture[1] + points[:, 1] * (picture[3] - picture[1]) / max(ph, 1)
-    xs = (xs - left) * width / max(right - left, 1)
-    if mirrored:
-        xs = width - xs
-    ys = (ys - top) * height / max(bottom - top, 1)
-    mapped = np.stack([xs, ys], axis=1).astype(np.float32)
+    mapped = _matched_coordinates(query, box, mirrored, np.stack([xs, ys], axis=1))
     keep = _inside(mapped, area)
     if np.count_nonzero(keep) < MIN_INLIERS:
         return True
@@ -496,6 +500,18 @@ def _picture_agrees(
     projected = cv2.perspectiveTransform(src, homography).reshape(-1, 2)
     errors = np.linalg.norm(projected - b_pts[[m.trainIdx for m in good]], axis=1)
     return int(np.count_nonzero(errors <= 2 * REPROJECTION_PIXELS)) >= PICTURE_MIN_AGREEING
+
+
+def _matched_coordinates(
+    query: QueryFeatures, box: tuple[int, int, int, int] | None, mirrored: bool, pixels: np.ndarray
+) -> np.ndarray:
+    """Points in the query's pixels, in the coordinates of the keypoints of box (cropped, scaled
+    as QueryFeatures.get scales it, and mirrored)."""
+    width, height = query.frame(box)
+    left, top, right, bottom = box or (0, 0, query.img.width, query.img.height)
+    xs = (pixels[:, 0] - left) * width / max(right - left, 1)
+    ys = (pixels[:, 1] - top) * height / max(bottom - top, 1)
+    return np.stack([width - xs if mirrored else xs, ys], axis=1).astype(np.float32)
 
 
 def _inside(points: np.ndarray, box: tuple[float, float, float, float]) -> np.ndarray:
