@@ -8,7 +8,10 @@ index also holds --crowd more images' 48 descriptors each, drawn from the same r
 with 1/8 of their bits flipped: a pessimistic crowd (real banks' other images are not copies of the
 banked ones), large enough for an inverted file of 4,096 lists. Queried: the transformations that
 reach the vote (no hash comes near) of the banked photos, and of 19 unrelated real photos (any match
-is false), at 8, 4 and 2 probed lists.
+is false): at 4 probed lists with the first look (image_verify.FIRST_LOOK_PROBES, the service) and
+without it, and at 8 and 2 without. Per row also the CPU time the vote's searches took per query,
+how many unrelated queries the first look let through to the full vote, and how many votes each
+banked photo's re-upload gave its own item in the first look.
 """
 
 from __future__ import annotations
@@ -16,13 +19,15 @@ from __future__ import annotations
 import argparse
 import json
 import tempfile
+import time
 from pathlib import Path
 
 import numpy as np
 
 from tests.banks import media
+from triage.evidence.banks import image_verify
 from triage.evidence.banks.fingerprints import local_features
-from triage.evidence.banks.index import DescriptorIndex
+from triage.evidence.banks.index import DESCRIPTOR_PROBES, DescriptorIndex
 
 from .index_latency import _sparse_noise
 from .robustness import ImageBank
@@ -57,19 +62,58 @@ def main() -> None:
     queries = {t: [media.IMAGE_REUPLOADS[t](p, work) for p in banked] for t in TRANSFORMS}
     others = {t: [media.IMAGE_REUPLOADS[t](p, work) for p in unrelated] for t in TRANSFORMS}
     result: dict = {"banked_real": len(banked), "crowd_images": args.crowd, "rows": {}}
-    for probes in (8, 4, 2):
-        if bank.descriptors.owners is None:  # an inverted file (a crowd too small gets an exact scan)
-            bank.descriptors.index.nprobe = probes
+    # Every search the vote makes: (probes asked, CPU seconds, the votes).
+    searches: list[tuple[int | None, float, dict[int, int]]] = []
+    index = bank.descriptors
+    search = index.votes
+
+    def recorded(queries, *args, probes=None, **kwargs):
+        started = time.process_time()
+        out = search(queries, *args, probes=probes, **kwargs)
+        searches.append((probes, time.process_time() - started, out))
+        return out
+
+    index.votes = recorded  # type: ignore[method-assign]
+    configurations = (
+        (f"probes_{DESCRIPTOR_PROBES}_first_look", DESCRIPTOR_PROBES, image_verify.FIRST_LOOK_PROBES),
+        (f"probes_{DESCRIPTOR_PROBES}_no_first_look", DESCRIPTOR_PROBES, 0),
+        ("probes_8_no_first_look", 8, 0),
+        ("probes_2_no_first_look", 2, 0),
+    )
+    for name, probes, first_look in configurations:
+        if index.inverted:  # a crowd too small gets an exact scan
+            index.index.nprobe = probes
+        image_verify.FIRST_LOOK_PROBES = first_look
         row = {}
         for t in TRANSFORMS:
-            found = [bank.match(q) for q in queries[t]]
+            found, own_first_look, cpu, other_cpu, full = [], [], [], [], 0
+            for i, q in enumerate(queries[t]):
+                searches.clear()
+                found.append(bank.match(q))
+                cpu.append(sum(s[1] for s in searches))
+                own_first_look.append(max((s[2].get(i, 0) for s in searches if s[0] is not None), default=0))
+            false = 0
+            for q in others[t]:
+                searches.clear()
+                false += len(bank.match(q))
+                other_cpu.append(sum(s[1] for s in searches))
+                full += any(s[0] is None for s in searches)
             row[t] = {
                 "recall": sum(any(h.owner == i for h in hits) for i, hits in enumerate(found)) / len(found),
                 "wrong_item_matches": sum(h.owner != i for i, hits in enumerate(found) for h in hits),
-                "false_matches_unrelated": sum(len(bank.match(q)) for q in others[t]),
+                "false_matches_unrelated": false,
+                "vote_cpu_ms_median_banked_unrelated": [
+                    round(float(np.median(cpu)) * 1000, 1),
+                    round(float(np.median(other_cpu)) * 1000, 1),
+                ],
+                "unrelated_given_the_full_vote": f"{full}/{len(others[t])}",
+                "own_votes_in_first_look_min_median": (
+                    [int(min(own_first_look)), float(np.median(own_first_look))] if first_look else None
+                ),
             }
-        result["rows"][f"probes_{probes}"] = row
-        print(probes, row, flush=True)
+        result["rows"][name] = row
+        print(name, json.dumps(row), flush=True)
+    image_verify.FIRST_LOOK_PROBES = configurations[0][2]
     print(json.dumps(result, indent=2))
 
 

@@ -151,6 +151,14 @@ def candidate_hits(
 VOTE_MIN = 6
 # ... and at most this many, most voted first, are verified per query.
 VOTE_VERIFIED = 6
+# A first look before the vote, in an inverted file: each descriptor probes FIRST_LOOK_PROBES list
+# instead of DESCRIPTOR_PROBES, a quarter of the cost (~0.3 s of CPU at 1M banked images for the
+# whole vote, paid by every query no hash matched: most fresh uploads). Only when some item gets
+# FIRST_LOOK_MIN votes in it is the full vote taken. A copy's own item keeps most of its votes in
+# one list (the nearest list holds most near neighbours), an unrelated image rarely gives any item
+# that many (bench/banks/vote_at_scale.py).
+FIRST_LOOK_PROBES = 1  # 0: no first look (the benchmark's comparison)
+FIRST_LOOK_MIN = 3
 
 
 def _voted_hits(
@@ -170,17 +178,22 @@ def _voted_hits(
     of the whole picture too, and the whole picture's frame is over most of a screenshot of its part.
     Banks with a threshold of 0 (exact twins only) are not searched this way.
     """
+    # A region votes as it is shown: a mirrored picture is left to the whole query's mirrored vote
+    # and the region's mirrored hash (each vote costs ~0.1 s of CPU at 1M banked images).
+    sources = [
+        (box, query.features.get(box, mirrored=mirrored)[1])
+        for box in _vote_sources(query)
+        for mirrored in ((False, True) if box is None else (False,))
+    ]
+    if not _worth_a_vote(descriptors, sources):
+        return []
     # owner -> votes from each source that gave it at least VOTE_MIN
     votes: dict[int, dict[tuple[int, int, int, int] | None, int]] = {}
-    for box in _vote_sources(query):
-        # A region votes as it is shown: a mirrored picture is left to the whole query's mirrored
-        # vote and the region's mirrored hash (each vote costs ~0.1 s of CPU at 1M banked images).
-        for mirrored in (False, True) if box is None else (False,):
-            _points, query_descriptors = query.features.get(box, mirrored=mirrored)
-            for owner, n in descriptors.votes(query_descriptors).items():
-                if n >= VOTE_MIN:
-                    by_source = votes.setdefault(owner, {})
-                    by_source[box] = max(n, by_source.get(box, 0))
+    for box, query_descriptors in sources:
+        for owner, n in descriptors.votes(query_descriptors).items():
+            if n >= VOTE_MIN:
+                by_source = votes.setdefault(owner, {})
+                by_source[box] = max(n, by_source.get(box, 0))
     ranked = [
         owner
         for owner, _n in sorted(
@@ -208,6 +221,17 @@ def _voted_hits(
     candidate = image_candidates.Candidate(whole.digest, KEYPOINTS_REGION, box or whole.box, "original")
     # No hash of the query came within the loose band: say so rather than invent a distance.
     return [ImageHit(owner, loose_limit(threshold_of(owner) or 0) + 1, candidate, agreed.inliers)]
+
+
+def _worth_a_vote(descriptors: DescriptorIndex, sources: list[tuple[Any, np.ndarray]]) -> bool:
+    """Whether some item gets FIRST_LOOK_MIN votes from some source in a first look (an inverted file)."""
+    if not descriptors.inverted or not FIRST_LOOK_PROBES:
+        return True  # an exact scan: the first look would cost what the vote does
+    return any(
+        n >= FIRST_LOOK_MIN
+        for _box, query_descriptors in sources
+        for n in descriptors.votes(query_descriptors, probes=FIRST_LOOK_PROBES).values()
+    )
 
 
 # Besides the whole query, this many of the regions found in it vote with their own keypoints (most

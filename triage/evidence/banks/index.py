@@ -1,11 +1,8 @@
 """In-memory match indexes, built from banked fingerprints.
 
-Images and video keyframes go into a FAISS binary index over 256-bit PDQ hashes: an exact
-`IndexBinaryFlat` for small banks, and `IndexBinaryMultiHash` above `MULTIHASH_MIN_SIZE`, laid out as
-HMA's PDQ index is (16 substrings of 16 bits, probed with one bit flip: by the pigeonhole principle
-every hash within 31 bits differs in at most one bit of one substring, 16 x 2 > 31, so range searches
-up to 31 bits stay exact). A layout of 12 substrings of 20 bits with two flips (also exact to 31) was
-measured against it (docs/benchmarks.md): faster at 2M hashes, slower at 7M, so not used.
+Images and video keyframes: 256-bit PDQ hashes, in an exact FAISS `IndexBinaryFlat` for small banks,
+and above `MULTIHASH_MIN_SIZE` in a multi-index hash (`MultiIndexHash`: what HMA's PDQ index does with
+FAISS's `IndexBinaryMultiHash`, laid out as numpy tables, ~45x faster at 7M hashes).
 
 Audio landmarks go into a sorted inverted index (numpy arrays of hash, item, offset) searched with
 binary search and an offset-histogram vote.
@@ -13,6 +10,7 @@ binary search and an offset-histogram vote.
 
 from __future__ import annotations
 
+import itertools
 import logging
 from dataclasses import dataclass
 
@@ -28,13 +26,120 @@ PDQ_BITS = 256
 MULTIHASH_MIN_SIZE = 50_000
 MULTIHASH_MAX_EXACT_DISTANCE = 31
 # (substrings, bits per substring, bit flips probed). Exact up to 31 bits needs
-# substrings * (flips + 1) > 31 over the bits the substrings cover.
-HMA_MULTIHASH_LAYOUT = (16, 16, 1)  # ThreatExchange/HMA's PDQ index
-ALTERNATIVE_MULTIHASH_LAYOUT = (12, 20, 2)  # measured, not used (docs/benchmarks.md)
-MULTIHASH_LAYOUT = HMA_MULTIHASH_LAYOUT
+# substrings * (flips + 1) > 31: a hash that far differs in at most `flips` bits of some substring.
+HMA_MULTIHASH_LAYOUT = (16, 16, 1)  # ThreatExchange/HMA's PDQ index (the benchmark's baseline)
+# The layout by the number of hashes (the first whose minimum they reach). Substrings about as long
+# as log2 of the hashes leave a probed bucket with about one row, so a query compares few rows in
+# full; the cost is a table of 2**bits row positions per substring (369 MB for 11 x 23 bits).
+# Measured with 28 query hashes (bench/banks/index_latency.py), CPU ms at 1M / 4M / 7M hashes:
+# 16 x 16: 18 / 50 / 102; 12 x 21: 9 / 22 / 37; 11 x 23: 5 / 14 / 15 (FAISS's, HMA's layout: 648 at 7M).
+MULTIHASH_LAYOUTS = ((4_000_000, (11, 23, 2)), (500_000, (12, 21, 2)), (0, HMA_MULTIHASH_LAYOUT))
+# Rows compared in full per step of a search: bounds the memory of a query against a bank whose
+# hashes crowd into few buckets (thousands of near-identical banked images).
+MULTIHASH_STEP_ROWS = 4_000_000
 # Offsets vote in bins of this many frames, and a peak bin is summed with its neighbour, so a small
 # residual speed error (drift across a long query) still lands in one bin.
 OFFSET_BIN_FRAMES = 4
+
+
+def multihash_layout(n: int) -> tuple[int, int, int]:
+    """The (substrings, bits, flips) layout for an index of n hashes."""
+    return next(layout for minimum, layout in MULTIHASH_LAYOUTS if n >= minimum)
+
+
+class MultiIndexHash:
+    """Range search over PDQ hashes by multi-index hashing, exact up to 31 bits.
+
+    Each hash is cut into substrings; a hash within 31 bits of the query agrees with it, on at
+    least one substring, up to `flips` bits (pigeonhole). Per substring, the rows are sorted by
+    that substring's value, with a dense table of where each value's rows start: a probe is two
+    reads, and a query probes every substring's value and its variants with up to `flips` bits
+    flipped, then compares the rows found in full. Hits farther than 31 bits are returned when a
+    probe happened to find them (they are not all found).
+
+    Why not FAISS's IndexBinaryMultiHash, which HMA uses: its buckets are a std::unordered_multimap,
+    whose pointer chasing cost 648 ms of CPU for a query's 28 hashes at 7M banked hashes here, where
+    these tables take 15 ms and half the memory (docs/benchmarks.md).
+    """
+
+    def __init__(self, hashes: np.ndarray, layout: tuple[int, int, int]) -> None:
+        self.substrings, self.bits, flips = layout
+        assert self.substrings * self.bits <= PDQ_BITS
+        assert self.substrings * (flips + 1) > MULTIHASH_MAX_EXACT_DISTANCE
+        self.words = np.ascontiguousarray(hashes, np.uint8).view(np.uint64)  # (n, 4), for the popcount
+        n = self.words.shape[0]
+        assert n < 2**31
+        keys = self._keys(hashes)
+        self.order = np.empty((self.substrings, n), np.int32)
+        self.starts = np.empty((self.substrings, (1 << self.bits) + 1), np.int32)
+        for s in range(self.substrings):
+            self.order[s] = np.argsort(keys[:, s])
+            self.starts[s, 0] = 0
+            np.cumsum(np.bincount(keys[:, s], minlength=1 << self.bits), out=self.starts[s, 1:])
+        self._row_base = np.arange(self.substrings, dtype=np.int64)[:, None] * n
+        self.flips = np.array(
+            [
+                sum(1 << bit for bit in combination)
+                for r in range(flips + 1)
+                for combination in itertools.combinations(range(self.bits), r)
+            ],
+            np.int64,
+        )
+
+    def __len__(self) -> int:
+        return int(self.words.shape[0])
+
+    def _keys(self, hashes: np.ndarray) -> np.ndarray:
+        """(n, substrings) values of each hash's substrings, read from its bits in order."""
+        words = np.ascontiguousarray(hashes, np.uint8).view(">u8").astype(np.uint64)
+        keys = np.empty((words.shape[0], self.substrings), np.int32)
+        for s in range(self.substrings):
+            start = s * self.bits
+            word, offset = divmod(start, 64)
+            spill = offset + self.bits - 64  # bits that run into the next word
+            if spill <= 0:
+                value = words[:, word] >> np.uint64(-spill)
+            else:
+                value = (words[:, word] << np.uint64(spill)) | (words[:, word + 1] >> np.uint64(64 - spill))
+            keys[:, s] = (value & np.uint64((1 << self.bits) - 1)).astype(np.int32)
+        return keys
+
+    def search(self, queries: np.ndarray, max_distance: int) -> list[tuple[np.ndarray, np.ndarray]]:
+        """Per query hash, (rows, distances) of the rows within max_distance bits."""
+        queries = np.ascontiguousarray(queries, np.uint8).reshape(-1, PDQ_BITS // 8)
+        probes = self._keys(queries)[:, :, None] ^ self.flips  # (queries, substrings, variants)
+        substring = np.arange(self.substrings)[None, :, None]
+        first = self.starts[substring, probes].reshape(len(queries), -1)
+        counts = self.starts[substring, probes + 1].reshape(len(queries), -1) - first
+        first = first + np.broadcast_to(self._row_base[None], probes.shape).reshape(len(queries), -1)
+        per_query = counts.sum(axis=1)
+        out: list[tuple[np.ndarray, np.ndarray]] = []
+        q = 0
+        while q < len(queries):
+            end = q + 1
+            while end < len(queries) and per_query[q : end + 1].sum() <= MULTIHASH_STEP_ROWS:
+                end += 1
+            out += self._compare(queries[q:end], first[q:end], counts[q:end], max_distance)
+            q = end
+        return out
+
+    def _compare(self, queries, first, counts, max_distance) -> list[tuple[np.ndarray, np.ndarray]]:
+        lengths = counts.reshape(-1)
+        nonempty = lengths > 0
+        starts, lengths = first.reshape(-1)[nonempty], lengths[nonempty]
+        # The positions of every probed bucket's rows, laid end to end.
+        positions = np.repeat(starts - (np.cumsum(lengths) - lengths), lengths) + np.arange(lengths.sum())
+        rows = self.order.reshape(-1)[positions]
+        of_query = np.repeat(np.arange(len(queries)), counts.sum(axis=1))
+        distances = np.bitwise_count(self.words[rows] ^ queries.view(np.uint64)[of_query]).sum(
+            axis=1, dtype=np.int32
+        )
+        near = distances <= max_distance
+        # A row found through several substrings counts once.
+        found, unique = np.unique(of_query[near].astype(np.int64) << 32 | rows[near], return_index=True)
+        rows, distances = rows[near][unique], distances[near][unique]
+        bounds = np.searchsorted(found >> 32, np.arange(len(queries) + 1))
+        return [(rows[a:b], distances[a:b]) for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
 
 
 class HashIndex:
@@ -45,36 +150,37 @@ class HashIndex:
         hashes: np.ndarray,
         owners: np.ndarray,
         *,
-        layout: tuple[int, int, int] = MULTIHASH_LAYOUT,
+        layout: tuple[int, int, int] | None = None,
     ) -> None:
-        """Build from an (n, 32) uint8 array of hashes and an (n,) array of owner ids."""
+        """Build from an (n, 32) uint8 array of hashes and an (n,) array of owner ids.
+
+        layout: the multi-index hash's (default: multihash_layout of the size).
+        """
         self.owners = np.asarray(owners, dtype=np.int64)
         hashes = np.ascontiguousarray(hashes, dtype=np.uint8).reshape(-1, PDQ_BITS // 8)
-        substrings, bits, flips = layout
-        assert substrings * bits <= PDQ_BITS and substrings * (flips + 1) > MULTIHASH_MAX_EXACT_DISTANCE
+        self.index: MultiIndexHash | faiss.IndexBinaryFlat
         if hashes.shape[0] >= MULTIHASH_MIN_SIZE:
-            index = faiss.IndexBinaryMultiHash(PDQ_BITS, substrings, bits)
-            index.nflip = flips
+            self.index = MultiIndexHash(hashes, layout or multihash_layout(hashes.shape[0]))
         else:
-            index = faiss.IndexBinaryFlat(PDQ_BITS)
-        if hashes.shape[0]:
-            index.add(hashes)
-        self.index = index
-        self.exact_limit = (
-            MULTIHASH_MAX_EXACT_DISTANCE if isinstance(index, faiss.IndexBinaryMultiHash) else PDQ_BITS
-        )
+            self.index = faiss.IndexBinaryFlat(PDQ_BITS)
+            if hashes.shape[0]:
+                self.index.add(hashes)
 
     def __len__(self) -> int:
-        return int(self.index.ntotal)
+        return len(self.index) if isinstance(self.index, MultiIndexHash) else int(self.index.ntotal)
 
     def search(self, queries: np.ndarray, max_distance: int) -> list[tuple[np.ndarray, np.ndarray]]:
-        """Return, per query hash, (owner ids, distances) of every row within max_distance bits."""
+        """Return, per query hash, (owner ids, distances) of every row within max_distance bits.
+
+        Above MULTIHASH_MIN_SIZE hashes, exact up to 31 bits; farther rows only when found.
+        """
         queries = np.ascontiguousarray(queries, dtype=np.uint8).reshape(-1, PDQ_BITS // 8)
         if len(self) == 0 or queries.shape[0] == 0:
             return [(np.zeros(0, np.int64), np.zeros(0, np.int32)) for _ in range(queries.shape[0])]
-        radius = min(max_distance, self.exact_limit)
+        if isinstance(self.index, MultiIndexHash):
+            return [(self.owners[rows], d) for rows, d in self.index.search(queries, max_distance)]
         # FAISS range search is strict (< radius), so search one bit wider.
-        lims, distances, labels = self.index.range_search(queries, radius + 1)
+        lims, distances, labels = self.index.range_search(queries, max_distance + 1)
         return [
             (self.owners[labels[lims[i] : lims[i + 1]]], distances[lims[i] : lims[i + 1]].astype(np.int32))
             for i in range(queries.shape[0])
@@ -195,13 +301,32 @@ class DescriptorIndex:
     def __len__(self) -> int:
         return int(self.index.ntotal)
 
-    def votes(self, queries: np.ndarray, max_distance: int = DESCRIPTOR_MAX_DISTANCE) -> dict[int, int]:
-        """Return owner -> how many of the query descriptors have a neighbour of it within max_distance."""
+    @property
+    def inverted(self) -> bool:
+        """Whether a search probes some lists (an inverted file) rather than scanning every descriptor."""
+        return self.owners is None
+
+    def votes(
+        self,
+        queries: np.ndarray,
+        max_distance: int = DESCRIPTOR_MAX_DISTANCE,
+        *,
+        probes: int | None = None,
+    ) -> dict[int, int]:
+        """Return owner -> how many of the query descriptors have a neighbour of it within max_distance.
+
+        probes: the inverted file's lists probed (default: the index's own, DESCRIPTOR_PROBES).
+        """
         queries = np.ascontiguousarray(queries, dtype=np.uint8).reshape(-1, DESCRIPTOR_BITS // 8)
         if len(self) == 0 or queries.shape[0] == 0:
             return {}
         k = min(DESCRIPTOR_NEIGHBOURS, len(self))
-        distances, labels = self.index.search(queries, k)
+        if probes is not None and self.inverted:
+            # Per search, not on the index: other threads may be searching it.
+            params = faiss.SearchParametersIVF(nprobe=probes)
+            distances, labels = self.index.search(queries, k, params=params)
+        else:
+            distances, labels = self.index.search(queries, k)
         # Lowe's ratio test against the k-th neighbour: a descriptor of a generic spot (text, a flat
         # edge, an interface icon) is about as near to many banked ones, and votes for none of them.
         # The same spot banked in a few items (a photo and its crop) still stands out from the k-th.
