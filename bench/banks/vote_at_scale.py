@@ -35,27 +35,51 @@ from .robustness import ImageBank
 TRANSFORMS = ("crop_uneven_12_3_3_12", "screenshot_phone_dark_small_jpeg", "mirrored_cropped_4pct")
 
 
+# Owner ids of the crowd's images, apart from the bank's own items (numbered from 0).
+CROWD_FIRST_OWNER = 1_000_000
+
+
+def crowd_descriptors(
+    images: int, rng: np.random.Generator, photos: tuple[str, ...] = media.REAL_PHOTOS
+) -> tuple[np.ndarray, np.ndarray]:
+    """(descriptors, owners) of that many images' vote keypoints, drawn from those real photos' own
+    keypoints with 1/8 of their bits flipped: the same clumps and generic spots real ones have."""
+    pool = np.concatenate(
+        [local_features.unpack(local_features.extract(media.real_photo(n)))[1] for n in photos]
+    )
+    total = images * local_features.VOTE_KEYPOINTS
+    out = np.empty((total, 32), np.uint8)
+    for start in range(0, total, 1 << 22):  # in steps: the noise takes a few copies' memory
+        rows = min(1 << 22, total - start)
+        out[start : start + rows] = pool[rng.integers(0, len(pool), rows)] ^ _sparse_noise(rng, (rows, 32), 3)
+    owners = CROWD_FIRST_OWNER + np.repeat(np.arange(images, dtype=np.int64), local_features.VOTE_KEYPOINTS)
+    return out, owners
+
+
+# The re-upload bench banks every other real photo (and its halves); the rest are unrelated.
+BANKED_PHOTOS = media.REAL_PHOTOS[0::2]
+
+
+def real_items(work: Path) -> tuple[list[Path], list[Path]]:
+    """The re-upload bench's real photos and halves: (banked, unrelated)."""
+    items = []
+    for k, name in enumerate(media.REAL_PHOTOS):
+        items += [(part, name in BANKED_PHOTOS) for part in media.real_photo_parts(name, work / f"r{k}")]
+    return [p for p, b in items if b], [p for p, b in items if not b]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--crowd", type=int, default=100_000, help="more images in the vote's index")
     args = parser.parse_args()
     rng = np.random.default_rng(5)
     work = Path(tempfile.mkdtemp(prefix="bench-vote-at-scale-"))
-    items = []
-    for k, name in enumerate(media.REAL_PHOTOS):
-        items += [(part, k % 2 == 0) for part in media.real_photo_parts(name, work / f"r{k}")]
-    banked = [p for p, b in items if b]
-    unrelated = [p for p, b in items if not b]
+    banked, unrelated = real_items(work)
     bank = ImageBank.of(banked)
     head = local_features.VOTE_PREFIX_BYTES
     voting = [local_features.vote_descriptors(blob[:head]) for blob in bank.features.values()]
     owners = np.repeat(np.array(list(bank.features), np.int64), [len(v) for v in voting])
-    pool = np.concatenate(
-        [local_features.unpack(local_features.extract(media.real_photo(n)))[1] for n in media.REAL_PHOTOS]
-    )
-    per = local_features.VOTE_KEYPOINTS
-    crowd = pool[rng.integers(0, len(pool), args.crowd * per)] ^ _sparse_noise(rng, (args.crowd * per, 32), 3)
-    crowd_owners = 1_000_000 + np.repeat(np.arange(args.crowd, dtype=np.int64), per)
+    crowd, crowd_owners = crowd_descriptors(args.crowd, rng)
     bank.descriptors = DescriptorIndex(
         np.concatenate([*voting, crowd]), np.concatenate([owners, crowd_owners])
     )

@@ -3,8 +3,8 @@
 At 1M banked images the full vote (4 lists probed per descriptor) costs ~0.3 s of CPU, and every
 image upload that no hash matches pays it: most fresh uploads. The first look probes one list
 (image_verify.FIRST_LOOK_PROBES), and the full vote is taken only when it gives some item a few
-votes. Small banks scan every descriptor (no lists, no first look), so these tests lower the size
-at which the inverted file starts to what three real photos hold.
+votes. Small banks scan every descriptor or a few short lists (no first look), so these tests
+lower the sizes at which the inverted file and the first look start to what three real photos hold.
 """
 
 import pytest
@@ -19,12 +19,18 @@ from .matching import matched
 
 
 @pytest.fixture
-def inverted_file(monkeypatch):
+def short_lists(monkeypatch):
     """Any bank with more than two images' vote keypoints gets an inverted file."""
     monkeypatch.setattr(index_module, "DESCRIPTOR_IVF_MIN_SIZE", 100)
     selectors._cache.clear()
     yield
     selectors._cache.clear()
+
+
+@pytest.fixture
+def inverted_file(short_lists, monkeypatch):
+    """... and a first look before its vote."""
+    monkeypatch.setattr(image_verify, "FIRST_LOOK_MIN_DESCRIPTORS", 100)
 
 
 @pytest.fixture
@@ -78,3 +84,13 @@ def test_a_dark_picture_on_a_dark_phone_screen_passes_the_first_look_by_its_regi
     assert [m.item["original_name"] for m in matches] == ["retina.png"]
     assert matches[0].as_json()["region"] == image_verify.KEYPOINTS_REGION
     assert None in searches
+
+
+@pytest.mark.django_db
+def test_a_bank_of_a_few_thousand_images_is_voted_on_without_a_first_look(
+    short_lists, searches, real_bank, real_photos, tmp_path
+):
+    # Its lists are short: choosing them is most of a search, and a first look saves nothing.
+    assert matched(media.cropped_uneven_12_3(real_photos["stereo_motorcycle"], tmp_path)) == []
+
+    assert searches and set(searches) == {None}

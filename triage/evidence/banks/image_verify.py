@@ -157,8 +157,11 @@ VOTE_VERIFIED = 6
 # FIRST_LOOK_MIN votes in it is the full vote taken. A copy's own item keeps most of its votes in
 # one list (the nearest list holds most near neighbours), an unrelated image rarely gives any item
 # that many (bench/banks/vote_at_scale.py).
+# Below FIRST_LOOK_MIN_DESCRIPTORS (~20,000 images) the lists are short and choosing them is most
+# of a search's cost, so a first look would cost about what it saves.
 FIRST_LOOK_PROBES = 1  # 0: no first look (the benchmark's comparison)
 FIRST_LOOK_MIN = 3
+FIRST_LOOK_MIN_DESCRIPTORS = 1_000_000
 
 
 def _voted_hits(
@@ -225,8 +228,8 @@ def _voted_hits(
 
 def _worth_a_vote(descriptors: DescriptorIndex, sources: list[tuple[Any, np.ndarray]]) -> bool:
     """Whether some item gets FIRST_LOOK_MIN votes from some source in a first look (an inverted file)."""
-    if not descriptors.inverted or not FIRST_LOOK_PROBES:
-        return True  # an exact scan: the first look would cost what the vote does
+    if not descriptors.inverted or not FIRST_LOOK_PROBES or len(descriptors) < FIRST_LOOK_MIN_DESCRIPTORS:
+        return True  # a small index: the first look would cost about what the vote does
     return any(
         n >= FIRST_LOOK_MIN
         for _box, query_descriptors in sources
