@@ -33,11 +33,10 @@ import numpy as np
 from tests.banks import media
 from triage.evidence.banks import image_verify
 from triage.evidence.banks.fingerprints import image as image_fp
-from triage.evidence.banks.fingerprints import local_features
 from triage.evidence.banks.index import DescriptorIndex, HashIndex
 
 from .index_latency import HmaPdqIndex
-from .robustness import IMAGE_MAX_DISTANCE, ImageBank
+from .robustness import IMAGE_MAX_DISTANCE, ImageBank, vote_rows
 from .vote_at_scale import BANKED_PHOTOS, CROWD_FIRST_OWNER, crowd_descriptors, real_items
 
 HASHES_PER_IMAGE = 7  # its own hash and six crops; the four edge bands go to the band index
@@ -84,13 +83,11 @@ def main() -> None:
     )
     hashes, bands = HashIndex(*hash_rows), HashIndex(*band_rows)
     result["hash_indexes_build_s"] = round(time.perf_counter() - started, 1)
-    head = local_features.VOTE_PREFIX_BYTES
-    voting = [local_features.vote_descriptors(blob[:head]) for blob in small.features.values()]
-    owners = np.repeat(np.array(list(small.features), np.int64), [len(v) for v in voting])
+    voting, owners = vote_rows(small.features)
     crowd, crowd_descriptor_owners = crowd_descriptors(n, rng, BANKED_PHOTOS)
     started = time.perf_counter()
     descriptors = DescriptorIndex(
-        np.concatenate([*voting, crowd]), np.concatenate([owners, crowd_descriptor_owners])
+        np.concatenate([voting, crowd]), np.concatenate([owners, crowd_descriptor_owners])
     )
     del crowd
     result["vote_index_build_s"] = round(time.perf_counter() - started, 1)

@@ -163,6 +163,13 @@ def image_table(work: Path, n_photos: int) -> dict:
     return {"zero_false_match_bar_bits": bar, "default_bar_bits": IMAGE_MAX_DISTANCE, "rows": rows}
 
 
+def vote_rows(features: dict[int, bytes]) -> tuple[np.ndarray, np.ndarray]:
+    """(descriptors, owners): the vote keypoints of each banked item, as selectors reads them."""
+    head = local_features.VOTE_PREFIX_BYTES
+    voting = [local_features.vote_descriptors(blob[:head]) for blob in features.values()]
+    return np.concatenate(voting), np.repeat(np.array(list(features), np.int64), [len(v) for v in voting])
+
+
 @dataclass
 class ImageBank:
     """Banked images indexed as the service indexes them (selectors._build), decided as it decides."""
@@ -182,15 +189,10 @@ class ImageBank:
                 (band_hashes if band else hashes).append(np.frombuffer(h, np.uint8))
                 (band_owners if band else owners).append(i)
             features[i] = image_fp.bank_keypoints(img)
-        head = local_features.VOTE_PREFIX_BYTES
-        voting = [local_features.vote_descriptors(blob[:head]) for blob in features.values()]
-        descriptors = DescriptorIndex(
-            np.concatenate(voting), np.repeat(np.array(list(features), np.int64), [len(v) for v in voting])
-        )
         return cls(
             HashIndex(np.stack(hashes), np.array(owners)),
             HashIndex(np.stack(band_hashes), np.array(band_owners)),
-            descriptors,
+            DescriptorIndex(*vote_rows(features)),
             features,
         )
 

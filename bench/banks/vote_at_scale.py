@@ -30,7 +30,7 @@ from triage.evidence.banks.fingerprints import local_features
 from triage.evidence.banks.index import DESCRIPTOR_PROBES, DescriptorIndex
 
 from .index_latency import _sparse_noise
-from .robustness import ImageBank
+from .robustness import ImageBank, vote_rows
 
 TRANSFORMS = ("crop_uneven_12_3_3_12", "screenshot_phone_dark_small_jpeg", "mirrored_cropped_4pct")
 
@@ -76,12 +76,10 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="bench-vote-at-scale-"))
     banked, unrelated = real_items(work)
     bank = ImageBank.of(banked)
-    head = local_features.VOTE_PREFIX_BYTES
-    voting = [local_features.vote_descriptors(blob[:head]) for blob in bank.features.values()]
-    owners = np.repeat(np.array(list(bank.features), np.int64), [len(v) for v in voting])
+    voting, owners = vote_rows(bank.features)
     crowd, crowd_owners = crowd_descriptors(args.crowd, rng)
     bank.descriptors = DescriptorIndex(
-        np.concatenate([*voting, crowd]), np.concatenate([owners, crowd_owners])
+        np.concatenate([voting, crowd]), np.concatenate([owners, crowd_owners])
     )
     queries = {t: [media.IMAGE_REUPLOADS[t](p, work) for p in banked] for t in TRANSFORMS}
     others = {t: [media.IMAGE_REUPLOADS[t](p, work) for p in unrelated] for t in TRANSFORMS}

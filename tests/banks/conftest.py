@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from triage.evidence.banks import index as index_module
+from triage.evidence.banks import selectors
 from triage.evidence.banks.models import FingerprintBank
 from triage.evidence.banks.services import bank_add_file
 
@@ -81,3 +83,13 @@ def real_bank(debunked_bank, real_photos) -> FingerprintBank:
     for name in media.BANKED_REAL_PHOTOS:
         bank_add_file(bank=debunked_bank, path=real_photos[name])
     return debunked_bank
+
+
+@pytest.fixture
+def inverted_file(monkeypatch):
+    """Any bank with more than two images' vote keypoints gets an inverted file (small banks scan
+    every descriptor instead: the tests of the inverted file lower the size it starts at)."""
+    monkeypatch.setattr(index_module, "DESCRIPTOR_IVF_MIN_SIZE", 100)
+    selectors._cache.clear()
+    yield
+    selectors._cache.clear()

@@ -1,6 +1,6 @@
 """A first look before the keypoint vote: a fresh image that resembles nothing is not voted on in full.
 
-At 1M banked images the full vote (4 lists probed per descriptor) costs ~0.3 s of CPU, and every
+At 1M banked images the full vote (4 lists probed per descriptor) costs 0.15-0.33 s of CPU, and every
 image upload that no hash matches pays it: most fresh uploads. The first look probes one list
 (image_verify.FIRST_LOOK_PROBES), and the full vote is taken only when it gives some item a few
 votes. Small banks scan every descriptor or a few short lists (no first look), so these tests
@@ -9,8 +9,7 @@ lower the sizes at which the inverted file and the first look start to what thre
 
 import pytest
 
-from triage.evidence.banks import image_verify, selectors
-from triage.evidence.banks import index as index_module
+from triage.evidence.banks import image_verify
 from triage.evidence.banks.index import DescriptorIndex
 from triage.evidence.banks.services import bank_add_file, bank_match_file
 
@@ -19,17 +18,8 @@ from .matching import matched
 
 
 @pytest.fixture
-def short_lists(monkeypatch):
-    """Any bank with more than two images' vote keypoints gets an inverted file."""
-    monkeypatch.setattr(index_module, "DESCRIPTOR_IVF_MIN_SIZE", 100)
-    selectors._cache.clear()
-    yield
-    selectors._cache.clear()
-
-
-@pytest.fixture
-def inverted_file(short_lists, monkeypatch):
-    """... and a first look before its vote."""
+def first_look(inverted_file, monkeypatch):
+    """A bank of three images gets an inverted file and a first look before its vote."""
     monkeypatch.setattr(image_verify, "FIRST_LOOK_MIN_DESCRIPTORS", 100)
 
 
@@ -49,7 +39,7 @@ def searches(monkeypatch):
 
 @pytest.mark.django_db
 def test_a_fresh_photo_that_resembles_no_banked_one_gets_only_the_first_look(
-    inverted_file, searches, real_bank, real_photos, tmp_path
+    first_look, searches, real_bank, real_photos, tmp_path
 ):
     fresh = media.cropped_uneven_12_3(real_photos["stereo_motorcycle"], tmp_path)
 
@@ -60,7 +50,7 @@ def test_a_fresh_photo_that_resembles_no_banked_one_gets_only_the_first_look(
 
 @pytest.mark.django_db
 def test_a_crop_from_every_side_of_a_banked_photo_is_voted_on_in_full_and_found(
-    inverted_file, searches, real_bank, real_photos, tmp_path
+    first_look, searches, real_bank, real_photos, tmp_path
 ):
     crop = media.cropped_uneven_12_3(real_photos["coffee"], tmp_path)
 
@@ -71,7 +61,7 @@ def test_a_crop_from_every_side_of_a_banked_photo_is_voted_on_in_full_and_found(
 
 @pytest.mark.django_db
 def test_a_dark_picture_on_a_dark_phone_screen_passes_the_first_look_by_its_region(
-    inverted_file, searches, real_bank, tmp_path
+    first_look, searches, real_bank, tmp_path
 ):
     # A retina photograph is a bright disc on black: on a dark-mode screen shown small, few of the
     # screenshot's keypoints are the picture's, and no hash comes near (test_keypoint_vote.py).
@@ -88,7 +78,7 @@ def test_a_dark_picture_on_a_dark_phone_screen_passes_the_first_look_by_its_regi
 
 @pytest.mark.django_db
 def test_a_bank_of_a_few_thousand_images_is_voted_on_without_a_first_look(
-    short_lists, searches, real_bank, real_photos, tmp_path
+    inverted_file, searches, real_bank, real_photos, tmp_path
 ):
     # Its lists are short: choosing them is most of a search, and a first look saves nothing.
     assert matched(media.cropped_uneven_12_3(real_photos["stereo_motorcycle"], tmp_path)) == []

@@ -22,15 +22,6 @@ from .matching import matched
 
 
 @pytest.fixture
-def inverted_file(monkeypatch):
-    """Any bank with more than two images' vote keypoints gets an inverted file."""
-    monkeypatch.setattr(index_module, "DESCRIPTOR_IVF_MIN_SIZE", 100)
-    selectors._cache.clear()
-    yield
-    selectors._cache.clear()
-
-
-@pytest.fixture
 def fresh_builds(monkeypatch):
     """Count the vote indexes built from scratch."""
     built = []
