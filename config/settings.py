@@ -170,6 +170,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 1, "interval_start": 0, "inter
 # A worker started without -Q consumes both.
 CELERY_TASK_DEFAULT_QUEUE = envstr("CELERY_DEFAULT_QUEUE", "celery")
 CELERY_BANKS_QUEUE = envstr("CELERY_BANKS_QUEUE", "banks")
+# Where a banks worker leaves the keypoint vote's trained index for the next process to start from
+# (docs/banks.md); empty: every process builds its own.
+BANKS_INDEX_DIR = envstr("BANKS_INDEX_DIR", str(DATA_DIR / "bank-indexes"))
 CELERY_TASK_QUEUES: dict[str, dict] = {CELERY_TASK_DEFAULT_QUEUE: {}, CELERY_BANKS_QUEUE: {}}
 CELERY_TASK_ROUTES = {"moratorium.checks.fingerprint": {"queue": CELERY_BANKS_QUEUE}}
 # Workers lower their own CPU priority by this much (os.nice, 0-19) when they start (config/celery.py).

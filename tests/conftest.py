@@ -27,5 +27,7 @@ def shared_media_root(tmp_path_factory) -> Path:
 
 @pytest.fixture(autouse=True)
 def _media_root(settings, shared_media_root):
-    """Store media under one session directory that a worker process can read too."""
+    """Store media under one session directory that a worker process can read too, and read no
+    bank index snapshot a run on this machine left (tests/banks/test_vote_snapshot.py sets one)."""
     settings.MEDIA_ROOT = shared_media_root
+    settings.BANKS_INDEX_DIR = ""

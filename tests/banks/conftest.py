@@ -86,10 +86,12 @@ def real_bank(debunked_bank, real_photos) -> FingerprintBank:
 
 
 @pytest.fixture
-def inverted_file(monkeypatch):
+def inverted_file(monkeypatch, settings, tmp_path):
     """Any bank with more than two images' vote keypoints gets an inverted file (small banks scan
-    every descriptor instead: the tests of the inverted file lower the size it starts at)."""
+    every descriptor instead: the tests of the inverted file lower the size it starts at), and
+    the snapshot of it goes to this test's own directory."""
     monkeypatch.setattr(index_module, "DESCRIPTOR_IVF_MIN_SIZE", 100)
+    settings.BANKS_INDEX_DIR = str(tmp_path / "bank-indexes")
     selectors._cache.clear()
     yield
     selectors._cache.clear()

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import itertools
 import logging
+import os
 from dataclasses import dataclass
+from pathlib import Path
 
 # FAISS logs at INFO which CPU build it loads, on every process start; that is not news to operators.
 logging.getLogger("faiss.loader").setLevel(logging.WARNING)
@@ -288,6 +290,31 @@ class DescriptorIndex:
         out.index, out.owners, out.items = index, None, np.unique(np.asarray(items, dtype=np.int64))
         # A clone owns its quantizer; a shared index needs this one's kept alive.
         out._quantizer = self._quantizer if index is self.index else None
+        return out
+
+    def save(self, path: Path) -> None:
+        """Write an inverted file to path (atomically: a reader sees the old file or the new one)."""
+        assert self.inverted, "an exact index is rebuilt faster than it is read"
+        partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
+        faiss.write_index_binary(self.index, str(partial))
+        os.replace(partial, path)
+
+    @classmethod
+    def load(cls, path: Path) -> DescriptorIndex:
+        """Read an inverted file that save wrote; its items are the owners found in its lists."""
+        index = faiss.read_index_binary(str(path))
+        if not isinstance(index, faiss.IndexBinaryIVF):
+            raise ValueError(f"{path}: not an inverted file ({type(index).__name__})")
+        index.nprobe = DESCRIPTOR_PROBES
+        lists = index.invlists
+        ids = [
+            faiss.rev_swig_ptr(lists.get_ids(k), lists.list_size(k)).copy()
+            for k in range(index.nlist)
+            if lists.list_size(k)
+        ]
+        out = cls.__new__(cls)
+        out.index, out.owners, out._quantizer = index, None, None  # a read index owns its quantizer
+        out.items = np.unique(np.concatenate(ids)) if ids else np.zeros(0, np.int64)
         return out
 
     def keeps_lists(self, descriptors: int) -> bool:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+from django.conf import settings
 from django.db.models import BinaryField, Count, F, Func, Max, Value
 
 from .fingerprints import image as image_fp
@@ -15,6 +17,8 @@ from .fingerprints import local_features
 from .fingerprints import video as video_fp
 from .index import AudioIndex, DescriptorIndex, HashIndex
 from .models import BankedItem, BankPurpose, FingerprintBank
+
+logger = logging.getLogger(__name__)
 
 
 def file_sha256(path: Path) -> str:
@@ -123,7 +127,8 @@ def media_indexes(media_type: str, scope: str = EVIDENCE_SCOPE) -> list[MediaInd
             # The evidence index is rebuilt whole, but its keypoint vote is carried over and changed
             # by the items added and removed (DescriptorIndex.with_changes).
             previous = cached.base if cached is not None and scope == EVIDENCE_SCOPE else None
-            segments = _Segments(state, _build(media_type, state, rows, previous))
+            snapshot = scope == EVIDENCE_SCOPE  # the reference bank has no keypoints to vote with
+            segments = _Segments(state, _build(media_type, state, rows, previous, snapshot=snapshot))
         _cache[(media_type, scope)] = segments
         return segments.indexes
 
@@ -141,7 +146,11 @@ def _appended(media_type: str, base: MediaIndex, rows, state: tuple) -> _Segment
     return _Segments(state, base, _build(media_type, _state(added), added))
 
 
-def _build(media_type: str, state: tuple, rows, previous: MediaIndex | None = None) -> MediaIndex:
+def _build(
+    media_type: str, state: tuple, rows, previous: MediaIndex | None = None, *, snapshot: bool = False
+) -> MediaIndex:
+    """Build a media type's indexes from its banked rows (snapshot: the vote may start from and
+    leave a snapshot, _descriptor_index)."""
     out = MediaIndex(state=state)
     blobs: list[tuple[int, bytes]] = []
     for pk, bank_id, sha256, name, media_item_id, blob in rows.values_list(
@@ -161,18 +170,26 @@ def _build(media_type: str, state: tuple, rows, previous: MediaIndex | None = No
             cut = image_fp.BANK_BANDS_FROM
             out.bands = _hash_index([(pk, f[cut:]) for pk, f in frames])
             frames = [(pk, f[:cut]) for pk, f in frames]
-            out.descriptors = _descriptor_index(rows, previous.descriptors if previous else None)
+            out.descriptors = _descriptor_index(
+                rows, previous.descriptors if previous else None, snapshot=snapshot
+            )
         out.hashes = _hash_index(frames)
     return out
 
 
-def _descriptor_index(rows, previous: DescriptorIndex | None = None) -> DescriptorIndex:
+def _descriptor_index(
+    rows, previous: DescriptorIndex | None = None, *, snapshot: bool = False
+) -> DescriptorIndex:
     """The vote keypoints of every item with stored keypoints: only the head of each blob is read.
 
     With a previous index, only the items added since are read, and those gone are taken out
-    (DescriptorIndex.with_changes); a fresh build when that is not possible.
+    (DescriptorIndex.with_changes); a fresh build when that is not possible. snapshot: a process
+    without a previous index starts from the snapshot another process left (VOTE_SNAPSHOT), if
+    any, and a fresh inverted file is left as one.
     """
     with_keypoints = rows.exclude(local_features=b"")
+    if previous is None and snapshot:
+        previous = _vote_snapshot_load()
     if previous is not None and previous.owners is None:
         items = np.fromiter(with_keypoints.values_list("id", flat=True).iterator(chunk_size=10_000), np.int64)
         added = np.setdiff1d(items, previous.items)
@@ -186,9 +203,49 @@ def _descriptor_index(rows, previous: DescriptorIndex | None = None) -> Descript
     if not per_item:
         return DescriptorIndex(np.zeros((0, 32), np.uint8), np.zeros(0, np.int64))
     owners = np.repeat(np.array([pk for pk, _ in per_item], np.int64), [d.shape[0] for _, d in per_item])
-    return DescriptorIndex(
+    built = DescriptorIndex(
         np.concatenate([d for _, d in per_item]), owners, items=np.array([pk for pk, _ in per_item])
     )
+    if built.inverted and snapshot:
+        _vote_snapshot_save(built)
+    return built
+
+
+# A fresh inverted file takes minutes at 1M banked images (k-means over 48M descriptors and their
+# assignment to its lists: 211 s on a 2-core machine), which every process that starts (a worker
+# restart, a deploy, one more machine) would pay before its first image query. The process that
+# builds one leaves a snapshot in settings.BANKS_INDEX_DIR; a process without an index reads it
+# (seconds) and carries it over to the bank as it is now, as a running process does after a change.
+VOTE_SNAPSHOT = "image-vote.faissindex"
+
+
+def _vote_snapshot_path() -> Path | None:
+    directory = getattr(settings, "BANKS_INDEX_DIR", None)
+    return Path(directory) / VOTE_SNAPSHOT if directory else None
+
+
+def _vote_snapshot_load() -> DescriptorIndex | None:
+    path = _vote_snapshot_path()
+    if path is None or not path.exists():
+        return None
+    try:
+        return DescriptorIndex.load(path)
+    except Exception as exc:  # noqa: BLE001 - a bad snapshot costs a fresh build, never a failed query
+        logger.warning(
+            "vote index snapshot %s not read (%s: %s): building afresh", path, type(exc).__name__, exc
+        )
+        return None
+
+
+def _vote_snapshot_save(index: DescriptorIndex) -> None:
+    path = _vote_snapshot_path()
+    if path is None:
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        index.save(path)
+    except OSError as exc:  # a read-only or full disk: the next process builds afresh, as before
+        logger.warning("vote index snapshot %s not written (%s)", path, exc)
 
 
 # Items whose keypoint heads one query reads, when only the added ones are wanted.
