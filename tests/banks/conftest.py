@@ -9,6 +9,7 @@ import pytest
 
 from triage.evidence.banks import index as index_module
 from triage.evidence.banks import selectors
+from triage.evidence.banks.index import DescriptorIndex
 from triage.evidence.banks.models import FingerprintBank
 from triage.evidence.banks.services import bank_add_file
 
@@ -95,3 +96,17 @@ def inverted_file(monkeypatch, settings, tmp_path):
     selectors._cache.clear()
     yield
     selectors._cache.clear()
+
+
+@pytest.fixture
+def fresh_builds(monkeypatch):
+    """Count the vote indexes built from scratch (not carried over, not read from a snapshot)."""
+    built = []
+    original = DescriptorIndex.__init__
+
+    def counting(self, *args, **kwargs):
+        built.append(1)
+        original(self, *args, **kwargs)
+
+    monkeypatch.setattr(DescriptorIndex, "__init__", counting)
+    return built

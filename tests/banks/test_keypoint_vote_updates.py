@@ -21,20 +21,6 @@ from . import media
 from .matching import matched
 
 
-@pytest.fixture
-def fresh_builds(monkeypatch):
-    """Count the vote indexes built from scratch."""
-    built = []
-    original = DescriptorIndex.__init__
-
-    def counting(self, *args, **kwargs):
-        built.append(1)
-        original(self, *args, **kwargs)
-
-    monkeypatch.setattr(DescriptorIndex, "__init__", counting)
-    return built
-
-
 @pytest.mark.django_db
 def test_an_image_banked_later_is_found_by_its_keypoints_without_a_fresh_vote_index(
     inverted_file, fresh_builds, real_bank, real_photos, tmp_path

@@ -25,20 +25,6 @@ def snapshots(inverted_file, settings):
     return Path(settings.BANKS_INDEX_DIR) / selectors.VOTE_SNAPSHOT
 
 
-@pytest.fixture
-def fresh_builds(monkeypatch):
-    """Count the vote indexes built from scratch."""
-    built = []
-    original = DescriptorIndex.__init__
-
-    def counting(self, *args, **kwargs):
-        built.append(1)
-        original(self, *args, **kwargs)
-
-    monkeypatch.setattr(DescriptorIndex, "__init__", counting)
-    return built
-
-
 def a_process_starts():
     """What a new worker process has: no index in memory."""
     selectors._cache.clear()
