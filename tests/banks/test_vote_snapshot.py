@@ -100,3 +100,17 @@ def test_clustering_reference_index_never_reads_the_snapshot(
     selectors.media_indexes("image", selectors.REFERENCE_SCOPE)
 
     assert loads == []
+
+
+@pytest.mark.django_db
+def test_a_snapshot_that_cannot_be_written_costs_the_snapshot_not_the_query(
+    inverted_file, settings, fresh_builds, real_bank, real_photos, tmp_path, caplog
+):
+    in_the_way = tmp_path / "a-file-where-the-directory-should-be"
+    in_the_way.write_text("")
+    settings.BANKS_INDEX_DIR = str(in_the_way / "bank-indexes")
+
+    assert matched(media.cropped_uneven_12_3(real_photos["coffee"], tmp_path)) == ["coffee.png"]
+
+    assert "not written" in caplog.text
+    assert len(fresh_builds) == 1

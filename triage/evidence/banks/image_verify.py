@@ -156,8 +156,8 @@ VOTE_MIN = 6
 # ... and at most this many, most voted first, are verified per query.
 VOTE_VERIFIED = 6
 # A first look before the vote, in an inverted file: each descriptor probes FIRST_LOOK_PROBES list
-# instead of DESCRIPTOR_PROBES, a quarter of the cost (~0.3 s of CPU at 1M banked images for the
-# whole vote, paid by every query no hash matched: most fresh uploads). Only when some item gets
+# instead of DESCRIPTOR_PROBES, a third to a quarter of the cost (the whole vote: 0.15-0.33 s of CPU
+# at 1M banked images, paid by every query no hash matched: most fresh uploads). Only when some item gets
 # FIRST_LOOK_MIN votes in it is the full vote taken. A copy's own item keeps most of its votes in
 # one list (the nearest list holds most near neighbours), an unrelated image rarely gives any item
 # that many (bench/banks/vote_at_scale.py).

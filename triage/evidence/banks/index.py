@@ -296,8 +296,11 @@ class DescriptorIndex:
         """Write an inverted file to path (atomically: a reader sees the old file or the new one)."""
         assert self.inverted, "an exact index is rebuilt faster than it is read"
         partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
-        faiss.write_index_binary(self.index, str(partial))
-        os.replace(partial, path)
+        try:
+            faiss.write_index_binary(self.index, str(partial))
+            os.replace(partial, path)
+        finally:
+            partial.unlink(missing_ok=True)  # a full disk leaves no half-written file behind
 
     @classmethod
     def load(cls, path: Path) -> DescriptorIndex:

@@ -244,8 +244,9 @@ def _vote_snapshot_save(index: DescriptorIndex) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         index.save(path)
-    except OSError as exc:  # a read-only or full disk: the next process builds afresh, as before
-        logger.warning("vote index snapshot %s not written (%s)", path, exc)
+    except (OSError, RuntimeError) as exc:  # a read-only or full disk (FAISS raises RuntimeError)
+        # The next process builds afresh, as before snapshots: never a failed query.
+        logger.warning("vote index snapshot %s not written (%s: %s)", path, type(exc).__name__, exc)
 
 
 # Items whose keypoint heads one query reads, when only the added ones are wanted.
