@@ -24,7 +24,7 @@ from triage.evidence.banks.fingerprints import audio as audio_fp
 from triage.evidence.banks.fingerprints import image as image_fp
 from triage.evidence.banks.fingerprints import local_features
 from triage.evidence.banks.fingerprints import video as video_fp
-from triage.evidence.banks.index import AudioIndex, DescriptorIndex, HashIndex
+from triage.evidence.banks.index import AudioIndex, DescriptorIndex, HashIndex, stacked
 
 AUDIO_MIN_HASHES = 20
 IMAGE_MAX_DISTANCE = 31
@@ -166,8 +166,9 @@ def image_table(work: Path, n_photos: int) -> dict:
 def vote_rows(features: dict[int, bytes]) -> tuple[np.ndarray, np.ndarray]:
     """(descriptors, owners): the vote keypoints of each banked item, as selectors reads them."""
     head = local_features.VOTE_PREFIX_BYTES
-    voting = [local_features.vote_descriptors(blob[:head]) for blob in features.values()]
-    return np.concatenate(voting), np.repeat(np.array(list(features), np.int64), [len(v) for v in voting])
+    return stacked(
+        [(owner, local_features.vote_descriptors(blob[:head])) for owner, blob in features.items()]
+    )
 
 
 @dataclass

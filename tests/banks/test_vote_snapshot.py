@@ -90,7 +90,7 @@ def test_clustering_reference_index_never_reads_the_snapshot(
     snapshots, monkeypatch, real_bank, real_photos, tmp_path
 ):
     # The reference bank of every stored file grows by a small delta index per file; none of its
-    # items vote, and reading a snapshot of 2.3 GB for each would stall clustering.
+    # items vote, and reading a snapshot of 1.9 GB (at 1M images) for each would stall clustering.
     assert matched(media.cropped_uneven_12_3(real_photos["coffee"], tmp_path)) == ["coffee.png"]
     assert snapshots.exists()
     loads = []

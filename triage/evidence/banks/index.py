@@ -44,6 +44,15 @@ MULTIHASH_STEP_ROWS = 4_000_000
 OFFSET_BIN_FRAMES = 4
 
 
+def stacked(per_owner: list[tuple[int, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
+    """(rows, owners): each owner's (k, 32) rows one after the other, each row with its owner's id."""
+    kept = [(owner, rows) for owner, rows in per_owner if rows.shape[0]]
+    if not kept:
+        return np.zeros((0, 32), np.uint8), np.zeros(0, np.int64)
+    owners = np.repeat(np.array([owner for owner, _ in kept], np.int64), [rows.shape[0] for _, rows in kept])
+    return np.ascontiguousarray(np.concatenate([rows for _, rows in kept]), np.uint8), owners
+
+
 def multihash_layout(n: int) -> tuple[int, int, int]:
     """The (substrings, bits, flips) layout for an index of n hashes."""
     return next(layout for minimum, layout in MULTIHASH_LAYOUTS if n >= minimum)
@@ -272,24 +281,26 @@ class DescriptorIndex:
         cheap), or a bank that has grown or shrunk so far that it wants twice or half the lists.
         items: every item the copy has looked at (as for the constructor).
         """
-        kept = [(owner, d) for owner, d in added if d.shape[0]]
-        if not self.keeps_lists(len(self) + sum(d.shape[0] for _, d in kept)):
+        descriptors, owners = stacked(added)
+        if not self.keeps_lists(len(self) + len(owners)):
             return None
         index = self.index  # shared when nothing of the vote changed (an item's note was edited, say)
-        if kept or removed.size:
+        if len(owners) or removed.size:
             # A copy: other threads may be searching this index while the copy changes.
             index = faiss.clone_binary_index(self.index)
         if removed.size:
             index.remove_ids(np.ascontiguousarray(removed, dtype=np.int64))
-        if kept:
-            owners = np.repeat(
-                np.array([owner for owner, _ in kept], np.int64), [d.shape[0] for _, d in kept]
-            )
-            index.add_with_ids(np.ascontiguousarray(np.concatenate([d for _, d in kept]), np.uint8), owners)
-        out = DescriptorIndex.__new__(DescriptorIndex)
-        out.index, out.owners, out.items = index, None, np.unique(np.asarray(items, dtype=np.int64))
+        if len(owners):
+            index.add_with_ids(descriptors, owners)
         # A clone owns its quantizer; a shared index needs this one's kept alive.
-        out._quantizer = self._quantizer if index is self.index else None
+        return DescriptorIndex._inverted(index, items, self._quantizer if index is self.index else None)
+
+    @classmethod
+    def _inverted(cls, index, items: np.ndarray, quantizer=None) -> DescriptorIndex:
+        """An inverted file already built (carried over, or read), holding these items."""
+        out = cls.__new__(cls)
+        out.index, out.owners, out._quantizer = index, None, quantizer
+        out.items = np.unique(np.asarray(items, dtype=np.int64))
         return out
 
     def save(self, path: Path) -> None:
@@ -315,15 +326,13 @@ class DescriptorIndex:
             for k in range(index.nlist)
             if lists.list_size(k)
         ]
-        out = cls.__new__(cls)
-        out.index, out.owners, out._quantizer = index, None, None  # a read index owns its quantizer
-        out.items = np.unique(np.concatenate(ids)) if ids else np.zeros(0, np.int64)
-        return out
+        # A read index owns its quantizer.
+        return cls._inverted(index, np.concatenate(ids) if ids else np.zeros(0, np.int64))
 
     def keeps_lists(self, descriptors: int) -> bool:
         """Whether this many descriptors (an upper bound) can go into this index's trained lists."""
         return (
-            self.owners is None
+            self.inverted
             and descriptors >= DESCRIPTOR_IVF_MIN_SIZE
             and 0.5 <= _descriptor_lists(descriptors) / self.index.nlist <= 2
         )

@@ -15,7 +15,7 @@ from django.db.models import BinaryField, Count, F, Func, Max, Value
 from .fingerprints import image as image_fp
 from .fingerprints import local_features
 from .fingerprints import video as video_fp
-from .index import AudioIndex, DescriptorIndex, HashIndex
+from .index import AudioIndex, DescriptorIndex, HashIndex, stacked
 from .models import BankedItem, BankPurpose, FingerprintBank
 
 logger = logging.getLogger(__name__)
@@ -190,7 +190,7 @@ def _descriptor_index(
     with_keypoints = rows.exclude(local_features=b"")
     if previous is None and snapshot:
         previous = _vote_snapshot_load()
-    if previous is not None and previous.owners is None:
+    if previous is not None and previous.inverted:
         items = np.fromiter(with_keypoints.values_list("id", flat=True).iterator(chunk_size=10_000), np.int64)
         added = np.setdiff1d(items, previous.items)
         if previous.keeps_lists(len(previous) + added.size * local_features.VOTE_KEYPOINTS):
@@ -200,12 +200,7 @@ def _descriptor_index(
             if changed is not None:
                 return changed
     per_item = _vote_keypoints(with_keypoints)
-    if not per_item:
-        return DescriptorIndex(np.zeros((0, 32), np.uint8), np.zeros(0, np.int64))
-    owners = np.repeat(np.array([pk for pk, _ in per_item], np.int64), [d.shape[0] for _, d in per_item])
-    built = DescriptorIndex(
-        np.concatenate([d for _, d in per_item]), owners, items=np.array([pk for pk, _ in per_item])
-    )
+    built = DescriptorIndex(*stacked(per_item), items=np.array([pk for pk, _ in per_item], np.int64))
     if built.inverted and snapshot:
         _vote_snapshot_save(built)
     return built
@@ -279,9 +274,5 @@ def _vote_keypoints(with_keypoints, only: np.ndarray | None = None) -> list[tupl
 
 
 def _hash_index(per_item: list[tuple[int, np.ndarray]]) -> HashIndex:
-    """One FAISS index over every item's hashes (PDQ frames, hashes or bands), each owned by its item."""
-    kept = [(pk, hashes) for pk, hashes in per_item if hashes.shape[0]]
-    if not kept:
-        return HashIndex(np.zeros((0, 32), np.uint8), np.zeros(0, np.int64))
-    owners = np.repeat(np.array([pk for pk, _ in kept], np.int64), [hashes.shape[0] for _, hashes in kept])
-    return HashIndex(np.concatenate([hashes for _, hashes in kept]), owners)
+    """One index over every item's hashes (PDQ frames, hashes or bands), each owned by its item."""
+    return HashIndex(*stacked(per_item))

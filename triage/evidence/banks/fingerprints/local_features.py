@@ -393,8 +393,9 @@ def _agreeing(
     if homography is None or query_agreeing is None or not (query.pictures or read.pictures):
         return inliers, homography, agreeing
     width, height = query.frame(box)
+    inverse = np.linalg.inv(homography)
     # Both pictures' keypoints where the other picture is, in the coordinates of the query's.
-    banked = cv2.perspectiveTransform(b_pts.reshape(-1, 1, 2), np.linalg.inv(homography)).reshape(-1, 2)
+    banked = cv2.perspectiveTransform(b_pts.reshape(-1, 1, 2), inverse).reshape(-1, 2)
     banked = banked[_inside(banked, (0, 0, width, height))]
     frame = read.frame or (float(b_pts[:, 0].max()) + 1, float(b_pts[:, 1].max()) + 1)
     on_banked = cv2.perspectiveTransform(points.reshape(-1, 1, 2), homography).reshape(-1, 2)
@@ -414,7 +415,6 @@ def _agreeing(
         corners = _matched_coordinates(query, box, mirrored, np.float32([picture[:2], picture[2:]]))
         (x0, y0), (x1, y1) = np.clip(corners.min(axis=0), 0, None), corners.max(axis=0)
         areas.append(((float(x0), float(y0), min(float(x1), width), min(float(y1), height)), picture))
-    inverse = np.linalg.inv(homography)
     for bx0, by0, bx1, by1 in read.pictures:
         # A banked screenshot says where its picture is: a dark one on a dark screen in the query
         # shows none to find, and the interface around it agrees all the same.
